@@ -1,0 +1,23 @@
+namespace GenApi.Worker.Jobs;
+
+/// <summary>A training job as stored.</summary>
+public sealed record JobRecord
+{
+    public required string Id { get; init; }
+    public required JobStatus Status { get; init; }
+    public required JobSpec Spec { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+    public int Step { get; init; }
+    public double? ImagesPerSecond { get; init; }
+    public double? LossD { get; init; }
+    public double? LossG { get; init; }
+    public string? ModelId { get; init; }
+    public string? Error { get; init; }
+    public bool CancelRequested { get; init; }
+    /// <summary>How many times a worker has started this job (more than one after a restart).</summary>
+    public int Attempts { get; init; }
+
+    public static string NewId() => $"job_{Guid.NewGuid():N}";
+}

@@ -1,0 +1,16 @@
+namespace GenApi.Worker.Jobs;
+
+/// <summary>Lifecycle of a training job. queued → running → succeeded | failed | canceled.</summary>
+public enum JobStatus
+{
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+    Canceled,
+}
+
+public static class JobStatusExtensions
+{
+    public static bool IsFinished(this JobStatus status) => status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Canceled;
+}

@@ -1,0 +1,32 @@
+using static TorchSharp.torch;
+
+namespace GenApi.Worker.Rendering;
+
+/// <summary>Lays generated images out as one PNG grid, like torchvision's <c>make_grid</c>.</summary>
+public sealed class SampleGrid(IPngEncoder encoder)
+{
+    public const int Padding = 2;
+
+    /// <summary>Renders <c>[N, C, H, W]</c> images in [-1, 1] as a grid of <paramref name="columns"/> (default ≈√N) columns.</summary>
+    public byte[] RenderPng(Tensor images, int? columns = null)
+    {
+        using var scope = NewDisposeScope();
+        var (count, channels, height, width) = ((int)images.shape[0], (int)images.shape[1], (int)images.shape[2], (int)images.shape[3]);
+        var cols = Math.Clamp(columns ?? (int)Math.Ceiling(Math.Sqrt(count)), 1, count);
+        var rows = (count + cols - 1) / cols;
+        var cellH = height + Padding;
+        var cellW = width + Padding;
+
+        // [-1, 1] → 0…255, rounded to nearest
+        var pixels = images.detach().cpu().clamp(-1, 1).add(1).mul(127.5).round().to(ScalarType.Byte);
+        var grid = zeros(new long[] { channels, rows * cellH + Padding, cols * cellW + Padding }, ScalarType.Byte);
+        for (var i = 0; i < count; i++)
+        {
+            var top = i / cols * cellH + Padding;
+            var left = i % cols * cellW + Padding;
+            grid.narrow(1, top, height).narrow(2, left, width).copy_(pixels[i]);
+        }
+        var interleaved = grid.permute(1, 2, 0).contiguous();
+        return encoder.Encode(interleaved.data<byte>().ToArray(), (int)grid.shape[2], (int)grid.shape[1], channels);
+    }
+}

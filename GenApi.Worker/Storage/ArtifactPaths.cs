@@ -1,0 +1,19 @@
+namespace GenApi.Worker.Storage;
+
+/// <summary>The layout of the data directory; the one place that knows file names.</summary>
+public sealed class ArtifactPaths(string root)
+{
+    public string Root { get; } = Path.GetFullPath(root);
+
+    public string Database => Path.Combine(Root, "genapi.db");
+
+    public string JobDirectory(string jobId) => Path.Combine(Root, "jobs", jobId);
+
+    public string JobCheckpoints(string jobId) => Path.Combine(JobDirectory(jobId), "checkpoints");
+
+    public string JobSamples(string jobId) => Path.Combine(JobDirectory(jobId), "samples.png");
+
+    public string ModelDirectory(string modelId) => Path.Combine(Root, "models", modelId);
+
+    public string ModelGenerator(string modelId) => Path.Combine(ModelDirectory(modelId), "generator.pt");
+}

@@ -1,0 +1,32 @@
+using System.Globalization;
+using GenApi.Worker.Storage;
+
+namespace GenApi.Worker.Training;
+
+/// <summary>A job's checkpoints on disk: one folder per saved step, written atomically, the last few kept.</summary>
+public sealed class CheckpointStore(ArtifactPaths paths)
+{
+    private const string Prefix = "step-";
+    private const int Keep = 2;
+
+    public void Save(string jobId, DcganTrainer trainer)
+    {
+        var root = paths.JobCheckpoints(jobId);
+        Directory.CreateDirectory(root);
+        AtomicFile.WriteDirectory(Path.Combine(root, $"{Prefix}{trainer.Step:D8}"), trainer.SaveCheckpoint);
+        foreach (var old in Complete(root).SkipLast(Keep)) Directory.Delete(old, recursive: true);
+    }
+
+    /// <summary>The folder of the newest complete checkpoint, or null.</summary>
+    public string? Latest(string jobId)
+    {
+        var root = paths.JobCheckpoints(jobId);
+        return Directory.Exists(root) ? Complete(root).LastOrDefault() : null;
+    }
+
+    // Folders still being written end in ".tmp" and never parse as a step.
+    private static IEnumerable<string> Complete(string root) =>
+        Directory.GetDirectories(root, Prefix + "*")
+            .Where(d => int.TryParse(Path.GetFileName(d).AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            .Order(StringComparer.Ordinal);
+}

@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace GenApi.Worker.Training;
+
+/// <summary>How this process trains. Bound from the <c>Worker</c> configuration section.</summary>
+public sealed class WorkerOptions
+{
+    public const string Section = "Worker";
+
+    /// <summary><c>auto</c> (CUDA when available, else CPU), <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>.</summary>
+    [Required, RegularExpression("^(auto|cpu|cuda(:[0-9]+)?)$", ErrorMessage = "Worker:Device must be auto, cpu, cuda or cuda:N.")]
+    public string Device { get; set; } = "auto";
+
+    /// <summary>Whether the API process also runs the training server (embedded mode).</summary>
+    public bool Embedded { get; set; } = true;
+
+    /// <summary>Intra-op threads for TorchSharp on CPU; 0 means one per core.</summary>
+    [Range(0, 1024)]
+    public int Threads { get; set; }
+
+    /// <summary>Concurrent training jobs in this process: one per device.</summary>
+    [Range(1, 64)]
+    public int WorkerCount { get; set; } = 1;
+}

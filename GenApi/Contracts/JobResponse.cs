@@ -1,0 +1,68 @@
+using GenApi.Worker.Jobs;
+
+namespace GenApi.Contracts;
+
+/// <summary>A training job and where it stands.</summary>
+/// <param name="Id">Job id, e.g. <c>job_3f2a…</c>.</param>
+/// <param name="Status">queued, running, succeeded, failed or canceled.</param>
+/// <param name="Model">Model family.</param>
+/// <param name="Dataset">Training dataset.</param>
+/// <param name="CreatedAt">When the job was accepted.</param>
+/// <param name="StartedAt">When a worker first started it.</param>
+/// <param name="FinishedAt">When it reached a final status.</param>
+/// <param name="Progress">Steps done and speed.</param>
+/// <param name="LossD">Discriminator loss, mean over the latest report window.</param>
+/// <param name="LossG">Generator loss, mean over the latest report window.</param>
+/// <param name="ModelId">The trained model, once succeeded: sample it at <c>/v1/models/{modelId}/samples.png</c>.</param>
+/// <param name="Error">Why the job failed or was canceled.</param>
+/// <param name="CancelRequested">A cancel was asked for and the job has not stopped yet.</param>
+/// <param name="Hyperparameters">The settings the job runs with, defaults filled in.</param>
+public sealed record JobResponse(
+    string Id,
+    JobStatus Status,
+    string Model,
+    string Dataset,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    JobProgressResponse Progress,
+    double? LossD,
+    double? LossG,
+    string? ModelId,
+    string? Error,
+    bool CancelRequested,
+    HyperparametersResponse Hyperparameters)
+{
+    public static JobResponse From(JobRecord job)
+    {
+        var spec = job.Spec;
+        var total = spec.Training.Steps;
+        double? eta = job.Status == JobStatus.Running && job.ImagesPerSecond > 0
+            ? Math.Round((total - job.Step) * spec.Training.BatchSize / job.ImagesPerSecond.Value, 1)
+            : job.Status.IsFinished() ? 0 : null;
+        return new JobResponse(
+            job.Id, job.Status, spec.Model, spec.Dataset, job.CreatedAt, job.StartedAt, job.FinishedAt,
+            new JobProgressResponse(job.Step, total, job.ImagesPerSecond is { } ips ? Math.Round(ips, 1) : null, eta),
+            job.LossD, job.LossG, job.ModelId, job.Error, job.CancelRequested && !job.Status.IsFinished(),
+            HyperparametersResponse.From(spec));
+    }
+}
+
+/// <summary>Training progress.</summary>
+/// <param name="Step">Completed steps.</param>
+/// <param name="TotalSteps">Steps the job will run.</param>
+/// <param name="ImagesPerSecond">Training throughput over the latest report window.</param>
+/// <param name="EtaSeconds">Estimated seconds to completion while running; 0 once finished.</param>
+public sealed record JobProgressResponse(int Step, int TotalSteps, double? ImagesPerSecond, double? EtaSeconds);
+
+/// <summary>The job's settings with defaults filled in.</summary>
+public sealed record HyperparametersResponse(
+    int Steps, int BatchSize, long Seed, double LearningRate, double Beta1, double Beta2,
+    int LatentDim, int BaseChannels, int CheckpointEvery, int SampleEvery)
+{
+    public static HyperparametersResponse From(JobSpec spec)
+    {
+        var t = spec.Training;
+        return new(t.Steps, t.BatchSize, t.Seed, t.LearningRate, t.Beta1, t.Beta2, spec.LatentDim, spec.BaseChannels, t.CheckpointEvery, t.SampleEvery);
+    }
+}
