@@ -1,0 +1,61 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using GenApi.Contracts;
+using GenApi.Hosting;
+using GenApi.Worker.Jobs;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace GenApi.Tests.Api;
+
+/// <summary>The real API host with its own data directory, SQLite file and in-memory Hangfire.</summary>
+public sealed class GenApiFactory(string dataDirectory, bool embeddedWorker = true, string? fashionMnistPath = null)
+    : WebApplicationFactory<Program>
+{
+    public static JsonSerializerOptions Json { get; } = CreateJson();
+
+    public string DataDirectory { get; } = dataDirectory;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Storage:DataDirectory", DataDirectory);
+        builder.UseSetting("Worker:Embedded", embeddedWorker.ToString());
+        builder.UseSetting("Worker:Device", "cpu");
+        if (fashionMnistPath is not null) builder.UseSetting("Datasets:FashionMnistPath", fashionMnistPath);
+    }
+
+    /// <summary>A job small enough for a unit test: synthetic shapes, narrow networks.</summary>
+    public static object TinyJob(int steps = 20, long seed = 1) =>
+        new { model = "dcgan", dataset = "synthetic", steps, batchSize = 16, seed, baseChannels = 8, latentDim = 16, checkpointEvery = 10, sampleEvery = 10 };
+
+    public async Task<JobResponse> PostJobAsync(HttpClient client, object body)
+    {
+        var response = await client.PostAsJsonAsync("/v1/jobs", body);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JobResponse>(Json))!;
+    }
+
+    /// <summary>Polls the job until <paramref name="until"/> holds or <paramref name="timeout"/> passes.</summary>
+    public static async Task<JobResponse> WaitForAsync(HttpClient client, string id, Func<JobResponse, bool> until, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var job = (await client.GetFromJsonAsync<JobResponse>($"/v1/jobs/{id}", Json))!;
+            if (until(job)) return job;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"Job {id} is {job.Status} at step {job.Progress.Step} after {timeout}: {job.Error}");
+            await Task.Delay(50);
+        }
+    }
+
+    public static Task<JobResponse> WaitForFinishAsync(HttpClient client, string id, TimeSpan timeout) =>
+        WaitForAsync(client, id, j => j.Status.IsFinished(), timeout);
+
+    private static JsonSerializerOptions CreateJson()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        JsonSetup.Apply(options);
+        return options;
+    }
+}
