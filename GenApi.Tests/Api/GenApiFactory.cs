@@ -26,7 +26,7 @@ public sealed class GenApiFactory(string dataDirectory, bool embeddedWorker = tr
 
     /// <summary>A job small enough for a unit test: synthetic shapes, narrow networks.</summary>
     public static object TinyJob(int steps = 20, long seed = 1) =>
-        new { model = "dcgan", dataset = "synthetic", steps, batchSize = 16, seed, baseChannels = 8, latentDim = 16, checkpointEvery = 10, sampleEvery = 10 };
+        new { model = "dcgan", dataset = "synthetic", steps, batchSize = 16, seed, baseChannels = 8, latentDim = 16, checkpointEvery = Math.Min(10, steps), sampleEvery = Math.Min(10, steps) };
 
     public async Task<JobResponse> PostJobAsync(HttpClient client, object body)
     {

@@ -16,12 +16,14 @@ namespace GenApi.Worker.Training;
 public sealed class DcganTrainer : IDisposable
 {
     private const int ProgressSamples = 64;
+    private const int CalibrationBatches = 8;
     private readonly TrainingSettings _settings;
     private readonly Device _device;
     private readonly TorchSharp.Modules.Adam _optimizerG;
     private readonly TorchSharp.Modules.Adam _optimizerD;
     private readonly Generator _noiseRandom;
     private readonly Tensor _fixedNoise;
+    private int _calibratedAtStep = -1;
 
     public DcganTrainer(DcganConfig config, TrainingSettings settings, Device device)
     {
@@ -125,11 +127,48 @@ public sealed class DcganTrainer : IDisposable
             order?.Dispose();
             if (!ReferenceEquals(images, data.Images)) images.Dispose();
         }
+        RecalibrateBatchNorm();
+    }
+
+    /// <summary>
+    /// "Precise BN": re-estimates the generator's batch-norm statistics for its current weights as an exact
+    /// average over fresh noise. The running averages kept during training lag behind the weights (and early
+    /// on still carry their initial values), which washes out eval-mode samples. Uses its own fixed-seed
+    /// noise, so the training trajectory is untouched.
+    /// </summary>
+    public void RecalibrateBatchNorm()
+    {
+        if (_calibratedAtStep == Step) return;
+        var norms = Generator.modules().OfType<TorchSharp.Modules.BatchNorm2d>().ToList();
+        var momenta = norms.Select(n => n.momentum).ToList();
+        using var noGrad = no_grad();
+        using var random = new Generator((ulong)_settings.Seed + 104_729, _device);
+        using var noise = empty(new long[] { ProgressSamples, Generator.Config.LatentDim, 1, 1 }, device: _device);
+        try
+        {
+            foreach (var norm in norms)
+            {
+                norm.reset_running_stats();
+                norm.momentum = null; // cumulative average
+            }
+            Generator.train();
+            for (var i = 0; i < CalibrationBatches; i++)
+            {
+                noise.normal_(generator: random);
+                Generator.call(noise).Dispose();
+            }
+        }
+        finally
+        {
+            for (var i = 0; i < norms.Count; i++) norms[i].momentum = momenta[i];
+        }
+        _calibratedAtStep = Step;
     }
 
     /// <summary>The generator's images for the fixed progress noise, in eval mode.</summary>
     public Tensor SampleProgressGrid()
     {
+        RecalibrateBatchNorm();
         using var noGrad = no_grad();
         Generator.eval();
         try { return Generator.call(_fixedNoise).cpu(); }
