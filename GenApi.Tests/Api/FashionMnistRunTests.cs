@@ -9,12 +9,14 @@ public sealed class FashionMnistRunTests
 {
     private const string DatasetPath = "/usr/share/datasets/fashion-mnist";
 
-    [Fact]
+    [SkippableFact]
     public async Task DefaultDcgan_Trains200StepsOnFashionMnist()
     {
-        // .ci/run installs dataset-fashion-mnist, so in CI this always runs.
-        Assert.True(File.Exists(Path.Combine(DatasetPath, "train-images-idx3-ubyte.gz")),
-            $"Fashion-MNIST is not installed in {DatasetPath}: apt-get install dataset-fashion-mnist");
+        var installed = File.Exists(Path.Combine(DatasetPath, "train-images-idx3-ubyte.gz"));
+        var reason = $"Fashion-MNIST is not installed in {DatasetPath}: apt-get install dataset-fashion-mnist";
+        // .ci/run installs the package, so in CI its absence is a failure, not a skip.
+        if (Environment.GetEnvironmentVariable("CI") == "true") Assert.True(installed, reason);
+        Skip.IfNot(installed, reason);
 
         await using var app = new GenApiFactory(TestPaths.NewScratch());
         var client = app.CreateClient();

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace GenApi.Tests.Api;
 
 /// <summary>The real API host with its own data directory, SQLite file and in-memory Hangfire.</summary>
-public sealed class GenApiFactory(string dataDirectory, bool embeddedWorker = true, string? fashionMnistPath = null)
+public sealed class GenApiFactory(string dataDirectory, bool embeddedWorker = true, string? fashionMnistPath = null, string device = "cpu")
     : WebApplicationFactory<Program>
 {
     public static JsonSerializerOptions Json { get; } = CreateJson();
@@ -20,7 +20,7 @@ public sealed class GenApiFactory(string dataDirectory, bool embeddedWorker = tr
     {
         builder.UseSetting("Storage:DataDirectory", DataDirectory);
         builder.UseSetting("Worker:Embedded", embeddedWorker.ToString());
-        builder.UseSetting("Worker:Device", "cpu");
+        builder.UseSetting("Worker:Device", device);
         if (fashionMnistPath is not null) builder.UseSetting("Datasets:FashionMnistPath", fashionMnistPath);
     }
 
