@@ -126,4 +126,21 @@ public sealed class JobLifecycleTests
         Assert.Equal(2, (await store.GetJobAsync(id))!.Attempts);
         Assert.Equal(interrupted.StartedAt, done.StartedAt);
     }
+
+    [Fact]
+    public async Task JobOnAnUnreadableDataset_EndsFailed_WithAReadableReason()
+    {
+        var fashion = TestPaths.NewScratch();
+        foreach (var file in new[] { "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz" })
+            await File.WriteAllTextAsync(Path.Combine(fashion, file), "not gzip");
+        await using var app = new GenApiFactory(TestPaths.NewScratch(), fashionMnistPath: fashion);
+        var client = app.CreateClient();
+        var job = await app.PostJobAsync(client, new { dataset = "fashion-mnist", steps = 10 });
+
+        var failed = await GenApiFactory.WaitForFinishAsync(client, job.Id, Patience);
+        Assert.Equal(JobStatus.Failed, failed.Status);
+        Assert.StartsWith("dataset 'fashion-mnist' could not be read:", failed.Error);
+        Assert.NotNull(failed.FinishedAt);
+        Assert.Null(failed.ModelId);
+    }
 }

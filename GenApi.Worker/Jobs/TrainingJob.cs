@@ -35,7 +35,7 @@ public sealed class TrainingJob(
         var watcher = WatchForCancelAsync(jobId, stop);
         try
         {
-            var modelId = Train(job, stop.Token);
+            var modelId = Train(job, stop.Token, shutdown);
             await store.FinishAsync(jobId, JobStatus.Succeeded, modelId, null, CancellationToken.None);
             logger.LogInformation("Job {JobId} succeeded: model {ModelId}", jobId, modelId);
         }
@@ -50,10 +50,10 @@ public sealed class TrainingJob(
             logger.LogInformation("Job {JobId} interrupted by shutdown at its last checkpoint", jobId);
             throw;
         }
-        catch (Exception error) when (error is TrainingDivergedException or ArgumentException)
+        catch (Exception error) when (ReadableReason(job, error) is { } reason)
         {
-            await store.FinishAsync(jobId, JobStatus.Failed, null, error.Message, CancellationToken.None);
-            logger.LogWarning("Job {JobId} failed: {Reason}", jobId, error.Message);
+            await store.FinishAsync(jobId, JobStatus.Failed, null, reason, CancellationToken.None);
+            logger.LogWarning("Job {JobId} failed: {Reason}", jobId, reason);
         }
         catch (Exception error)
         {
@@ -67,7 +67,16 @@ public sealed class TrainingJob(
         }
     }
 
-    private string Train(JobRecord job, CancellationToken cancellation)
+    // Failures a user can act on get their own words; anything else is reported as an internal error.
+    private static string? ReadableReason(JobRecord job, Exception error) => error switch
+    {
+        TrainingDivergedException or ArgumentException => error.Message,
+        InvalidDataException or EndOfStreamException or IOException =>
+            $"dataset '{job.Spec.Dataset}' could not be read: {error.Message}",
+        _ => null,
+    };
+
+    private string Train(JobRecord job, CancellationToken cancellation, CancellationToken shutdown)
     {
         var spec = job.Spec;
         var data = datasets.Load(spec.Dataset);
@@ -89,9 +98,9 @@ public sealed class TrainingJob(
         {
             trainer.Train(data, hooks, cancellation);
         }
-        catch (OperationCanceledException) when (trainer.Step > 0)
+        catch (OperationCanceledException) when (shutdown.IsCancellationRequested && trainer.Step > 0)
         {
-            // Keep the work done since the last checkpoint for a resume after shutdown.
+            // Keep the work done since the last checkpoint for the resume after the restart.
             checkpoints.Save(job.Id, trainer);
             throw;
         }
