@@ -3,6 +3,7 @@ using System.Text.Json;
 using GenApi.Contracts;
 using GenApi.Hosting;
 using GenApi.Worker.Jobs;
+using GenApi.Worker.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -23,6 +24,10 @@ public sealed class GenApiFactory(string dataDirectory, bool embeddedWorker = tr
         builder.UseSetting("Worker:Device", device);
         if (fashionMnistPath is not null) builder.UseSetting("Datasets:FashionMnistPath", fashionMnistPath);
     }
+
+    /// <summary>The SQLite store of an embedded-mode data directory, for looking behind the API.</summary>
+    public static SqlJobStore EmbeddedStore(string dataDirectory) =>
+        new(() => new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dataDirectory, "genapi.db")}"), SqlDialect.Sqlite);
 
     /// <summary>A job small enough for a unit test: synthetic shapes, narrow networks.</summary>
     public static object TinyJob(int steps = 20, long seed = 1) =>

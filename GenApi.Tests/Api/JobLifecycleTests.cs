@@ -113,7 +113,7 @@ public sealed class JobLifecycleTests
             stepAtShutdown = (await GenApiFactory.WaitForAsync(client, id, j => j.Progress.Step >= 30, Patience)).Progress.Step;
         }
 
-        var store = new SqliteJobStore(Path.Combine(data, "genapi.db"), TimeProvider.System);
+        var store = GenApiFactory.EmbeddedStore(data);
         var interrupted = (await store.GetJobAsync(id))!;
         Assert.Equal(JobStatus.Running, interrupted.Status);
         var checkpoints = Directory.GetDirectories(Path.Combine(data, "jobs", id, "checkpoints"));
@@ -121,10 +121,17 @@ public sealed class JobLifecycleTests
         Assert.True(resumeStep >= stepAtShutdown, $"checkpoint at {resumeStep}, job had reached {stepAtShutdown}");
 
         await using var after = new GenApiFactory(data);
-        var done = await GenApiFactory.WaitForFinishAsync(after.CreateClient(), id, Patience);
+        var afterClient = after.CreateClient();
+        var done = await GenApiFactory.WaitForFinishAsync(afterClient, id, Patience);
         Assert.Equal(JobStatus.Succeeded, done.Status);
-        Assert.Equal(2, (await store.GetJobAsync(id))!.Attempts);
         Assert.Equal(interrupted.StartedAt, done.StartedAt);
+        // A graceful stop is not a lost worker: the attempt is given back.
+        Assert.Equal(1, done.Attempts);
+
+        var events = (await afterClient.GetFromJsonAsync<List<JobEventResponse>>($"/v1/jobs/{id}/events", GenApiFactory.Json))!;
+        Assert.Equal(["queued", "started", "interrupted", "started", "resumed", "succeeded"],
+            events.Select(e => e.Kind).Where(k => k != "checkpoint"));
+        Assert.Equal($"resumed from the checkpoint at step {resumeStep}", events.Single(e => e.Kind == "resumed").Message);
     }
 
     [Fact]

@@ -4,30 +4,38 @@ using GenApi.Worker.Rendering;
 using GenApi.Worker.Storage;
 using GenApi.Worker.Training;
 using Hangfire;
+using Hangfire.PostgreSql;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace GenApi.Worker.Hosting;
 
-/// <summary>Composition of the training engine, shared by the API host (embedded mode) and the worker host.</summary>
+/// <summary>Composition of the training engine, shared by the API host and the worker host.</summary>
 public static class TrainingEngineExtensions
 {
-    /// <summary>Options, store, datasets, device, rendering and the training job.</summary>
+    /// <summary>Options, store (migrated at start-up), datasets, device, rendering and the training job.</summary>
     public static IHostApplicationBuilder AddTrainingEngine(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DatasetOptions>().BindConfiguration(DatasetOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section).ValidateDataAnnotations()
             .Validate(o => !o.Device.StartsWith("cuda", StringComparison.Ordinal) || TorchSharp.torch.cuda.is_available(),
                 "Worker:Device asks for CUDA, which is not available: build with -p:TorchBackend=cuda on a GPU host, or set Worker:Device=cpu or auto.")
             .ValidateOnStart();
-        services.AddOptions<DatasetOptions>().BindConfiguration(DatasetOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new ArtifactPaths(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory));
-        services.TryAddSingleton<IJobStore>(sp => new SqliteJobStore(sp.GetRequiredService<ArtifactPaths>().Database, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(CreateStore);
+        services.TryAddSingleton<IJobStore>(sp => sp.GetRequiredService<SqlJobStore>());
+        // First hosted service: the schema must exist before recovery, the queue or the server touch it.
+        services.AddHostedService<StoreMigrator>();
         services.TryAddSingleton<DatasetCatalog>();
         services.TryAddSingleton<TorchDevice>();
         services.TryAddSingleton<IPngEncoder, SkiaPngEncoder>();
@@ -35,26 +43,47 @@ public static class TrainingEngineExtensions
         services.TryAddSingleton<ModelSampler>();
         services.TryAddSingleton<CheckpointStore>();
         services.TryAddSingleton<TrainingQueue>();
+        services.TryAddSingleton<WorkerIdentity>();
         services.TryAddTransient<TrainingJob>();
         return builder;
     }
 
     /// <summary>
-    /// Hangfire on in-memory storage (embedded mode). The job store stays the source of truth, so
-    /// <see cref="JobRecovery"/> re-enqueues what a restart forgot.
+    /// Hangfire's storage. Embedded: in memory, with the job store as the source of truth (<see cref="JobRecovery"/>
+    /// re-enqueues what a restart forgot). Distributed: PostgreSQL, long polling (LISTEN/NOTIFY) for sub-second
+    /// dispatch, sliding invisibility so a live job is never handed to a second worker.
     /// </summary>
-    public static IServiceCollection AddEmbeddedQueue(this IServiceCollection services)
+    public static IServiceCollection AddTrainingQueue(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddHangfire(config => config
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UseInMemoryStorage());
-        services.AddHostedService<JobRecovery>();
+        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var queue = configuration.GetSection(QueueOptions.Section).Get<QueueOptions>() ?? new QueueOptions();
+        services.AddHangfire(config =>
+        {
+            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            if (!storage.IsDistributed)
+            {
+                config.UseInMemoryStorage();
+                return;
+            }
+            config.UsePostgreSqlStorage(
+                options => options.UseNpgsqlConnection(storage.ConnectionString),
+                new PostgreSqlStorageOptions
+                {
+                    SchemaName = "hangfire",
+                    PrepareSchemaIfNecessary = true,
+                    EnableLongPolling = true,
+                    QueuePollInterval = queue.PollInterval,
+                    InvisibilityTimeout = queue.InvisibilityTimeout,
+                    UseSlidingInvisibilityTimeout = true,
+                });
+        });
+        if (!storage.IsDistributed) services.AddHostedService<JobRecovery>();
         return services;
     }
 
-    /// <summary>The Hangfire server that runs training jobs: queue <c>training</c>, one worker per device.</summary>
+    /// <summary>The Hangfire server that runs training jobs (queue <c>training</c>, one worker per device) and its heartbeat.</summary>
     public static IServiceCollection AddTrainingServer(this IServiceCollection services, int workerCount)
     {
         services.AddHangfireServer(options =>
@@ -62,9 +91,25 @@ public static class TrainingEngineExtensions
             options.Queues = [TrainingQueue.Name];
             options.WorkerCount = workerCount;
             options.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
-            // Long enough to write a checkpoint when the host stops.
+            // Long enough for a running job to write its checkpoint when the host stops.
             options.ShutdownTimeout = TimeSpan.FromSeconds(30);
         });
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(45));
+        services.AddHostedService<WorkerHeartbeat>();
         return services;
+    }
+
+    private static SqlJobStore CreateStore(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        if (options.IsDistributed)
+        {
+            var source = NpgsqlDataSource.Create(options.ConnectionString!);
+            return new SqlJobStore(source.CreateConnection, SqlDialect.Postgres);
+        }
+        var database = services.GetRequiredService<ArtifactPaths>().Database;
+        Directory.CreateDirectory(Path.GetDirectoryName(database)!);
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = database, DefaultTimeout = 30 }.ToString();
+        return new SqlJobStore(() => new SqliteConnection(connectionString), SqlDialect.Sqlite);
     }
 }

@@ -1,24 +1,37 @@
 namespace GenApi.Worker.Jobs;
 
 /// <summary>
-/// Jobs and models, shared by the API and the workers. State changes are conditional updates, so two
-/// processes racing on one job (a cancel against a completion, say) cannot both win.
+/// Jobs, models, events and workers, shared by the API and every worker. A running job is held under a
+/// lease that its worker renews; state changes are conditional updates on status and lease owner, so two
+/// processes racing on one job (a lost worker coming back, a cancel against a completion) cannot both win.
 /// </summary>
 public interface IJobStore
 {
-    Task CreateJobAsync(JobRecord job, CancellationToken cancellation = default);
+    /// <summary>Stores a new queued job (and its 'queued' event) and returns it as stored.</summary>
+    Task<JobRecord> CreateJobAsync(string id, JobSpec spec, CancellationToken cancellation = default);
     Task<JobRecord?> GetJobAsync(string id, CancellationToken cancellation = default);
     /// <summary>Ids of jobs left queued or running, oldest first.</summary>
     Task<IReadOnlyList<string>> UnfinishedJobIdsAsync(CancellationToken cancellation = default);
 
-    /// <summary>Moves a queued (or interrupted running) job to running; false when it was canceled or finished meanwhile.</summary>
-    Task<bool> TryStartAsync(string id, CancellationToken cancellation = default);
-    Task ReportProgressAsync(string id, int step, double lossD, double lossG, double imagesPerSecond, CancellationToken cancellation = default);
-    /// <summary>Ends a running job; false when it was not running.</summary>
-    Task<bool> FinishAsync(string id, JobStatus status, string? modelId, string? error, CancellationToken cancellation = default);
+    /// <summary>Takes the job for <paramref name="owner"/> if it is queued, or running under an expired lease.</summary>
+    Task<JobStart> TryStartAsync(string id, string owner, TimeSpan lease, int maxAttempts, CancellationToken cancellation = default);
+    /// <summary>Extends the caller's lease; false when it no longer holds the job.</summary>
+    Task<bool> RenewLeaseAsync(string id, string owner, TimeSpan lease, CancellationToken cancellation = default);
+    /// <summary>Graceful shutdown: gives the lease (and the attempt) back so the next worker need not wait for it to expire.</summary>
+    Task ReleaseLeaseAsync(string id, string owner, CancellationToken cancellation = default);
+    Task ReportProgressAsync(string id, string owner, int step, double lossD, double lossG, double imagesPerSecond, CancellationToken cancellation = default);
+    /// <summary>Ends a running job held by <paramref name="owner"/>; false when it does not hold it.</summary>
+    Task<bool> FinishAsync(string id, string owner, JobStatus status, string? modelId, string? error, CancellationToken cancellation = default);
     /// <summary>Cancels a queued job at once, flags a running one; returns the job afterwards, or null if unknown.</summary>
     Task<JobRecord?> RequestCancelAsync(string id, CancellationToken cancellation = default);
 
+    Task AddEventAsync(string jobId, string kind, string message, CancellationToken cancellation = default);
+    Task<IReadOnlyList<JobEvent>> ListEventsAsync(string jobId, CancellationToken cancellation = default);
+
     Task CreateModelAsync(ModelRecord model, CancellationToken cancellation = default);
     Task<ModelRecord?> GetModelAsync(string id, CancellationToken cancellation = default);
+
+    Task HeartbeatAsync(string workerId, string name, string device, IReadOnlyCollection<string> currentJobs, CancellationToken cancellation = default);
+    Task RemoveWorkerAsync(string workerId, CancellationToken cancellation = default);
+    Task<IReadOnlyList<WorkerRecord>> ListWorkersAsync(CancellationToken cancellation = default);
 }

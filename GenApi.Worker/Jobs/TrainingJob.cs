@@ -1,9 +1,11 @@
+using System.Data.Common;
 using GenApi.Worker.Datasets;
 using GenApi.Worker.Rendering;
 using GenApi.Worker.Storage;
 using GenApi.Worker.Training;
 using Hangfire;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace GenApi.Worker.Jobs;
 
@@ -15,55 +17,94 @@ public sealed class TrainingJob(
     CheckpointStore checkpoints,
     SampleGrid grid,
     ArtifactPaths paths,
+    WorkerIdentity worker,
+    IOptions<QueueOptions> queueOptions,
     TimeProvider time,
     ILogger<TrainingJob> logger)
 {
     private static readonly TimeSpan CancelPollInterval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan StoreOutageBudget = TimeSpan.FromMinutes(2);
+    private readonly QueueOptions _queue = queueOptions.Value;
 
     /// <summary>Trains <paramref name="jobId"/>; <paramref name="shutdown"/> is Hangfire's server-shutdown token.</summary>
-    // Failures are recorded on the job itself, so Hangfire must not retry; restarts are handled by JobRecovery.
+    // Hangfire must not retry on its own: failures are recorded on the job, and lost workers are counted by the
+    // store's attempts (QueueOptions.MaxAttempts), which also covers a worker killed outright.
     [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
     public async Task RunAsync(string jobId, CancellationToken shutdown)
     {
-        if (!await store.TryStartAsync(jobId, shutdown))
-        {
-            logger.LogInformation("Job {JobId} is no longer runnable; skipped", jobId);
-            return;
-        }
+        if (!await AcquireAsync(jobId, shutdown)) return;
         var job = (await store.GetJobAsync(jobId, shutdown))!;
+        await Event(jobId, "started", $"started on worker {worker.Name} ({worker.Device}), attempt {job.Attempts}");
+        worker.Begin(jobId);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
-        var watcher = WatchForCancelAsync(jobId, stop);
+        var leaseLost = false;
+        var keeper = KeepJobAsync(jobId, stop, () => leaseLost = true);
         try
         {
             var modelId = Train(job, stop.Token, shutdown);
-            await store.FinishAsync(jobId, JobStatus.Succeeded, modelId, null, CancellationToken.None);
-            logger.LogInformation("Job {JobId} succeeded: model {ModelId}", jobId, modelId);
+            await Finish(jobId, JobStatus.Succeeded, modelId, null);
+            await Event(jobId, "succeeded", $"succeeded: model {modelId}");
+        }
+        catch (OperationCanceledException) when (leaseLost)
+        {
+            logger.LogWarning("Job {JobId} was taken over by another worker; this run stops", jobId);
         }
         catch (OperationCanceledException) when (!shutdown.IsCancellationRequested)
         {
-            await store.FinishAsync(jobId, JobStatus.Canceled, null, "canceled on request", CancellationToken.None);
-            logger.LogInformation("Job {JobId} canceled", jobId);
+            await Finish(jobId, JobStatus.Canceled, null, "canceled on request");
+            await Event(jobId, "canceled", "canceled on request");
         }
         catch (OperationCanceledException)
         {
-            // Server shutdown: the job stays 'running' and resumes from its checkpoint when it is picked up again.
-            logger.LogInformation("Job {JobId} interrupted by shutdown at its last checkpoint", jobId);
+            // Server shutdown: hand the job back (Hangfire re-queues it) to resume from its checkpoint.
+            await Transient.RetryAsync(() => store.ReleaseLeaseAsync(jobId, worker.Id, CancellationToken.None), logger, "Releasing the lease", TimeSpan.FromSeconds(10));
+            await Event(jobId, "interrupted", $"worker {worker.Name} is stopping; the job goes back to the queue");
             throw;
         }
         catch (Exception error) when (ReadableReason(job, error) is { } reason)
         {
-            await store.FinishAsync(jobId, JobStatus.Failed, null, reason, CancellationToken.None);
-            logger.LogWarning("Job {JobId} failed: {Reason}", jobId, reason);
+            await Finish(jobId, JobStatus.Failed, null, reason);
+            await Event(jobId, "failed", reason);
         }
         catch (Exception error)
         {
-            await store.FinishAsync(jobId, JobStatus.Failed, null, $"internal error: {error.Message}", CancellationToken.None);
             logger.LogError(error, "Job {JobId} failed", jobId);
+            await Finish(jobId, JobStatus.Failed, null, $"internal error: {error.Message}");
+            await Event(jobId, "failed", $"internal error: {error.Message}");
         }
         finally
         {
+            worker.End(jobId);
             await stop.CancelAsync();
-            await watcher;
+            await keeper;
+        }
+    }
+
+    // Waits out the lease of a worker that may have died; a live holder keeps renewing it, so this dispatch is a duplicate.
+    private async Task<bool> AcquireAsync(string jobId, CancellationToken shutdown)
+    {
+        var deadline = time.GetUtcNow() + _queue.Lease * 2;
+        while (true)
+        {
+            var start = await Transient.RetryAsync(
+                () => store.TryStartAsync(jobId, worker.Id, _queue.Lease, _queue.MaxAttempts, shutdown), logger, "Starting the job", StoreOutageBudget, shutdown);
+            switch (start)
+            {
+                case JobStart.Started:
+                    return true;
+                case JobStart.AttemptsExhausted:
+                    await Event(jobId, "failed", $"gave up after {_queue.MaxAttempts} attempts");
+                    return false;
+                case JobStart.HeldByOther when time.GetUtcNow() < deadline:
+                    await Task.Delay(TimeSpan.FromSeconds(1), time, shutdown);
+                    continue;
+                case JobStart.HeldByOther:
+                    logger.LogInformation("Job {JobId} is still running on another worker; duplicate dispatch ignored", jobId);
+                    return false;
+                default:
+                    logger.LogInformation("Job {JobId} is no longer runnable; skipped", jobId);
+                    return false;
+            }
         }
     }
 
@@ -85,14 +126,18 @@ public sealed class TrainingJob(
         if (checkpoints.Latest(job.Id) is { } latest)
         {
             trainer.LoadCheckpoint(latest);
-            logger.LogInformation("Job {JobId} resumes from step {Step}", job.Id, trainer.Step);
+            EventNow(job.Id, "resumed", $"resumed from the checkpoint at step {trainer.Step}");
         }
 
         var hooks = new TrainingHooks
         {
-            Progress = p => store.ReportProgressAsync(job.Id, p.Step, p.LossD, p.LossG, p.ImagesPerSecond, CancellationToken.None).GetAwaiter().GetResult(),
+            Progress = p => Tolerate(() => store.ReportProgressAsync(job.Id, worker.Id, p.Step, p.LossD, p.LossG, p.ImagesPerSecond, CancellationToken.None)),
             Samples = images => AtomicFile.WriteAllBytes(paths.JobSamples(job.Id), grid.RenderPng(images)),
-            Checkpoint = t => checkpoints.Save(job.Id, t),
+            Checkpoint = t =>
+            {
+                checkpoints.Save(job.Id, t);
+                Tolerate(() => store.AddEventAsync(job.Id, "checkpoint", $"checkpoint saved at step {t.Step}", CancellationToken.None));
+            },
         };
         try
         {
@@ -115,28 +160,72 @@ public sealed class TrainingJob(
         var temp = weights + ".tmp";
         trainer.Generator.save(temp);
         File.Move(temp, weights, overwrite: true);
-        store.CreateModelAsync(model, CancellationToken.None).GetAwaiter().GetResult();
+        Transient.RetryAsync(() => store.CreateModelAsync(model, CancellationToken.None), logger, "Storing the model", StoreOutageBudget).GetAwaiter().GetResult();
         return model.Id;
     }
 
-    // Cancel requests arrive through the store so they reach a job on any process; polling is cheap here.
-    private async Task WatchForCancelAsync(string jobId, CancellationTokenSource stop)
+    // Polls the store for a cancel request and renews the lease; cancel requests reach a job on any process this way.
+    private async Task KeepJobAsync(string jobId, CancellationTokenSource stop, Action onLeaseLost)
     {
+        var renewEvery = _queue.Lease / 4;
+        var renewedAt = time.GetUtcNow();
         using var timer = new PeriodicTimer(CancelPollInterval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stop.Token))
             {
-                if ((await store.GetJobAsync(jobId, stop.Token))?.CancelRequested == true)
+                try
                 {
-                    await stop.CancelAsync();
-                    return;
+                    if ((await store.GetJobAsync(jobId, stop.Token))?.CancelRequested == true)
+                    {
+                        await stop.CancelAsync();
+                        return;
+                    }
+                    if (time.GetUtcNow() - renewedAt < renewEvery) continue;
+                    if (!await store.RenewLeaseAsync(jobId, worker.Id, _queue.Lease, stop.Token))
+                    {
+                        onLeaseLost();
+                        await stop.CancelAsync();
+                        return;
+                    }
+                    renewedAt = time.GetUtcNow();
+                }
+                catch (DbException error)
+                {
+                    // The store is unreachable: keep training; the lease decides who owns the job once it is back.
+                    logger.LogWarning("Job {JobId}: store unreachable ({Error})", jobId, error.Message);
                 }
             }
         }
         catch (OperationCanceledException)
         {
             // the job ended first
+        }
+    }
+
+    private async Task Finish(string jobId, JobStatus status, string? modelId, string? error)
+    {
+        if (!await Transient.RetryAsync(() => store.FinishAsync(jobId, worker.Id, status, modelId, error, CancellationToken.None), logger, "Finishing the job", StoreOutageBudget))
+            logger.LogWarning("Job {JobId} ended {Status} here, but another worker holds it now", jobId, status);
+        else
+            logger.LogInformation("Job {JobId} {Status}{Reason}", jobId, status, error is null ? "" : $": {error}");
+    }
+
+    private Task Event(string jobId, string kind, string message) =>
+        Transient.RetryAsync(() => store.AddEventAsync(jobId, kind, message, CancellationToken.None), logger, "Recording an event", StoreOutageBudget);
+
+    private void EventNow(string jobId, string kind, string message) => Event(jobId, kind, message).GetAwaiter().GetResult();
+
+    // Progress and checkpoint notes are not worth stopping training for while the store is briefly away.
+    private void Tolerate(Func<Task> call)
+    {
+        try
+        {
+            call().GetAwaiter().GetResult();
+        }
+        catch (DbException error)
+        {
+            logger.LogWarning("Store unreachable during training: {Error}", error.Message);
         }
     }
 }

@@ -11,8 +11,11 @@ public sealed class WorkerOptions
     [Required, RegularExpression("^(auto|cpu|cuda(:[0-9]+)?)$", ErrorMessage = "Worker:Device must be auto, cpu, cuda or cuda:N.")]
     public string Device { get; set; } = "auto";
 
-    /// <summary>Whether the API process also runs the training server (embedded mode).</summary>
-    public bool Embedded { get; set; } = true;
+    /// <summary>
+    /// Whether the API process also runs the training server. Unset: yes in embedded mode (SQLite),
+    /// no in distributed mode (PostgreSQL), where GenApi.Worker processes train.
+    /// </summary>
+    public bool? Embedded { get; set; }
 
     /// <summary>Intra-op threads for TorchSharp on CPU; 0 means one per core.</summary>
     [Range(0, 1024)]

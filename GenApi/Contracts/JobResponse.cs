@@ -16,6 +16,7 @@ namespace GenApi.Contracts;
 /// <param name="ModelId">The trained model, once succeeded: sample it at <c>/v1/models/{modelId}/samples.png</c>.</param>
 /// <param name="Error">Why the job failed or was canceled.</param>
 /// <param name="CancelRequested">A cancel was asked for and the job has not stopped yet.</param>
+/// <param name="Attempts">Times a worker started the job: more than 1 after a lost or stopped worker (it then resumed from its checkpoint).</param>
 /// <param name="Hyperparameters">The settings the job runs with, defaults filled in.</param>
 public sealed record JobResponse(
     string Id,
@@ -31,6 +32,7 @@ public sealed record JobResponse(
     string? ModelId,
     string? Error,
     bool CancelRequested,
+    int Attempts,
     HyperparametersResponse Hyperparameters)
 {
     public static JobResponse From(JobRecord job)
@@ -44,7 +46,7 @@ public sealed record JobResponse(
             job.Id, job.Status, spec.Model, spec.Dataset, job.CreatedAt, job.StartedAt, job.FinishedAt,
             new JobProgressResponse(job.Step, total, job.ImagesPerSecond is { } ips ? Math.Round(ips, 1) : null, eta),
             job.LossD, job.LossG, job.ModelId, job.Error, job.CancelRequested && !job.Status.IsFinished(),
-            HyperparametersResponse.From(spec));
+            job.Attempts, HyperparametersResponse.From(spec));
     }
 }
 

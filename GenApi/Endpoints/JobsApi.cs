@@ -19,6 +19,8 @@ public static class JobsApi
         group.MapPost("/{id}/cancel", CancelJob).WithName(nameof(CancelJob))
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/{id}/events", GetJobEvents).WithName(nameof(GetJobEvents))
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id}/samples.png", GetJobSamples).WithName(nameof(GetJobSamples))
             .Produces(StatusCodes.Status200OK, contentType: "image/png")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -31,12 +33,11 @@ public static class JobsApi
     /// <response code="202">The job was accepted; the body is the job, <c>Location</c> its address.</response>
     /// <response code="400">The body is malformed or a field is invalid.</response>
     public static async Task<Results<Accepted<JobResponse>, ValidationProblem>> CreateJob(
-        CreateJobRequest request, DatasetCatalog datasets, IJobStore store, TrainingQueue queue, TimeProvider time, CancellationToken cancellation)
+        CreateJobRequest request, DatasetCatalog datasets, IJobStore store, TrainingQueue queue, CancellationToken cancellation)
     {
         if (JobRequestMapper.Map(request, datasets, out var errors) is not { } spec)
             return TypedResults.ValidationProblem(errors, title: "The job request is invalid.", type: Problems.InvalidRequest);
-        var job = new JobRecord { Id = JobRecord.NewId(), Status = JobStatus.Queued, Spec = spec, CreatedAt = time.GetUtcNow() };
-        await store.CreateJobAsync(job, cancellation);
+        var job = await store.CreateJobAsync(JobRecord.NewId(), spec, cancellation);
         queue.Enqueue(job.Id);
         return TypedResults.Accepted($"/v1/jobs/{job.Id}", JobResponse.From(job));
     }
@@ -66,6 +67,19 @@ public static class JobsApi
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The job has already finished.",
                 detail: $"Job '{id}' is {job.Status.ToString().ToLowerInvariant()} and can no longer be canceled.", type: Problems.Type("job-finished"));
         return TypedResults.Ok(JobResponse.From(job));
+    }
+
+    /// <summary>List a job's events.</summary>
+    /// <remarks>Oldest first: queued, started on worker X (attempt n), resumed from a checkpoint, checkpoints saved,
+    /// interrupted by a stopping worker, and how it ended.</remarks>
+    /// <param name="id">Job id.</param>
+    /// <response code="200">The events.</response>
+    /// <response code="404">No job has this id.</response>
+    public static async Task<Results<Ok<List<JobEventResponse>>, ProblemHttpResult>> GetJobEvents(string id, IJobStore store, CancellationToken cancellation)
+    {
+        if (await store.GetJobAsync(id, cancellation) is null) return Problems.JobNotFound(id);
+        var events = await store.ListEventsAsync(id, cancellation);
+        return TypedResults.Ok(events.Select(JobEventResponse.From).ToList());
     }
 
     /// <summary>Get the job's latest progress grid as PNG.</summary>

@@ -2,6 +2,7 @@ using System.Reflection;
 using GenApi.Endpoints;
 using GenApi.Errors;
 using GenApi.Worker.Hosting;
+using GenApi.Worker.Storage;
 using GenApi.Worker.Training;
 using Hangfire;
 using Microsoft.OpenApi;
@@ -15,9 +16,11 @@ public static class GenApiExtensions
     {
         builder.AddTrainingEngine();
         var services = builder.Services;
-        services.AddEmbeddedQueue();
+        services.AddTrainingQueue(builder.Configuration);
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var worker = builder.Configuration.GetSection(WorkerOptions.Section).Get<WorkerOptions>() ?? new WorkerOptions();
-        if (worker.Embedded) services.AddTrainingServer(worker.WorkerCount);
+        // Distributed mode: the API only enqueues and serves; GenApi.Worker processes train.
+        if (worker.Embedded ?? !storage.IsDistributed) services.AddTrainingServer(worker.WorkerCount);
 
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
@@ -53,6 +56,7 @@ public static class GenApiExtensions
         app.UseHangfireDashboard("/hangfire");
         app.MapJobsApi();
         app.MapModelsApi();
+        app.MapWorkersApi();
         app.MapGet("/", () => TypedResults.Redirect("/swagger")).ExcludeFromDescription();
         return app;
     }

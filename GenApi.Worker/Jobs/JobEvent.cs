@@ -1,0 +1,4 @@
+namespace GenApi.Worker.Jobs;
+
+/// <summary>Something that happened to a job: queued, started on a worker, resumed, checkpoint, retry, finished.</summary>
+public sealed record JobEvent(long Id, string JobId, DateTimeOffset At, string Kind, string Message);

@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace GenApi.Worker.Jobs;
+
+/// <summary>How training jobs are dispatched and guarded. Bound from the <c>Queue</c> configuration section.</summary>
+public sealed class QueueOptions
+{
+    public const string Section = "Queue";
+
+    /// <summary>
+    /// Distributed mode: how long a fetched job may go without its worker's heartbeat before Hangfire hands it to
+    /// another worker. Sliding: a live worker refreshes it every fifth of this, so jobs may run for hours.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:05", "1.00:00:00")]
+    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Distributed mode: fallback poll interval of the queue; new jobs are announced at once by LISTEN/NOTIFY.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A running job's lease in the job store, renewed every few seconds by its worker. A second dispatch of a job
+    /// whose lease is live does not run it; one whose lease expired (worker lost) resumes it from its checkpoint.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:03", "01:00:00")]
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Times a job may be started before it is failed (each lost or stopped worker costs one).</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 3;
+}

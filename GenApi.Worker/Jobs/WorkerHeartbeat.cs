@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace GenApi.Worker.Jobs;
+
+/// <summary>Reports this worker, its device and current jobs every few seconds (<c>GET /v1/workers</c>).</summary>
+public sealed class WorkerHeartbeat(IJobStore store, WorkerIdentity identity, ILogger<WorkerHeartbeat> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        do
+        {
+            try
+            {
+                await store.HeartbeatAsync(identity.Id, identity.Name, identity.Device, identity.CurrentJobs, stoppingToken);
+            }
+            catch (System.Data.Common.DbException error)
+            {
+                logger.LogWarning("Worker heartbeat failed: {Error}", error.Message);
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await store.RemoveWorkerAsync(identity.Id, cancellationToken);
+        }
+        catch (System.Data.Common.DbException error)
+        {
+            // Its heartbeat simply goes stale; GET /v1/workers shows it as not alive.
+            logger.LogWarning("Could not remove the worker record: {Error}", error.Message);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+using System.Collections.Concurrent;
+using GenApi.Worker.Training;
+
+namespace GenApi.Worker.Jobs;
+
+/// <summary>This process as a worker: its id (also the owner of the leases it holds), device and current jobs.</summary>
+public sealed class WorkerIdentity(TorchDevice device)
+{
+    private readonly ConcurrentDictionary<string, byte> _jobs = new();
+
+    public string Id { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+    public string Name { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+    public string Device => device.ToString();
+    public IReadOnlyCollection<string> CurrentJobs => _jobs.Keys.ToList();
+
+    public void Begin(string jobId) => _jobs[jobId] = 0;
+    public void End(string jobId) => _jobs.TryRemove(jobId, out _);
+}

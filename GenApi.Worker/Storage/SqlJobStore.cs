@@ -1,0 +1,291 @@
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
+using Dapper;
+using GenApi.Worker.Jobs;
+using GenApi.Worker.Models;
+
+namespace GenApi.Worker.Storage;
+
+/// <summary>The job store on SQLite (embedded mode) or PostgreSQL (distributed mode); see <see cref="SqlDialect"/>.</summary>
+public sealed class SqlJobStore : IJobStore
+{
+    private const string JobColumns =
+        "Id, Status, Spec, CreatedAt, StartedAt, FinishedAt, Step, ImagesPerSecond, LossD, LossG, ModelId, Error, CancelRequested, Attempts";
+
+    private readonly Func<DbConnection> _connect;
+    private readonly SqlDialect _sql;
+
+    static SqlJobStore() => SqlMapper.AddTypeHandler(new TimestampHandler());
+
+    public SqlJobStore(Func<DbConnection> connect, SqlDialect dialect)
+    {
+        _connect = connect;
+        _sql = dialect;
+    }
+
+    /// <summary>Applies the dialect's migrations not yet applied; safe to call from several processes at once.</summary>
+    public async Task MigrateAsync(CancellationToken cancellation = default)
+    {
+        await using var connection = await OpenAsync(cancellation);
+        if (_sql == SqlDialect.Sqlite) await connection.ExecuteAsync("PRAGMA journal_mode = WAL");
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellation);
+        await connection.ExecuteAsync(_sql.LockForMigration, transaction: transaction);
+        await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS SchemaVersion (Version INTEGER NOT NULL)", transaction: transaction);
+        var current = await connection.ExecuteScalarAsync<int?>("SELECT MAX(Version) FROM SchemaVersion", transaction: transaction) ?? 0;
+        for (var version = current + 1; version <= _sql.Migrations.Count; version++)
+        {
+            await connection.ExecuteAsync(_sql.Migrations[version - 1], transaction: transaction);
+            await connection.ExecuteAsync("INSERT INTO SchemaVersion (Version) VALUES (@version)", new { version }, transaction);
+        }
+        await transaction.CommitAsync(cancellation);
+    }
+
+    public async Task<JobRecord> CreateJobAsync(string id, JobSpec spec, CancellationToken cancellation = default)
+    {
+        await using (var connection = await OpenAsync(cancellation))
+        {
+            await connection.ExecuteAsync(Command($"""
+                INSERT INTO Jobs (Id, Status, Spec, CreatedAt) VALUES (@id, 'queued', @spec, {_sql.Now});
+                INSERT INTO JobEvents (JobId, At, Kind, Message) VALUES (@id, {_sql.Now}, 'queued', 'queued');
+                """, new { id, spec = JsonSerializer.Serialize(spec) }, cancellation));
+        }
+        return (await GetJobAsync(id, cancellation))!;
+    }
+
+    public async Task<JobRecord?> GetJobAsync(string id, CancellationToken cancellation = default)
+    {
+        await using var connection = await OpenAsync(cancellation);
+        var row = await connection.QuerySingleOrDefaultAsync<JobRow>(Command($"SELECT {JobColumns} FROM Jobs WHERE Id = @id", new { id }, cancellation));
+        return row?.ToRecord();
+    }
+
+    public async Task<IReadOnlyList<string>> UnfinishedJobIdsAsync(CancellationToken cancellation = default)
+    {
+        await using var connection = await OpenAsync(cancellation);
+        return (await connection.QueryAsync<string>(Command(
+            "SELECT Id FROM Jobs WHERE Status IN ('queued', 'running') ORDER BY CreatedAt", null, cancellation))).AsList();
+    }
+
+    public async Task<JobStart> TryStartAsync(string id, string owner, TimeSpan lease, int maxAttempts, CancellationToken cancellation = default)
+    {
+        await using var connection = await OpenAsync(cancellation);
+        var takeable = $"(Status = 'queued' OR (Status = 'running' AND (LeaseExpiresAt IS NULL OR LeaseExpiresAt < {_sql.Now})))";
+        var started = await connection.ExecuteAsync(Command($"""
+            UPDATE Jobs SET Status = 'running', StartedAt = COALESCE(StartedAt, {_sql.Now}), Attempts = Attempts + 1,
+                LeaseOwner = @owner, LeaseExpiresAt = {_sql.NowPlusSeconds}
+            WHERE Id = @id AND CancelRequested = 0 AND Attempts < @maxAttempts AND {takeable}
+            """, new { id, owner, seconds = lease.TotalSeconds, maxAttempts }, cancellation));
+        if (started == 1) return JobStart.Started;
+
+        var exhausted = await connection.ExecuteAsync(Command($"""
+            UPDATE Jobs SET Status = 'failed', FinishedAt = {_sql.Now}, LeaseOwner = NULL, LeaseExpiresAt = NULL,
+                Error = 'the job was interrupted ' || Attempts || ' times (worker lost or stopped); giving up'
+            WHERE Id = @id AND CancelRequested = 0 AND Attempts >= @maxAttempts AND {takeable}
+            """, new { id, maxAttempts }, cancellation));
+        if (exhausted == 1) return JobStart.AttemptsExhausted;
+
+        var status = await connection.ExecuteScalarAsync<string?>(Command("SELECT Status FROM Jobs WHERE Id = @id", new { id }, cancellation));
+        return status == "running" ? JobStart.HeldByOther : JobStart.NotRunnable;
+    }
+
+    public async Task<bool> RenewLeaseAsync(string id, string owner, TimeSpan lease, CancellationToken cancellation = default)
+    {
+        await using var connection = await OpenAsync(cancellation);
+        return await connection.ExecuteAsync(Command(
+            $"UPDATE Jobs SET LeaseExpiresAt = {_sql.NowPlusSeconds} WHERE Id = @id AND LeaseOwner = @owner AND Status = 'running'",
+            new { id, owner, seconds = lease.TotalSeconds }, cancellation)) == 1;
+    }
+
+    public async Task ReleaseLeaseAsync(string id, string owner, CancellationToken cancellation = default)
+    {
+        await using var connection = await OpenAsync(cancellation);
+        await connection.ExecuteAsync(Command(
+            // A graceful stop is not a lost worker: it gives its attempt back.
+            "UPDATE Jobs SET LeaseOwner = NULL, LeaseExpiresAt = NULL, Attempts = Attempts - 1 WHERE Id = @id AND LeaseOwner = @owner AND Status = 'running'",
+            new { id, owner }, cancellation));
+    }
+
+    public async Task ReportProgressAsync(string id, string owner, int step, double lossD, double lossG, double imagesPerSecond, CancellationToken cancellation = default)
+    {
+        await using var connection = await OpenAsync(cancellation);
+        await connection.ExecuteAsync(Command(
+            "UPDATE Jobs SET Step = @step, LossD = @lossD, LossG = @lossG, ImagesPerSecond = @imagesPerSecond WHERE Id = @id AND LeaseOwner = @owner AND Status = 'running'",
+            new { id, owner, step, lossD, lossG, imagesPerSecond }, cancellation));
+    }
+
+    public async Task<bool> FinishAsync(string id, string owner, JobStatus status, string? modelId, string? error, CancellationToken cancellation = default)
+    {
+        await using var connection = await OpenAsync(cancellation);
+        return await connection.ExecuteAsync(Command($"""
+            UPDATE Jobs SET Status = @status, ModelId = @modelId, Error = @error, FinishedAt = {_sql.Now}, LeaseOwner = NULL, LeaseExpiresAt = NULL
+            WHERE Id = @id AND LeaseOwner = @owner AND Status = 'running'
+            """, new { id, owner, status = Text(status), modelId, error }, cancellation)) == 1;
+    }
+
+    public async Task<JobRecord?> RequestCancelAsync(string id, CancellationToken cancellation = default)
+    {
+        await using (var connection = await OpenAsync(cancellation))
+        {
+            await connection.ExecuteAsync(Command($"""
+                UPDATE Jobs SET Status = 'canceled', FinishedAt = {_sql.Now}, Error = 'canceled on request' WHERE Id = @id AND Status = 'queued';
+                UPDATE Jobs SET CancelRequested = 1 WHERE Id = @id AND Status = 'running';
+                """, new { id }, cancellation));
+        }
+        return await GetJobAsync(id, cancellation);
+    }
+
+    public async Task AddEventAsync(string jobId, string kind, string message, CancellationToken cancellation = default)
+    {
+        await using var connection = await OpenAsync(cancellation);
+        await connection.ExecuteAsync(Command(
+            $"INSERT INTO JobEvents (JobId, At, Kind, Message) VALUES (@jobId, {_sql.Now}, @kind, @message)", new { jobId, kind, message }, cancellation));
+    }
+
+    public async Task<IReadOnlyList<JobEvent>> ListEventsAsync(string jobId, CancellationToken cancellation = default)
+    {
+        await using var connection = await OpenAsync(cancellation);
+        var rows = await connection.QueryAsync<EventRow>(Command(
+            "SELECT Id, JobId, At, Kind, Message FROM JobEvents WHERE JobId = @jobId ORDER BY Id", new { jobId }, cancellation));
+        return rows.Select(r => new JobEvent(r.Id, r.JobId, r.At, r.Kind, r.Message)).ToList();
+    }
+
+    public async Task CreateModelAsync(ModelRecord model, CancellationToken cancellation = default)
+    {
+        await using var connection = await OpenAsync(cancellation);
+        await connection.ExecuteAsync(Command($"""
+            INSERT INTO Models (Id, JobId, Family, Dataset, Config, Steps, CreatedAt)
+            VALUES (@Id, @JobId, @Family, @Dataset, @Config, @Steps, {_sql.Now})
+            """, new { model.Id, model.JobId, model.Family, model.Dataset, Config = JsonSerializer.Serialize(model.Config), model.Steps }, cancellation));
+    }
+
+    public async Task<ModelRecord?> GetModelAsync(string id, CancellationToken cancellation = default)
+    {
+        await using var connection = await OpenAsync(cancellation);
+        var row = await connection.QuerySingleOrDefaultAsync<ModelRow>(Command(
+            "SELECT Id, JobId, Family, Dataset, Config, Steps, CreatedAt FROM Models WHERE Id = @id", new { id }, cancellation));
+        return row?.ToRecord();
+    }
+
+    public async Task HeartbeatAsync(string workerId, string name, string device, IReadOnlyCollection<string> currentJobs, CancellationToken cancellation = default)
+    {
+        await using var connection = await OpenAsync(cancellation);
+        await connection.ExecuteAsync(Command($"""
+            INSERT INTO Workers (Id, Name, Device, StartedAt, HeartbeatAt, CurrentJobs) VALUES (@workerId, @name, @device, {_sql.Now}, {_sql.Now}, @jobs)
+            ON CONFLICT (Id) DO UPDATE SET HeartbeatAt = {_sql.Now}, CurrentJobs = @jobs
+            """, new { workerId, name, device, jobs = string.Join(',', currentJobs) }, cancellation));
+    }
+
+    public async Task RemoveWorkerAsync(string workerId, CancellationToken cancellation = default)
+    {
+        await using var connection = await OpenAsync(cancellation);
+        await connection.ExecuteAsync(Command("DELETE FROM Workers WHERE Id = @workerId", new { workerId }, cancellation));
+    }
+
+    public async Task<IReadOnlyList<WorkerRecord>> ListWorkersAsync(CancellationToken cancellation = default)
+    {
+        await using var connection = await OpenAsync(cancellation);
+        var rows = await connection.QueryAsync<WorkerRow>(Command(
+            "SELECT Id, Name, Device, StartedAt, HeartbeatAt, CurrentJobs FROM Workers ORDER BY StartedAt", null, cancellation));
+        return rows.Select(r => new WorkerRecord(r.Id, r.Name, r.Device, r.StartedAt, r.HeartbeatAt,
+            r.CurrentJobs.Split(',', StringSplitOptions.RemoveEmptyEntries))).ToList();
+    }
+
+    private async Task<DbConnection> OpenAsync(CancellationToken cancellation)
+    {
+        var connection = _connect();
+        await connection.OpenAsync(cancellation);
+        return connection;
+    }
+
+    private static CommandDefinition Command(string sql, object? parameters, CancellationToken cancellation) =>
+        new(sql, parameters, cancellationToken: cancellation);
+
+    private static string Text(JobStatus status) => status.ToString().ToLowerInvariant();
+
+    // SQLite hands timestamps back as ISO-8601 text, PostgreSQL as UTC DateTime.
+    private sealed class TimestampHandler : SqlMapper.TypeHandler<DateTimeOffset>
+    {
+        public override DateTimeOffset Parse(object value) => value switch
+        {
+            DateTime time => new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)),
+            DateTimeOffset time => time,
+            _ => DateTimeOffset.Parse(Convert.ToString(value, CultureInfo.InvariantCulture)!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+        };
+
+        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value) => parameter.Value = value.ToUniversalTime();
+    }
+
+    private sealed class JobRow
+    {
+        public string Id { get; set; } = "";
+        public string Status { get; set; } = "";
+        public string Spec { get; set; } = "";
+        public DateTimeOffset CreatedAt { get; set; }
+        public DateTimeOffset? StartedAt { get; set; }
+        public DateTimeOffset? FinishedAt { get; set; }
+        public long Step { get; set; }
+        public double? ImagesPerSecond { get; set; }
+        public double? LossD { get; set; }
+        public double? LossG { get; set; }
+        public string? ModelId { get; set; }
+        public string? Error { get; set; }
+        public long CancelRequested { get; set; }
+        public long Attempts { get; set; }
+
+        public JobRecord ToRecord() => new()
+        {
+            Id = Id,
+            Status = Enum.Parse<JobStatus>(Status, ignoreCase: true),
+            Spec = JsonSerializer.Deserialize<JobSpec>(Spec)!,
+            CreatedAt = CreatedAt,
+            StartedAt = StartedAt,
+            FinishedAt = FinishedAt,
+            Step = (int)Step,
+            ImagesPerSecond = ImagesPerSecond,
+            LossD = LossD,
+            LossG = LossG,
+            ModelId = ModelId,
+            Error = Error,
+            CancelRequested = CancelRequested != 0,
+            Attempts = (int)Attempts,
+        };
+    }
+
+    private sealed class ModelRow
+    {
+        public string Id { get; set; } = "";
+        public string JobId { get; set; } = "";
+        public string Family { get; set; } = "";
+        public string Dataset { get; set; } = "";
+        public string Config { get; set; } = "";
+        public long Steps { get; set; }
+        public DateTimeOffset CreatedAt { get; set; }
+
+        public ModelRecord ToRecord() => new()
+        {
+            Id = Id, JobId = JobId, Family = Family, Dataset = Dataset,
+            Config = JsonSerializer.Deserialize<DcganConfig>(Config)!, Steps = (int)Steps, CreatedAt = CreatedAt,
+        };
+    }
+
+    private sealed class EventRow
+    {
+        public long Id { get; set; }
+        public string JobId { get; set; } = "";
+        public DateTimeOffset At { get; set; }
+        public string Kind { get; set; } = "";
+        public string Message { get; set; } = "";
+    }
+
+    private sealed class WorkerRow
+    {
+        public string Id { get; set; } = "";
+        public string Name { get; set; } = "";
+        public string Device { get; set; } = "";
+        public DateTimeOffset StartedAt { get; set; }
+        public DateTimeOffset HeartbeatAt { get; set; }
+        public string CurrentJobs { get; set; } = "";
+    }
+}
