@@ -8,6 +8,10 @@ public static class TestPaths
     public static string NuGetPackageRoot => Metadata("NuGetPackageRoot");
     public static string RepositoryRoot => Metadata("RepositoryRoot");
 
+    /// <summary>The built entry assembly of a project of this solution, e.g. GenApi.Worker.</summary>
+    public static string BuiltAssembly(string project) =>
+        Path.Combine(RepositoryRoot, project, "bin", Metadata("Configuration"), "net10.0", $"{project}.dll");
+
     /// <summary>A fresh folder under the temp directory, unique to the caller.</summary>
     public static string NewScratch()
     {

@@ -10,7 +10,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace GenApi.Tests.Api;
 
 /// <summary>The real API host with its own data directory, SQLite file and in-memory Hangfire.</summary>
-public sealed class GenApiFactory(string dataDirectory, bool embeddedWorker = true, string? fashionMnistPath = null, string device = "cpu")
+public sealed class GenApiFactory(
+    string dataDirectory, bool embeddedWorker = true, string? fashionMnistPath = null, string device = "cpu", string? postgres = null)
     : WebApplicationFactory<Program>
 {
     public static JsonSerializerOptions Json { get; } = CreateJson();
@@ -22,6 +23,11 @@ public sealed class GenApiFactory(string dataDirectory, bool embeddedWorker = tr
         builder.UseSetting("Storage:DataDirectory", DataDirectory);
         builder.UseSetting("Worker:Embedded", embeddedWorker.ToString());
         builder.UseSetting("Worker:Device", device);
+        if (postgres is not null)
+        {
+            builder.UseSetting("Storage:Provider", "postgres");
+            builder.UseSetting("Storage:ConnectionString", postgres);
+        }
         if (fashionMnistPath is not null) builder.UseSetting("Datasets:FashionMnistPath", fashionMnistPath);
     }
 

@@ -71,15 +71,16 @@ public static class TrainingEngineExtensions
                 options => options.UseNpgsqlConnection(storage.ConnectionString),
                 new PostgreSqlStorageOptions
                 {
-                    SchemaName = "hangfire",
-                    PrepareSchemaIfNecessary = true,
+                    SchemaName = HangfireSchemaInstaller.Schema,
+                    PrepareSchemaIfNecessary = false, // see HangfireSchemaInstaller
                     EnableLongPolling = true,
                     QueuePollInterval = queue.PollInterval,
                     InvisibilityTimeout = queue.InvisibilityTimeout,
                     UseSlidingInvisibilityTimeout = true,
                 });
         });
-        if (!storage.IsDistributed) services.AddHostedService<JobRecovery>();
+        if (storage.IsDistributed) services.AddHostedService<HangfireSchemaInstaller>();
+        else services.AddHostedService<JobRecovery>();
         return services;
     }
 

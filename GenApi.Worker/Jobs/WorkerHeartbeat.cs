@@ -10,8 +10,7 @@ public sealed class WorkerHeartbeat(IJobStore store, WorkerIdentity identity, IL
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval);
-        do
+        while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
@@ -21,7 +20,9 @@ public sealed class WorkerHeartbeat(IJobStore store, WorkerIdentity identity, IL
             {
                 logger.LogWarning("Worker heartbeat failed: {Error}", error.Message);
             }
-        } while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+            // Beat on every job change too, so GET /v1/workers shows current jobs without delay.
+            await identity.WaitForChangeAsync(Interval, stoppingToken);
+        }
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

@@ -7,12 +7,25 @@ namespace GenApi.Worker.Jobs;
 public sealed class WorkerIdentity(TorchDevice device)
 {
     private readonly ConcurrentDictionary<string, byte> _jobs = new();
+    private readonly SemaphoreSlim _changed = new(0);
 
     public string Id { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
     public string Name { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
     public string Device => device.ToString();
     public IReadOnlyCollection<string> CurrentJobs => _jobs.Keys.ToList();
 
-    public void Begin(string jobId) => _jobs[jobId] = 0;
-    public void End(string jobId) => _jobs.TryRemove(jobId, out _);
+    public void Begin(string jobId)
+    {
+        _jobs[jobId] = 0;
+        _changed.Release();
+    }
+
+    public void End(string jobId)
+    {
+        _jobs.TryRemove(jobId, out _);
+        _changed.Release();
+    }
+
+    /// <summary>Waits until a job begins or ends, or <paramref name="timeout"/> passes.</summary>
+    public Task WaitForChangeAsync(TimeSpan timeout, CancellationToken cancellation) => _changed.WaitAsync(timeout, cancellation);
 }

@@ -1,10 +1,16 @@
+using System.Data.Common;
+using System.Net.Sockets;
+using Npgsql;
+
 namespace GenApi.Worker.Storage;
 
 /// <summary>
 /// What differs between the SQLite and PostgreSQL job stores: the schema scripts and how "now" is written.
 /// Every timestamp comes from the database clock, so leases compare correctly across hosts.
 /// </summary>
-public sealed record SqlDialect(string Name, string Now, string NowPlusSeconds, IReadOnlyList<string> Migrations, string LockForMigration)
+public sealed record SqlDialect(
+    string Name, string Now, string NowPlusSeconds, IReadOnlyList<string> Migrations, string LockForMigration,
+    Func<DbException, bool> IsBrokenConnection)
 {
     public static SqlDialect Sqlite { get; } = new(
         "sqlite",
@@ -30,8 +36,9 @@ public sealed record SqlDialect(string Name, string Now, string NowPlusSeconds, 
                 HeartbeatAt TEXT NOT NULL, CurrentJobs TEXT NOT NULL DEFAULT '');
             """,
         ],
-        // BEGIN IMMEDIATE already holds SQLite's write lock.
-        LockForMigration: "SELECT 1");
+        // Embedded mode has one process; its transaction suffices.
+        LockForMigration: "SELECT 1",
+        IsBrokenConnection: _ => false);
 
     public static SqlDialect Postgres { get; } = new(
         "postgres",
@@ -59,5 +66,12 @@ public sealed record SqlDialect(string Name, string Now, string NowPlusSeconds, 
             """,
         ],
         // Processes starting together must not run the same migration twice.
-        LockForMigration: "SELECT pg_advisory_xact_lock(7243901)");
+        LockForMigration: "SELECT pg_advisory_xact_lock(7243901)",
+        // I/O failures on a pooled connection, and the server closing it (57P01 admin shutdown, 08xxx).
+        IsBrokenConnection: error => error switch
+        {
+            PostgresException { SqlState: var state } => state.StartsWith("08", StringComparison.Ordinal) || state is "57P01" or "57P02" or "57P03",
+            NpgsqlException { InnerException: IOException or SocketException } => true,
+            _ => false,
+        });
 }

@@ -30,7 +30,7 @@ public sealed class SqlJobStore : IJobStore
     {
         await using var connection = await OpenAsync(cancellation);
         if (_sql == SqlDialect.Sqlite) await connection.ExecuteAsync("PRAGMA journal_mode = WAL");
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellation);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellation);
         await connection.ExecuteAsync(_sql.LockForMigration, transaction: transaction);
         await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS SchemaVersion (Version INTEGER NOT NULL)", transaction: transaction);
         var current = await connection.ExecuteScalarAsync<int?>("SELECT MAX(Version) FROM SchemaVersion", transaction: transaction) ?? 0;
@@ -44,152 +44,197 @@ public sealed class SqlJobStore : IJobStore
 
     public async Task<JobRecord> CreateJobAsync(string id, JobSpec spec, CancellationToken cancellation = default)
     {
-        await using (var connection = await OpenAsync(cancellation))
-        {
-            await connection.ExecuteAsync(Command($"""
+        await Run(connection => connection.ExecuteAsync(Command($"""
                 INSERT INTO Jobs (Id, Status, Spec, CreatedAt) VALUES (@id, 'queued', @spec, {_sql.Now});
                 INSERT INTO JobEvents (JobId, At, Kind, Message) VALUES (@id, {_sql.Now}, 'queued', 'queued');
-                """, new { id, spec = JsonSerializer.Serialize(spec) }, cancellation));
-        }
+                """, new { id, spec = JsonSerializer.Serialize(spec) }, cancellation)), cancellation);
         return (await GetJobAsync(id, cancellation))!;
     }
 
     public async Task<JobRecord?> GetJobAsync(string id, CancellationToken cancellation = default)
     {
-        await using var connection = await OpenAsync(cancellation);
-        var row = await connection.QuerySingleOrDefaultAsync<JobRow>(Command($"SELECT {JobColumns} FROM Jobs WHERE Id = @id", new { id }, cancellation));
-        return row?.ToRecord();
+        return await Run(async connection =>
+        {
+            var row = await connection.QuerySingleOrDefaultAsync<JobRow>(Command($"SELECT {JobColumns} FROM Jobs WHERE Id = @id", new { id }, cancellation));
+            return row?.ToRecord();
+        }, cancellation);
     }
 
     public async Task<IReadOnlyList<string>> UnfinishedJobIdsAsync(CancellationToken cancellation = default)
     {
-        await using var connection = await OpenAsync(cancellation);
-        return (await connection.QueryAsync<string>(Command(
-            "SELECT Id FROM Jobs WHERE Status IN ('queued', 'running') ORDER BY CreatedAt", null, cancellation))).AsList();
+        return await Run(async connection =>
+        {
+            return (await connection.QueryAsync<string>(Command(
+                "SELECT Id FROM Jobs WHERE Status IN ('queued', 'running') ORDER BY CreatedAt", null, cancellation))).AsList();
+        }, cancellation);
     }
 
     public async Task<JobStart> TryStartAsync(string id, string owner, TimeSpan lease, int maxAttempts, CancellationToken cancellation = default)
     {
-        await using var connection = await OpenAsync(cancellation);
-        var takeable = $"(Status = 'queued' OR (Status = 'running' AND (LeaseExpiresAt IS NULL OR LeaseExpiresAt < {_sql.Now})))";
-        var started = await connection.ExecuteAsync(Command($"""
-            UPDATE Jobs SET Status = 'running', StartedAt = COALESCE(StartedAt, {_sql.Now}), Attempts = Attempts + 1,
-                LeaseOwner = @owner, LeaseExpiresAt = {_sql.NowPlusSeconds}
-            WHERE Id = @id AND CancelRequested = 0 AND Attempts < @maxAttempts AND {takeable}
-            """, new { id, owner, seconds = lease.TotalSeconds, maxAttempts }, cancellation));
-        if (started == 1) return JobStart.Started;
+        return await Run(async connection =>
+        {
+            var takeable = $"(Status = 'queued' OR (Status = 'running' AND (LeaseExpiresAt IS NULL OR LeaseExpiresAt < {_sql.Now})))";
+            var started = await connection.ExecuteAsync(Command($"""
+                UPDATE Jobs SET Status = 'running', StartedAt = COALESCE(StartedAt, {_sql.Now}), Attempts = Attempts + 1,
+                    LeaseOwner = @owner, LeaseExpiresAt = {_sql.NowPlusSeconds}
+                WHERE Id = @id AND CancelRequested = 0 AND Attempts < @maxAttempts AND {takeable}
+                """, new { id, owner, seconds = lease.TotalSeconds, maxAttempts }, cancellation));
+            if (started == 1) return JobStart.Started;
 
-        var exhausted = await connection.ExecuteAsync(Command($"""
-            UPDATE Jobs SET Status = 'failed', FinishedAt = {_sql.Now}, LeaseOwner = NULL, LeaseExpiresAt = NULL,
-                Error = 'the job was interrupted ' || Attempts || ' times (worker lost or stopped); giving up'
-            WHERE Id = @id AND CancelRequested = 0 AND Attempts >= @maxAttempts AND {takeable}
-            """, new { id, maxAttempts }, cancellation));
-        if (exhausted == 1) return JobStart.AttemptsExhausted;
+            var exhausted = await connection.ExecuteAsync(Command($"""
+                UPDATE Jobs SET Status = 'failed', FinishedAt = {_sql.Now}, LeaseOwner = NULL, LeaseExpiresAt = NULL,
+                    Error = 'the job was interrupted ' || Attempts || ' times (worker lost or stopped); giving up'
+                WHERE Id = @id AND CancelRequested = 0 AND Attempts >= @maxAttempts AND {takeable}
+                """, new { id, maxAttempts }, cancellation));
+            if (exhausted == 1) return JobStart.AttemptsExhausted;
 
-        var status = await connection.ExecuteScalarAsync<string?>(Command("SELECT Status FROM Jobs WHERE Id = @id", new { id }, cancellation));
-        return status == "running" ? JobStart.HeldByOther : JobStart.NotRunnable;
+            var status = await connection.ExecuteScalarAsync<string?>(Command("SELECT Status FROM Jobs WHERE Id = @id", new { id }, cancellation));
+            return status == "running" ? JobStart.HeldByOther : JobStart.NotRunnable;
+        }, cancellation);
     }
 
     public async Task<bool> RenewLeaseAsync(string id, string owner, TimeSpan lease, CancellationToken cancellation = default)
     {
-        await using var connection = await OpenAsync(cancellation);
-        return await connection.ExecuteAsync(Command(
-            $"UPDATE Jobs SET LeaseExpiresAt = {_sql.NowPlusSeconds} WHERE Id = @id AND LeaseOwner = @owner AND Status = 'running'",
-            new { id, owner, seconds = lease.TotalSeconds }, cancellation)) == 1;
+        return await Run(async connection =>
+        {
+            return await connection.ExecuteAsync(Command(
+                $"UPDATE Jobs SET LeaseExpiresAt = {_sql.NowPlusSeconds} WHERE Id = @id AND LeaseOwner = @owner AND Status = 'running'",
+                new { id, owner, seconds = lease.TotalSeconds }, cancellation)) == 1;
+        }, cancellation);
     }
 
     public async Task ReleaseLeaseAsync(string id, string owner, CancellationToken cancellation = default)
     {
-        await using var connection = await OpenAsync(cancellation);
-        await connection.ExecuteAsync(Command(
-            // A graceful stop is not a lost worker: it gives its attempt back.
-            "UPDATE Jobs SET LeaseOwner = NULL, LeaseExpiresAt = NULL, Attempts = Attempts - 1 WHERE Id = @id AND LeaseOwner = @owner AND Status = 'running'",
-            new { id, owner }, cancellation));
+        await Run(async connection =>
+        {
+            await connection.ExecuteAsync(Command(
+                // A graceful stop is not a lost worker: it gives its attempt back.
+                "UPDATE Jobs SET LeaseOwner = NULL, LeaseExpiresAt = NULL, Attempts = Attempts - 1 WHERE Id = @id AND LeaseOwner = @owner AND Status = 'running'",
+                new { id, owner }, cancellation));
+            return true;
+        }, cancellation);
     }
 
     public async Task ReportProgressAsync(string id, string owner, int step, double lossD, double lossG, double imagesPerSecond, CancellationToken cancellation = default)
     {
-        await using var connection = await OpenAsync(cancellation);
-        await connection.ExecuteAsync(Command(
-            "UPDATE Jobs SET Step = @step, LossD = @lossD, LossG = @lossG, ImagesPerSecond = @imagesPerSecond WHERE Id = @id AND LeaseOwner = @owner AND Status = 'running'",
-            new { id, owner, step, lossD, lossG, imagesPerSecond }, cancellation));
+        await Run(async connection =>
+        {
+            await connection.ExecuteAsync(Command(
+                "UPDATE Jobs SET Step = @step, LossD = @lossD, LossG = @lossG, ImagesPerSecond = @imagesPerSecond WHERE Id = @id AND LeaseOwner = @owner AND Status = 'running'",
+                new { id, owner, step, lossD, lossG, imagesPerSecond }, cancellation));
+            return true;
+        }, cancellation);
     }
 
     public async Task<bool> FinishAsync(string id, string owner, JobStatus status, string? modelId, string? error, CancellationToken cancellation = default)
     {
-        await using var connection = await OpenAsync(cancellation);
-        return await connection.ExecuteAsync(Command($"""
-            UPDATE Jobs SET Status = @status, ModelId = @modelId, Error = @error, FinishedAt = {_sql.Now}, LeaseOwner = NULL, LeaseExpiresAt = NULL
-            WHERE Id = @id AND LeaseOwner = @owner AND Status = 'running'
-            """, new { id, owner, status = Text(status), modelId, error }, cancellation)) == 1;
+        return await Run(async connection =>
+        {
+            return await connection.ExecuteAsync(Command($"""
+                UPDATE Jobs SET Status = @status, ModelId = @modelId, Error = @error, FinishedAt = {_sql.Now}, LeaseOwner = NULL, LeaseExpiresAt = NULL
+                WHERE Id = @id AND LeaseOwner = @owner AND Status = 'running'
+                """, new { id, owner, status = Text(status), modelId, error }, cancellation)) == 1;
+        }, cancellation);
     }
 
     public async Task<JobRecord?> RequestCancelAsync(string id, CancellationToken cancellation = default)
     {
-        await using (var connection = await OpenAsync(cancellation))
-        {
-            await connection.ExecuteAsync(Command($"""
+        await Run(connection => connection.ExecuteAsync(Command($"""
                 UPDATE Jobs SET Status = 'canceled', FinishedAt = {_sql.Now}, Error = 'canceled on request' WHERE Id = @id AND Status = 'queued';
                 UPDATE Jobs SET CancelRequested = 1 WHERE Id = @id AND Status = 'running';
-                """, new { id }, cancellation));
-        }
+                """, new { id }, cancellation)), cancellation);
         return await GetJobAsync(id, cancellation);
     }
 
     public async Task AddEventAsync(string jobId, string kind, string message, CancellationToken cancellation = default)
     {
-        await using var connection = await OpenAsync(cancellation);
-        await connection.ExecuteAsync(Command(
-            $"INSERT INTO JobEvents (JobId, At, Kind, Message) VALUES (@jobId, {_sql.Now}, @kind, @message)", new { jobId, kind, message }, cancellation));
+        await Run(async connection =>
+        {
+            await connection.ExecuteAsync(Command(
+                $"INSERT INTO JobEvents (JobId, At, Kind, Message) VALUES (@jobId, {_sql.Now}, @kind, @message)", new { jobId, kind, message }, cancellation));
+            return true;
+        }, cancellation);
     }
 
     public async Task<IReadOnlyList<JobEvent>> ListEventsAsync(string jobId, CancellationToken cancellation = default)
     {
-        await using var connection = await OpenAsync(cancellation);
-        var rows = await connection.QueryAsync<EventRow>(Command(
-            "SELECT Id, JobId, At, Kind, Message FROM JobEvents WHERE JobId = @jobId ORDER BY Id", new { jobId }, cancellation));
-        return rows.Select(r => new JobEvent(r.Id, r.JobId, r.At, r.Kind, r.Message)).ToList();
+        return await Run(async connection =>
+        {
+            var rows = await connection.QueryAsync<EventRow>(Command(
+                "SELECT Id, JobId, At, Kind, Message FROM JobEvents WHERE JobId = @jobId ORDER BY Id", new { jobId }, cancellation));
+            return rows.Select(r => new JobEvent(r.Id, r.JobId, r.At, r.Kind, r.Message)).ToList();
+        }, cancellation);
     }
 
     public async Task CreateModelAsync(ModelRecord model, CancellationToken cancellation = default)
     {
-        await using var connection = await OpenAsync(cancellation);
-        await connection.ExecuteAsync(Command($"""
-            INSERT INTO Models (Id, JobId, Family, Dataset, Config, Steps, CreatedAt)
-            VALUES (@Id, @JobId, @Family, @Dataset, @Config, @Steps, {_sql.Now})
-            """, new { model.Id, model.JobId, model.Family, model.Dataset, Config = JsonSerializer.Serialize(model.Config), model.Steps }, cancellation));
+        await Run(async connection =>
+        {
+            await connection.ExecuteAsync(Command($"""
+                INSERT INTO Models (Id, JobId, Family, Dataset, Config, Steps, CreatedAt)
+                VALUES (@Id, @JobId, @Family, @Dataset, @Config, @Steps, {_sql.Now})
+                """, new { model.Id, model.JobId, model.Family, model.Dataset, Config = JsonSerializer.Serialize(model.Config), model.Steps }, cancellation));
+            return true;
+        }, cancellation);
     }
 
     public async Task<ModelRecord?> GetModelAsync(string id, CancellationToken cancellation = default)
     {
-        await using var connection = await OpenAsync(cancellation);
-        var row = await connection.QuerySingleOrDefaultAsync<ModelRow>(Command(
-            "SELECT Id, JobId, Family, Dataset, Config, Steps, CreatedAt FROM Models WHERE Id = @id", new { id }, cancellation));
-        return row?.ToRecord();
+        return await Run(async connection =>
+        {
+            var row = await connection.QuerySingleOrDefaultAsync<ModelRow>(Command(
+                "SELECT Id, JobId, Family, Dataset, Config, Steps, CreatedAt FROM Models WHERE Id = @id", new { id }, cancellation));
+            return row?.ToRecord();
+        }, cancellation);
     }
 
     public async Task HeartbeatAsync(string workerId, string name, string device, IReadOnlyCollection<string> currentJobs, CancellationToken cancellation = default)
     {
-        await using var connection = await OpenAsync(cancellation);
-        await connection.ExecuteAsync(Command($"""
-            INSERT INTO Workers (Id, Name, Device, StartedAt, HeartbeatAt, CurrentJobs) VALUES (@workerId, @name, @device, {_sql.Now}, {_sql.Now}, @jobs)
-            ON CONFLICT (Id) DO UPDATE SET HeartbeatAt = {_sql.Now}, CurrentJobs = @jobs
-            """, new { workerId, name, device, jobs = string.Join(',', currentJobs) }, cancellation));
+        await Run(async connection =>
+        {
+            await connection.ExecuteAsync(Command($"""
+                INSERT INTO Workers (Id, Name, Device, StartedAt, HeartbeatAt, CurrentJobs) VALUES (@workerId, @name, @device, {_sql.Now}, {_sql.Now}, @jobs)
+                ON CONFLICT (Id) DO UPDATE SET HeartbeatAt = {_sql.Now}, CurrentJobs = @jobs
+                """, new { workerId, name, device, jobs = string.Join(',', currentJobs) }, cancellation));
+            return true;
+        }, cancellation);
     }
 
     public async Task RemoveWorkerAsync(string workerId, CancellationToken cancellation = default)
     {
-        await using var connection = await OpenAsync(cancellation);
-        await connection.ExecuteAsync(Command("DELETE FROM Workers WHERE Id = @workerId", new { workerId }, cancellation));
+        await Run(async connection =>
+        {
+            await connection.ExecuteAsync(Command("DELETE FROM Workers WHERE Id = @workerId", new { workerId }, cancellation));
+            return true;
+        }, cancellation);
     }
 
     public async Task<IReadOnlyList<WorkerRecord>> ListWorkersAsync(CancellationToken cancellation = default)
     {
-        await using var connection = await OpenAsync(cancellation);
-        var rows = await connection.QueryAsync<WorkerRow>(Command(
-            "SELECT Id, Name, Device, StartedAt, HeartbeatAt, CurrentJobs FROM Workers ORDER BY StartedAt", null, cancellation));
-        return rows.Select(r => new WorkerRecord(r.Id, r.Name, r.Device, r.StartedAt, r.HeartbeatAt,
-            r.CurrentJobs.Split(',', StringSplitOptions.RemoveEmptyEntries))).ToList();
+        return await Run(async connection =>
+        {
+            var rows = await connection.QueryAsync<WorkerRow>(Command(
+                "SELECT Id, Name, Device, StartedAt, HeartbeatAt, CurrentJobs FROM Workers ORDER BY StartedAt", null, cancellation));
+            return rows.Select(r => new WorkerRecord(r.Id, r.Name, r.Device, r.StartedAt, r.HeartbeatAt,
+                r.CurrentJobs.Split(',', StringSplitOptions.RemoveEmptyEntries))).ToList();
+        }, cancellation);
+    }
+
+    // A server restart leaves broken connections in the pool; each fails once on first use. Retrying once on a
+    // fresh connection is safe: the statement never reached the server.
+    private async Task<T> Run<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellation)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await OpenAsync(cancellation);
+                return await work(connection);
+            }
+            catch (DbException error) when (attempt == 1 && _sql.IsBrokenConnection(error))
+            {
+            }
+        }
     }
 
     private async Task<DbConnection> OpenAsync(CancellationToken cancellation)

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using GenApi.Contracts;
+using GenApi.Tests.Storage;
+using GenApi.Worker.Jobs;
+using Xunit.Abstractions;
+
+namespace GenApi.Tests.Api;
+
+/// <summary>Distributed mode against a real PostgreSQL: Hangfire.PostgreSql, separate worker processes, failures.</summary>
+public sealed class DistributedModeTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    [SkippableFact]
+    public async Task ApiWithItsOwnServer_TrainsOnPostgres_AndSurvivesAPostgresRestart()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        await using var app = new GenApiFactory(TestPaths.NewScratch(), embeddedWorker: true, postgres: database.ConnectionString);
+        var client = app.CreateClient();
+
+        var job = await app.PostJobAsync(client, GenApiFactory.TinyJob(steps: 600));
+        await GenApiFactory.WaitForAsync(client, job.Id, j => j.Progress.Step >= 20, Patience);
+        await PostgresDatabase.RestartServerAsync();
+
+        var done = await GenApiFactory.WaitForFinishAsync(client, job.Id, Patience);
+        Assert.Equal(JobStatus.Succeeded, done.Status);
+        Assert.Equal(600, done.Progress.Step);
+        var after = await app.PostJobAsync(client, GenApiFactory.TinyJob(steps: 5));
+        Assert.Equal(JobStatus.Succeeded, (await GenApiFactory.WaitForFinishAsync(client, after.Id, Patience)).Status);
+    }
+
+    [SkippableFact]
+    public async Task TwoWorkerProcesses_ShareTheQueue_NoJobRunsTwice_AndAKilledWorkersJobFinishesElsewhere()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        var shared = TestPaths.NewScratch();
+        var port = ServiceProcess.FreePort();
+        var environment = new Dictionary<string, string>
+        {
+            ["Storage__Provider"] = "postgres",
+            ["Storage__ConnectionString"] = database.ConnectionString,
+            ["Storage__DataDirectory"] = shared,
+            ["Queue__InvisibilityTimeout"] = "00:00:06",
+            ["Queue__Lease"] = "00:00:04",
+            ["Worker__Device"] = "cpu",
+            ["Worker__Threads"] = "1",
+        };
+        using var api = new ServiceProcess("GenApi", new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" }, Path.Combine(shared, "api.log"));
+        using var workerA = new ServiceProcess("GenApi.Worker", environment, Path.Combine(shared, "worker-a.log"));
+        using var workerB = new ServiceProcess("GenApi.Worker", environment, Path.Combine(shared, "worker-b.log"));
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        try
+        {
+            await WaitForWorkersAsync(client, 2);
+
+            // Three jobs on two workers: two start at once, the third waits for a free worker.
+            var clock = Stopwatch.StartNew();
+            var jobs = new List<JobResponse>();
+            for (var i = 0; i < 3; i++)
+                jobs.Add((await (await client.PostAsJsonAsync("/v1/jobs", GenApiFactory.TinyJob(steps: 1500, seed: i))).Content.ReadFromJsonAsync<JobResponse>(GenApiFactory.Json))!);
+            await GenApiFactory.WaitForAsync(client, jobs[0].Id, j => j.Status == JobStatus.Running, Patience);
+            var queueLatency = clock.Elapsed;
+            await GenApiFactory.WaitForAsync(client, jobs[0].Id, j => j.Progress.Step >= 200, Patience);
+            var workers = await client.GetFromJsonAsync<List<WorkerResponse>>("/v1/workers", GenApiFactory.Json);
+            Assert.Equal(2, workers!.Count(w => w.Alive && w.CurrentJobs.Count == 1));
+
+            // kill -9 the worker training the first job, mid-job.
+            var owner = workers!.Single(w => w.CurrentJobs.Contains(jobs[0].Id));
+            var killed = owner.Name.EndsWith($":{workerA.Id}", StringComparison.Ordinal) ? workerA : workerB;
+            var stepBeforeKill = (await client.GetFromJsonAsync<JobResponse>($"/v1/jobs/{jobs[0].Id}", GenApiFactory.Json))!.Progress.Step;
+            killed.KillHard();
+            var finished = await GenApiFactory.WaitForFinishAsync(client, jobs[0].Id, TimeSpan.FromMinutes(3));
+
+            Assert.Equal(JobStatus.Succeeded, finished.Status);
+            Assert.Equal(2, finished.Attempts);
+            var events = (await client.GetFromJsonAsync<List<JobEventResponse>>($"/v1/jobs/{jobs[0].Id}/events", GenApiFactory.Json))!;
+            // The step the new worker resumed from, against the step the killed one had reported.
+            var resumedAt = int.Parse(events.Single(e => e.Kind == "resumed").Message.Split(' ')[^1]);
+            var checkpointEvery = finished.Hyperparameters.CheckpointEvery;
+            Assert.True(stepBeforeKill - resumedAt <= checkpointEvery,
+                $"resumed at step {resumedAt}, the job had reached {stepBeforeKill} (checkpointEvery {checkpointEvery})");
+            var starts = events.Where(e => e.Kind == "started").Select(e => e.Message).ToList();
+            Assert.Equal(2, starts.Count);
+            Assert.Contains($":{killed.Id} ", starts[0]);
+            Assert.DoesNotContain($":{killed.Id} ", starts[1]);
+
+            foreach (var other in jobs.Skip(1))
+            {
+                var done = await GenApiFactory.WaitForFinishAsync(client, other.Id, TimeSpan.FromMinutes(3));
+                Assert.Equal((JobStatus.Succeeded, 1), (done.Status, done.Attempts));
+                var otherEvents = await client.GetFromJsonAsync<List<JobEventResponse>>($"/v1/jobs/{other.Id}/events", GenApiFactory.Json);
+                Assert.Single(otherEvents!, e => e.Kind == "started");
+            }
+
+            // Cancel reaches a job running in another process.
+            var longJob = (await (await client.PostAsJsonAsync("/v1/jobs", GenApiFactory.TinyJob(steps: 1_000_000))).Content.ReadFromJsonAsync<JobResponse>(GenApiFactory.Json))!;
+            await GenApiFactory.WaitForAsync(client, longJob.Id, j => j.Progress.Step > 0, Patience);
+            clock.Restart();
+            await client.PostAsync($"/v1/jobs/{longJob.Id}/cancel", null);
+            var canceled = await GenApiFactory.WaitForFinishAsync(client, longJob.Id, TimeSpan.FromSeconds(10));
+            var cancelLatency = clock.Elapsed;
+            Assert.Equal(JobStatus.Canceled, canceled.Status);
+
+            output.WriteLine($"queue latency (POST → running, idle workers): {queueLatency.TotalMilliseconds:F0} ms");
+            output.WriteLine($"cancel latency (POST cancel → canceled, other process): {cancelLatency.TotalMilliseconds:F0} ms");
+            output.WriteLine($"kill -9 at step ≥ {stepBeforeKill}, resumed at step {resumedAt}: at most {stepBeforeKill - resumedAt} steps redone (checkpointEvery {checkpointEvery})");
+            Assert.True(queueLatency < TimeSpan.FromSeconds(3), $"queue latency {queueLatency}");
+            Assert.True(cancelLatency < TimeSpan.FromSeconds(3), $"cancel latency {cancelLatency}");
+        }
+        catch
+        {
+            foreach (var log in new[] { api.LogFile, workerA.LogFile, workerB.LogFile })
+                output.WriteLine($"==== {Path.GetFileName(log)}\n{string.Join('\n', File.ReadLines(log).TakeLast(40))}");
+            throw;
+        }
+    }
+
+    private static async Task WaitForWorkersAsync(HttpClient client, int count)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            try
+            {
+                var workers = await client.GetFromJsonAsync<List<WorkerResponse>>("/v1/workers", GenApiFactory.Json);
+                if (workers!.Count(w => w.Alive) >= count) return;
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+                // the API is still starting
+            }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"fewer than {count} workers reported in time");
+            await Task.Delay(200);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+using GenApi.Worker.Jobs;
+using GenApi.Worker.Storage;
+using Npgsql;
+
+namespace GenApi.Tests.Storage;
+
+/// <summary>The job store's guarantees, checked on both SQLite (embedded) and PostgreSQL (distributed).</summary>
+public sealed class JobStoreContractTests
+{
+    public static TheoryData<string> Providers => new() { StorageOptions.Sqlite, StorageOptions.Postgres };
+
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+    private static readonly JobSpec Spec = new() { Dataset = "synthetic" };
+
+    private sealed class Subject(SqlJobStore store, PostgresDatabase? database) : IAsyncDisposable
+    {
+        public SqlJobStore Store { get; } = store;
+        public ValueTask DisposeAsync() => database?.DisposeAsync() ?? ValueTask.CompletedTask;
+    }
+
+    private static async Task<Subject> CreateAsync(string provider)
+    {
+        Subject subject;
+        if (provider == StorageOptions.Postgres)
+        {
+            var database = await PostgresDatabase.CreateAsync();
+            var source = NpgsqlDataSource.Create(database.ConnectionString);
+            subject = new Subject(new SqlJobStore(source.CreateConnection, SqlDialect.Postgres), database);
+        }
+        else
+        {
+            subject = new Subject(Api.GenApiFactory.EmbeddedStore(TestPaths.NewScratch()), null);
+        }
+        await subject.Store.MigrateAsync();
+        return subject;
+    }
+
+    [SkippableTheory, MemberData(nameof(Providers))]
+    public async Task Migrations_AreIdempotent_AndSafeToRunConcurrently(string provider)
+    {
+        await using var subject = await CreateAsync(provider);
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => subject.Store.MigrateAsync()));
+        var job = await subject.Store.CreateJobAsync("job_a", Spec);
+        Assert.Equal(JobStatus.Queued, job.Status);
+    }
+
+    [SkippableTheory, MemberData(nameof(Providers))]
+    public async Task OnlyOneWorker_HoldsARunningJob_UntilItsLeaseExpires(string provider)
+    {
+        await using var subject = await CreateAsync(provider);
+        var store = subject.Store;
+        await store.CreateJobAsync("job_a", Spec);
+
+        Assert.Equal(JobStart.Started, await store.TryStartAsync("job_a", "w1", TimeSpan.FromSeconds(1), 3));
+        Assert.Equal(JobStart.HeldByOther, await store.TryStartAsync("job_a", "w2", Lease, 3));
+        Assert.True(await store.RenewLeaseAsync("job_a", "w1", TimeSpan.FromSeconds(1)));
+        Assert.False(await store.RenewLeaseAsync("job_a", "w2", Lease));
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.Equal(JobStart.Started, await store.TryStartAsync("job_a", "w2", Lease, 3));
+        // The first worker is gone as far as the store knows: it can neither renew nor finish.
+        Assert.False(await store.RenewLeaseAsync("job_a", "w1", Lease));
+        Assert.False(await store.FinishAsync("job_a", "w1", JobStatus.Succeeded, "model_x", null));
+        Assert.True(await store.FinishAsync("job_a", "w2", JobStatus.Succeeded, "model_y", null));
+
+        var job = (await store.GetJobAsync("job_a"))!;
+        Assert.Equal((JobStatus.Succeeded, "model_y", 2), (job.Status, job.ModelId, job.Attempts));
+        Assert.Equal(JobStart.NotRunnable, await store.TryStartAsync("job_a", "w3", Lease, 3));
+    }
+
+    [SkippableTheory, MemberData(nameof(Providers))]
+    public async Task AJobWhoseWorkersKeepDying_FailsAfterMaxAttempts(string provider)
+    {
+        await using var subject = await CreateAsync(provider);
+        var store = subject.Store;
+        await store.CreateJobAsync("job_a", Spec);
+        var instant = TimeSpan.FromMilliseconds(1);
+        Assert.Equal(JobStart.Started, await store.TryStartAsync("job_a", "w1", instant, 2));
+        await Task.Delay(20);
+        Assert.Equal(JobStart.Started, await store.TryStartAsync("job_a", "w2", instant, 2));
+        await Task.Delay(20);
+        Assert.Equal(JobStart.AttemptsExhausted, await store.TryStartAsync("job_a", "w3", Lease, 2));
+
+        var job = (await store.GetJobAsync("job_a"))!;
+        Assert.Equal(JobStatus.Failed, job.Status);
+        Assert.Equal("the job was interrupted 2 times (worker lost or stopped); giving up", job.Error);
+    }
+
+    [SkippableTheory, MemberData(nameof(Providers))]
+    public async Task AGracefulRelease_GivesTheAttemptBack_AndFreesTheJobAtOnce(string provider)
+    {
+        await using var subject = await CreateAsync(provider);
+        var store = subject.Store;
+        await store.CreateJobAsync("job_a", Spec);
+        Assert.Equal(JobStart.Started, await store.TryStartAsync("job_a", "w1", Lease, 1));
+        await store.ReleaseLeaseAsync("job_a", "w1");
+        Assert.Equal(JobStart.Started, await store.TryStartAsync("job_a", "w2", Lease, 1));
+        Assert.Equal(1, (await store.GetJobAsync("job_a"))!.Attempts);
+    }
+
+    [SkippableTheory, MemberData(nameof(Providers))]
+    public async Task Cancel_EndsAQueuedJobAtOnce_AndFlagsARunningOne(string provider)
+    {
+        await using var subject = await CreateAsync(provider);
+        var store = subject.Store;
+        await store.CreateJobAsync("job_q", Spec);
+        await store.CreateJobAsync("job_r", Spec);
+        await store.TryStartAsync("job_r", "w1", Lease, 3);
+
+        Assert.Equal(JobStatus.Canceled, (await store.RequestCancelAsync("job_q"))!.Status);
+        Assert.Equal(JobStart.NotRunnable, await store.TryStartAsync("job_q", "w1", Lease, 3));
+        var running = (await store.RequestCancelAsync("job_r"))!;
+        Assert.Equal((JobStatus.Running, true), (running.Status, running.CancelRequested));
+        Assert.Null(await store.RequestCancelAsync("job_missing"));
+    }
+
+    [SkippableTheory, MemberData(nameof(Providers))]
+    public async Task EventsAndWorkers_RoundTrip(string provider)
+    {
+        await using var subject = await CreateAsync(provider);
+        var store = subject.Store;
+        await store.CreateJobAsync("job_a", Spec);
+        await store.AddEventAsync("job_a", "started", "started on worker w1");
+        var events = await store.ListEventsAsync("job_a");
+        Assert.Equal(["queued", "started"], events.Select(e => e.Kind));
+        Assert.True(events[1].Id > events[0].Id);
+        Assert.InRange(events[1].At, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
+
+        await store.HeartbeatAsync("w1", "host:1", "cpu", ["job_a"]);
+        await store.HeartbeatAsync("w1", "host:1", "cpu", []);
+        await store.HeartbeatAsync("w2", "host:2", "cuda:0", ["job_b", "job_c"]);
+        var workers = await store.ListWorkersAsync();
+        Assert.Equal([("w1", 0), ("w2", 2)], workers.Select(w => (w.Id, w.CurrentJobs.Count)));
+        await store.RemoveWorkerAsync("w1");
+        Assert.Single(await store.ListWorkersAsync());
+    }
+}
