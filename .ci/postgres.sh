@@ -4,7 +4,7 @@
 # and `genapi_postgres_stop` drops the cluster again.
 set -u
 GENAPI_PG_PORT="${GENAPI_PG_PORT:-55432}"
-GENAPI_PG_CLUSTER=genapi_ci
+GENAPI_PG_CLUSTER="${GENAPI_PG_CLUSTER:-genapi_ci}"
 sudo_cmd=""
 [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
 

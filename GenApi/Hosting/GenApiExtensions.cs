@@ -1,6 +1,8 @@
 using System.Reflection;
 using GenApi.Endpoints;
 using GenApi.Errors;
+using GenApi.Health;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using GenApi.Worker.Hosting;
 using GenApi.Worker.Storage;
 using GenApi.Worker.Training;
@@ -22,6 +24,7 @@ public static class GenApiExtensions
         // Distributed mode: the API only enqueues and serves; GenApi.Worker processes train.
         if (worker.Embedded ?? !storage.IsDistributed) services.AddTrainingServer(worker.WorkerCount);
 
+        services.AddHealthChecks().AddCheck<ReadinessCheck>("store-and-workers", tags: ["ready"]);
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Binding failures must reach the exception handler in every environment, not only Development.
@@ -57,6 +60,9 @@ public static class GenApiExtensions
         app.MapJobsApi();
         app.MapModelsApi();
         app.MapWorkersApi();
+        // Liveness: the process answers. Readiness: the store answers (and whether any worker is alive).
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapGet("/", () => TypedResults.Redirect("/swagger")).ExcludeFromDescription();
         return app;
     }
