@@ -9,62 +9,21 @@ namespace GenApi.Worker.Storage;
 /// Every timestamp comes from the database clock, so leases compare correctly across hosts.
 /// </summary>
 public sealed record SqlDialect(
-    string Name, string Now, string NowPlusSeconds, IReadOnlyList<string> Migrations, string LockForMigration,
+    string Now, string NowPlusSeconds, IReadOnlyList<string> Migrations, string LockForMigration,
     Func<DbException, bool> IsBrokenConnection)
 {
     public static SqlDialect Sqlite { get; } = new(
-        "sqlite",
         Now: "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
         NowPlusSeconds: "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+' || @seconds || ' seconds')",
-        Migrations:
-        [
-            """
-            CREATE TABLE Jobs (
-                Id TEXT PRIMARY KEY, Status TEXT NOT NULL, Spec TEXT NOT NULL, CreatedAt TEXT NOT NULL,
-                StartedAt TEXT, FinishedAt TEXT, Step INTEGER NOT NULL DEFAULT 0, ImagesPerSecond REAL,
-                LossD REAL, LossG REAL, ModelId TEXT, Error TEXT, CancelRequested INTEGER NOT NULL DEFAULT 0,
-                Attempts INTEGER NOT NULL DEFAULT 0, LeaseOwner TEXT, LeaseExpiresAt TEXT);
-            CREATE INDEX JobsByStatus ON Jobs (Status, CreatedAt);
-            CREATE TABLE Models (
-                Id TEXT PRIMARY KEY, JobId TEXT NOT NULL, Family TEXT NOT NULL, Dataset TEXT NOT NULL,
-                Config TEXT NOT NULL, Steps INTEGER NOT NULL, CreatedAt TEXT NOT NULL);
-            CREATE TABLE JobEvents (
-                Id INTEGER PRIMARY KEY AUTOINCREMENT, JobId TEXT NOT NULL, At TEXT NOT NULL, Kind TEXT NOT NULL, Message TEXT NOT NULL);
-            CREATE INDEX JobEventsByJob ON JobEvents (JobId, Id);
-            CREATE TABLE Workers (
-                Id TEXT PRIMARY KEY, Name TEXT NOT NULL, Device TEXT NOT NULL, StartedAt TEXT NOT NULL,
-                HeartbeatAt TEXT NOT NULL, CurrentJobs TEXT NOT NULL DEFAULT '');
-            """,
-        ],
+        Migrations: [Version1(timestamp: "TEXT", real: "REAL", identity: "INTEGER PRIMARY KEY AUTOINCREMENT")],
         // Embedded mode has one process; its transaction suffices.
         LockForMigration: "SELECT 1",
         IsBrokenConnection: _ => false);
 
     public static SqlDialect Postgres { get; } = new(
-        "postgres",
         Now: "now()",
         NowPlusSeconds: "now() + make_interval(secs => @seconds)",
-        Migrations:
-        [
-            """
-            CREATE TABLE Jobs (
-                Id TEXT PRIMARY KEY, Status TEXT NOT NULL, Spec TEXT NOT NULL, CreatedAt TIMESTAMPTZ NOT NULL,
-                StartedAt TIMESTAMPTZ, FinishedAt TIMESTAMPTZ, Step INTEGER NOT NULL DEFAULT 0, ImagesPerSecond DOUBLE PRECISION,
-                LossD DOUBLE PRECISION, LossG DOUBLE PRECISION, ModelId TEXT, Error TEXT, CancelRequested INTEGER NOT NULL DEFAULT 0,
-                Attempts INTEGER NOT NULL DEFAULT 0, LeaseOwner TEXT, LeaseExpiresAt TIMESTAMPTZ);
-            CREATE INDEX JobsByStatus ON Jobs (Status, CreatedAt);
-            CREATE TABLE Models (
-                Id TEXT PRIMARY KEY, JobId TEXT NOT NULL, Family TEXT NOT NULL, Dataset TEXT NOT NULL,
-                Config TEXT NOT NULL, Steps INTEGER NOT NULL, CreatedAt TIMESTAMPTZ NOT NULL);
-            CREATE TABLE JobEvents (
-                Id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, JobId TEXT NOT NULL, At TIMESTAMPTZ NOT NULL,
-                Kind TEXT NOT NULL, Message TEXT NOT NULL);
-            CREATE INDEX JobEventsByJob ON JobEvents (JobId, Id);
-            CREATE TABLE Workers (
-                Id TEXT PRIMARY KEY, Name TEXT NOT NULL, Device TEXT NOT NULL, StartedAt TIMESTAMPTZ NOT NULL,
-                HeartbeatAt TIMESTAMPTZ NOT NULL, CurrentJobs TEXT NOT NULL DEFAULT '');
-            """,
-        ],
+        Migrations: [Version1(timestamp: "TIMESTAMPTZ", real: "DOUBLE PRECISION", identity: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY")],
         // Processes starting together must not run the same migration twice.
         LockForMigration: "SELECT pg_advisory_xact_lock(7243901)",
         // I/O failures on a pooled connection, and the server closing it (57P01 admin shutdown, 08xxx).
@@ -74,4 +33,23 @@ public sealed record SqlDialect(
             NpgsqlException { InnerException: IOException or SocketException } => true,
             _ => false,
         });
+
+    // Schema version 1. Later versions append scripts; applied ones never change.
+    private static string Version1(string timestamp, string real, string identity) => $"""
+        CREATE TABLE Jobs (
+            Id TEXT PRIMARY KEY, Status TEXT NOT NULL, Spec TEXT NOT NULL, CreatedAt {timestamp} NOT NULL,
+            StartedAt {timestamp}, FinishedAt {timestamp}, Step INTEGER NOT NULL DEFAULT 0, ImagesPerSecond {real},
+            LossD {real}, LossG {real}, ModelId TEXT, Error TEXT, CancelRequested INTEGER NOT NULL DEFAULT 0,
+            Attempts INTEGER NOT NULL DEFAULT 0, LeaseOwner TEXT, LeaseExpiresAt {timestamp});
+        CREATE INDEX JobsByStatus ON Jobs (Status, CreatedAt);
+        CREATE TABLE Models (
+            Id TEXT PRIMARY KEY, JobId TEXT NOT NULL, Family TEXT NOT NULL, Dataset TEXT NOT NULL,
+            Config TEXT NOT NULL, Steps INTEGER NOT NULL, CreatedAt {timestamp} NOT NULL);
+        CREATE TABLE JobEvents (
+            Id {identity}, JobId TEXT NOT NULL, At {timestamp} NOT NULL, Kind TEXT NOT NULL, Message TEXT NOT NULL);
+        CREATE INDEX JobEventsByJob ON JobEvents (JobId, Id);
+        CREATE TABLE Workers (
+            Id TEXT PRIMARY KEY, Name TEXT NOT NULL, Device TEXT NOT NULL, StartedAt {timestamp} NOT NULL,
+            HeartbeatAt {timestamp} NOT NULL, CurrentJobs TEXT NOT NULL DEFAULT '');
+        """;
 }
