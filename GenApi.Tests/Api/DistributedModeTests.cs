@@ -31,7 +31,7 @@ public sealed class DistributedModeTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
-    public async Task TwoWorkerProcesses_ShareTheQueue_NoJobRunsTwice_AndAKilledWorkersJobFinishesElsewhere()
+    public async Task WorkerProcesses_ShareTheQueue_NoJobRunsTwice_AndJobsSurviveKillAndSigterm()
     {
         await using var database = await PostgresDatabase.CreateAsync();
         var shared = TestPaths.NewScratch();
@@ -93,9 +93,21 @@ public sealed class DistributedModeTests(ITestOutputHelper output)
                 Assert.Single(otherEvents!, e => e.Kind == "started");
             }
 
-            // Cancel reaches a job running in another process.
+            // SIGTERM on the worker of a running job: it checkpoints and hands the job back; another worker goes on.
+            using var workerC = new ServiceProcess("GenApi.Worker", environment, Path.Combine(shared, "worker-c.log"));
+            await WaitForWorkersAsync(client, 2);
             var longJob = (await (await client.PostAsJsonAsync("/v1/jobs", GenApiFactory.TinyJob(steps: 1_000_000))).Content.ReadFromJsonAsync<JobResponse>(GenApiFactory.Json))!;
-            await GenApiFactory.WaitForAsync(client, longJob.Id, j => j.Progress.Step > 0, Patience);
+            await GenApiFactory.WaitForAsync(client, longJob.Id, j => j.Progress.Step > 50, Patience);
+            var runner = (await client.GetFromJsonAsync<List<WorkerResponse>>("/v1/workers", GenApiFactory.Json))!.Single(w => w.CurrentJobs.Contains(longJob.Id));
+            var stopping = new[] { workerA, workerB, workerC }.Single(p => !p.HasExited && runner.Name.EndsWith($":{p.Id}", StringComparison.Ordinal));
+            Assert.Equal(0, await stopping.StopGracefullyAsync(TimeSpan.FromSeconds(60)));
+            await WaitForEventAsync(client, longJob.Id, "resumed");
+            var moved = await GenApiFactory.WaitForAsync(client, longJob.Id, j => j.Status == JobStatus.Running, Patience);
+            Assert.Equal(1, moved.Attempts);
+            var longEvents = (await client.GetFromJsonAsync<List<JobEventResponse>>($"/v1/jobs/{longJob.Id}/events", GenApiFactory.Json))!;
+            Assert.Equal(["queued", "started", "interrupted", "started", "resumed"], longEvents.Select(e => e.Kind).Where(k => k != "checkpoint"));
+
+            // Cancel reaches a job running in another process.
             clock.Restart();
             await client.PostAsync($"/v1/jobs/{longJob.Id}/cancel", null);
             var canceled = await GenApiFactory.WaitForFinishAsync(client, longJob.Id, TimeSpan.FromSeconds(10));
@@ -110,9 +122,19 @@ public sealed class DistributedModeTests(ITestOutputHelper output)
         }
         catch
         {
-            foreach (var log in new[] { api.LogFile, workerA.LogFile, workerB.LogFile })
+            foreach (var log in Directory.GetFiles(shared, "*.log"))
                 output.WriteLine($"==== {Path.GetFileName(log)}\n{string.Join('\n', File.ReadLines(log).TakeLast(40))}");
             throw;
+        }
+    }
+
+    private static async Task WaitForEventAsync(HttpClient client, string jobId, string kind)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!(await client.GetFromJsonAsync<List<JobEventResponse>>($"/v1/jobs/{jobId}/events", GenApiFactory.Json))!.Any(e => e.Kind == kind))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no '{kind}' event for {jobId}");
+            await Task.Delay(100);
         }
     }
 
