@@ -45,11 +45,13 @@ public sealed class DistributedModeTests(ITestOutputHelper output)
             ["Queue__Lease"] = "00:00:04",
             ["Worker__Device"] = "cpu",
             ["Worker__Threads"] = "1",
+            ["Auth__AdminKey"] = GenApiFactory.AdminKey,
         };
         using var api = new ServiceProcess("GenApi", new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" }, Path.Combine(shared, "api.log"));
         using var workerA = new ServiceProcess("GenApi.Worker", environment, Path.Combine(shared, "worker-a.log"));
         using var workerB = new ServiceProcess("GenApi.Worker", environment, Path.Combine(shared, "worker-b.log"));
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", GenApiFactory.AdminKey);
         try
         {
             await WaitForWorkersAsync(client, 2);
@@ -74,7 +76,7 @@ public sealed class DistributedModeTests(ITestOutputHelper output)
 
             Assert.Equal(JobStatus.Succeeded, finished.Status);
             Assert.Equal(2, finished.Attempts);
-            var events = (await client.GetFromJsonAsync<List<JobEventResponse>>($"/v1/jobs/{jobs[0].Id}/events", GenApiFactory.Json))!;
+            var events = await GenApiFactory.EventsAsync(client, jobs[0].Id);
             // The step the new worker resumed from, against the step the killed one had reported.
             var resumedAt = int.Parse(events.Single(e => e.Kind == "resumed").Message.Split(' ')[^1]);
             var checkpointEvery = finished.Hyperparameters.CheckpointEvery;
@@ -89,7 +91,7 @@ public sealed class DistributedModeTests(ITestOutputHelper output)
             {
                 var done = await GenApiFactory.WaitForFinishAsync(client, other.Id, TimeSpan.FromMinutes(3));
                 Assert.Equal((JobStatus.Succeeded, 1), (done.Status, done.Attempts));
-                var otherEvents = await client.GetFromJsonAsync<List<JobEventResponse>>($"/v1/jobs/{other.Id}/events", GenApiFactory.Json);
+                var otherEvents = await GenApiFactory.EventsAsync(client, other.Id);
                 Assert.Single(otherEvents!, e => e.Kind == "started");
             }
 
@@ -104,7 +106,7 @@ public sealed class DistributedModeTests(ITestOutputHelper output)
             await WaitForEventAsync(client, longJob.Id, "resumed");
             var moved = await GenApiFactory.WaitForAsync(client, longJob.Id, j => j.Status == JobStatus.Running, Patience);
             Assert.Equal(1, moved.Attempts);
-            var longEvents = (await client.GetFromJsonAsync<List<JobEventResponse>>($"/v1/jobs/{longJob.Id}/events", GenApiFactory.Json))!;
+            var longEvents = await GenApiFactory.EventsAsync(client, longJob.Id);
             Assert.Equal(["queued", "started", "interrupted", "started", "resumed"], longEvents.Select(e => e.Kind).Where(k => k != "checkpoint"));
 
             // Cancel reaches a job running in another process.
@@ -131,7 +133,7 @@ public sealed class DistributedModeTests(ITestOutputHelper output)
     private static async Task WaitForEventAsync(HttpClient client, string jobId, string kind)
     {
         var deadline = DateTime.UtcNow + Patience;
-        while (!(await client.GetFromJsonAsync<List<JobEventResponse>>($"/v1/jobs/{jobId}/events", GenApiFactory.Json))!.Any(e => e.Kind == kind))
+        while (!(await GenApiFactory.EventsAsync(client, jobId)).Any(e => e.Kind == kind))
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"no '{kind}' event for {jobId}");
             await Task.Delay(100);

@@ -16,6 +16,9 @@ public sealed class GenApiFactory(
 {
     public static JsonSerializerOptions Json { get; } = CreateJson();
 
+    /// <summary>The bootstrap admin key every test host is configured with (team "").</summary>
+    public const string AdminKey = "gk_test_admin_key";
+
     public string DataDirectory { get; } = dataDirectory;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -23,12 +26,20 @@ public sealed class GenApiFactory(
         builder.UseSetting("Storage:DataDirectory", DataDirectory);
         builder.UseSetting("Worker:Embedded", embeddedWorker.ToString());
         builder.UseSetting("Worker:Device", device);
+        builder.UseSetting("Auth:AdminKey", AdminKey);
         if (postgres is not null)
         {
             builder.UseSetting("Storage:Provider", "postgres");
             builder.UseSetting("Storage:ConnectionString", postgres);
         }
         if (fashionMnistPath is not null) builder.UseSetting("Datasets:FashionMnistPath", fashionMnistPath);
+    }
+
+    // Harmless where authentication is off; needed where it is on (PostgreSQL).
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminKey);
     }
 
     /// <summary>The SQLite store of an embedded-mode data directory, for looking behind the API.</summary>
@@ -58,6 +69,20 @@ public sealed class GenApiFactory(
                 throw new TimeoutException($"Job {id} is {job.Status} at step {job.Progress.Step} after {timeout}: {job.Error}");
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>All of a job's events (following the pages).</summary>
+    public static async Task<List<JobEventResponse>> EventsAsync(HttpClient client, string id)
+    {
+        var events = new List<JobEventResponse>();
+        string? after = null;
+        do
+        {
+            var page = (await client.GetFromJsonAsync<PageResponse<JobEventResponse>>(after is null ? $"/v1/jobs/{id}/events" : $"/v1/jobs/{id}/events?after={after}", Json))!;
+            events.AddRange(page.Data);
+            after = page.NextCursor;
+        } while (after is not null);
+        return events;
     }
 
     public static Task<JobResponse> WaitForFinishAsync(HttpClient client, string id, TimeSpan timeout) =>

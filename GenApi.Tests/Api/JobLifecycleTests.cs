@@ -128,7 +128,7 @@ public sealed class JobLifecycleTests
         // A graceful stop is not a lost worker: the attempt is given back.
         Assert.Equal(1, done.Attempts);
 
-        var events = (await afterClient.GetFromJsonAsync<List<JobEventResponse>>($"/v1/jobs/{id}/events", GenApiFactory.Json))!;
+        var events = await GenApiFactory.EventsAsync(afterClient, id);
         Assert.Equal(["queued", "started", "interrupted", "started", "resumed", "succeeded"],
             events.Select(e => e.Kind).Where(k => k != "checkpoint"));
         Assert.Equal($"resumed from the checkpoint at step {resumeStep}", events.Single(e => e.Kind == "resumed").Message);

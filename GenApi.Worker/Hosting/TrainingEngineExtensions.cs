@@ -24,6 +24,7 @@ public static class TrainingEngineExtensions
         var services = builder.Services;
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SamplingOptions>().BindConfiguration(SamplingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DatasetOptions>().BindConfiguration(DatasetOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section).ValidateDataAnnotations()
             .Validate(o => !o.Device.StartsWith("cuda", StringComparison.Ordinal) || TorchSharp.torch.cuda.is_available(),
@@ -42,6 +43,9 @@ public static class TrainingEngineExtensions
         services.TryAddSingleton<SampleGrid>();
         services.TryAddSingleton<ModelSampler>();
         services.TryAddSingleton<CheckpointStore>();
+        services.TryAddSingleton<ModelPublisher>();
+        services.TryAddSingleton<IAccessStore>(sp => sp.GetRequiredService<SqlJobStore>());
+        services.TryAddSingleton<IWebhookOutbox>(sp => sp.GetRequiredService<SqlJobStore>());
         services.TryAddSingleton<TrainingQueue>();
         services.TryAddSingleton<WorkerIdentity>();
         services.TryAddTransient<TrainingJob>();

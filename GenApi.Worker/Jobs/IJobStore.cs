@@ -8,8 +8,13 @@ namespace GenApi.Worker.Jobs;
 public interface IJobStore
 {
     /// <summary>Stores a new queued job (and its 'queued' event) and returns it as stored.</summary>
-    Task<JobRecord> CreateJobAsync(string id, JobSpec spec, CancellationToken cancellation = default);
-    Task<JobRecord?> GetJobAsync(string id, CancellationToken cancellation = default);
+    Task<JobRecord> CreateJobAsync(string id, JobSpec spec, string team = "", WebhookSubscription? webhook = null, CancellationToken cancellation = default);
+    /// <summary>The job, if it exists and belongs to <paramref name="team"/> (null: any team, for the engine).</summary>
+    Task<JobRecord?> GetJobAsync(string id, string? team = null, CancellationToken cancellation = default);
+    /// <summary>A newest-first page of a team's jobs, optionally of one status, after <paramref name="after"/>.</summary>
+    Task<IReadOnlyList<JobRecord>> ListJobsAsync(string team, JobStatus? status, PageCursor? after, int limit, CancellationToken cancellation = default);
+    /// <summary>Removes a finished job with its events and metrics; false when unknown, not the team's or not finished.</summary>
+    Task<bool> DeleteJobAsync(string id, string team, CancellationToken cancellation = default);
     /// <summary>Ids of jobs left queued or running, oldest first.</summary>
     Task<IReadOnlyList<string>> UnfinishedJobIdsAsync(CancellationToken cancellation = default);
 
@@ -19,17 +24,23 @@ public interface IJobStore
     Task<bool> RenewLeaseAsync(string id, string owner, TimeSpan lease, CancellationToken cancellation = default);
     /// <summary>Graceful shutdown: gives the lease (and the attempt) back so the next worker need not wait for it to expire.</summary>
     Task ReleaseLeaseAsync(string id, string owner, CancellationToken cancellation = default);
-    Task ReportProgressAsync(string id, string owner, int step, double lossD, double lossG, double imagesPerSecond, CancellationToken cancellation = default);
+    /// <summary>Updates the job's progress and appends a metrics point.</summary>
+    Task ReportProgressAsync(string id, string owner, int step, double lossD, double lossG, double imagesPerSecond, double learningRate, CancellationToken cancellation = default);
+    Task<IReadOnlyList<MetricPoint>> ListMetricsAsync(string jobId, CancellationToken cancellation = default);
     /// <summary>Ends a running job held by <paramref name="owner"/>; false when it does not hold it.</summary>
     Task<bool> FinishAsync(string id, string owner, JobStatus status, string? modelId, string? error, CancellationToken cancellation = default);
     /// <summary>Cancels a queued job at once, flags a running one; returns the job afterwards, or null if unknown.</summary>
-    Task<JobRecord?> RequestCancelAsync(string id, CancellationToken cancellation = default);
+    Task<JobRecord?> RequestCancelAsync(string id, string? team = null, CancellationToken cancellation = default);
 
+    /// <summary>Appends an event (and, in the same transaction, the webhook delivery it calls for).</summary>
     Task AddEventAsync(string jobId, string kind, string message, CancellationToken cancellation = default);
-    Task<IReadOnlyList<JobEvent>> ListEventsAsync(string jobId, CancellationToken cancellation = default);
+    /// <summary>Events with ids above <paramref name="after"/>, oldest first.</summary>
+    Task<IReadOnlyList<JobEvent>> ListEventsAsync(string jobId, long after = 0, int limit = 1000, CancellationToken cancellation = default);
 
     Task CreateModelAsync(ModelRecord model, CancellationToken cancellation = default);
-    Task<ModelRecord?> GetModelAsync(string id, CancellationToken cancellation = default);
+    Task<ModelRecord?> GetModelAsync(string id, string? team = null, CancellationToken cancellation = default);
+    Task<IReadOnlyList<ModelRecord>> ListModelsAsync(string team, PageCursor? after, int limit, CancellationToken cancellation = default);
+    Task<bool> DeleteModelAsync(string id, string team, CancellationToken cancellation = default);
 
     Task HeartbeatAsync(string workerId, string name, string device, IReadOnlyCollection<string> currentJobs, CancellationToken cancellation = default);
     Task RemoveWorkerAsync(string workerId, CancellationToken cancellation = default);

@@ -4,6 +4,9 @@ namespace GenApi.Worker.Jobs;
 public sealed record JobRecord
 {
     public required string Id { get; init; }
+    /// <summary>The team that owns it ("" when authentication is off).</summary>
+    public string Team { get; init; } = "";
+    public WebhookSubscription? Webhook { get; init; }
     public required JobStatus Status { get; init; }
     public required JobSpec Spec { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }

@@ -6,6 +6,7 @@ namespace GenApi.Worker.Jobs;
 public sealed record ModelRecord
 {
     public required string Id { get; init; }
+    public string Team { get; init; } = "";
     public required string JobId { get; init; }
     public required string Family { get; init; }
     public required string Dataset { get; init; }

@@ -17,6 +17,7 @@ public sealed class TrainingJob(
     CheckpointStore checkpoints,
     SampleGrid grid,
     ArtifactPaths paths,
+    ModelPublisher publisher,
     WorkerIdentity worker,
     IOptions<QueueOptions> queueOptions,
     TimeProvider time,
@@ -33,7 +34,7 @@ public sealed class TrainingJob(
     public async Task RunAsync(string jobId, CancellationToken shutdown)
     {
         if (!await AcquireAsync(jobId, shutdown)) return;
-        var job = (await store.GetJobAsync(jobId, shutdown))!;
+        var job = (await store.GetJobAsync(jobId, cancellation: shutdown))!;
         await Event(jobId, "started", $"started on worker {worker.Name} ({worker.Device}), attempt {job.Attempts}");
         worker.Begin(jobId);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
@@ -131,7 +132,7 @@ public sealed class TrainingJob(
 
         var hooks = new TrainingHooks
         {
-            Progress = p => Tolerate(() => store.ReportProgressAsync(job.Id, worker.Id, p.Step, p.LossD, p.LossG, p.ImagesPerSecond, CancellationToken.None)),
+            Progress = p => Tolerate(() => store.ReportProgressAsync(job.Id, worker.Id, p.Step, p.LossD, p.LossG, p.ImagesPerSecond, p.LearningRate, CancellationToken.None)),
             Samples = images => AtomicFile.WriteAllBytes(paths.JobSamples(job.Id), grid.RenderPng(images)),
             Checkpoint = t =>
             {
@@ -150,17 +151,9 @@ public sealed class TrainingJob(
             throw;
         }
 
-        var model = new ModelRecord
-        {
-            Id = ModelRecord.NewId(), JobId = job.Id, Family = spec.Model, Dataset = spec.Dataset,
-            Config = config, Steps = trainer.Step, CreatedAt = time.GetUtcNow(),
-        };
-        var weights = paths.ModelGenerator(model.Id);
-        Directory.CreateDirectory(Path.GetDirectoryName(weights)!);
-        var temp = weights + ".tmp";
-        trainer.Generator.save(temp);
-        File.Move(temp, weights, overwrite: true);
-        Transient.RetryAsync(() => store.CreateModelAsync(model, CancellationToken.None), logger, "Storing the model", StoreOutageBudget).GetAwaiter().GetResult();
+        var model = Transient.RetryAsync(
+            () => publisher.PublishAsync(job, config, trainer.Step, path => trainer.Generator.save(path), CancellationToken.None),
+            logger, "Publishing the model", StoreOutageBudget).GetAwaiter().GetResult();
         return model.Id;
     }
 
@@ -176,7 +169,7 @@ public sealed class TrainingJob(
             {
                 try
                 {
-                    if ((await store.GetJobAsync(jobId, stop.Token))?.CancelRequested == true)
+                    if ((await store.GetJobAsync(jobId, cancellation: stop.Token))?.CancelRequested == true)
                     {
                         await stop.CancelAsync();
                         return;

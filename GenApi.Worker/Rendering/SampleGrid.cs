@@ -7,10 +7,14 @@ public sealed class SampleGrid(IPngEncoder encoder)
 {
     public const int Padding = 2;
 
-    /// <summary>Renders <c>[N, C, H, W]</c> images in [-1, 1] as a grid of <paramref name="columns"/> (default ≈√N) columns.</summary>
-    public byte[] RenderPng(Tensor images, int? columns = null)
+    /// <summary>
+    /// Renders <c>[N, C, H, W]</c> images in [-1, 1] as a grid of <paramref name="columns"/> (default ≈√N) columns,
+    /// each pixel enlarged to <paramref name="scale"/>×<paramref name="scale"/> (nearest neighbour).
+    /// </summary>
+    public byte[] RenderPng(Tensor images, int? columns = null, int scale = 1)
     {
         using var scope = NewDisposeScope();
+        if (scale > 1) images = images.repeat_interleave(scale, 2).repeat_interleave(scale, 3);
         var (count, channels, height, width) = ((int)images.shape[0], (int)images.shape[1], (int)images.shape[2], (int)images.shape[3]);
         var cols = Math.Clamp(columns ?? (int)Math.Ceiling(Math.Sqrt(count)), 1, count);
         var rows = (count + cols - 1) / cols;

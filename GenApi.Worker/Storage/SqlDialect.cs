@@ -15,7 +15,11 @@ public sealed record SqlDialect(
     public static SqlDialect Sqlite { get; } = new(
         Now: "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
         NowPlusSeconds: "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+' || @seconds || ' seconds')",
-        Migrations: [Version1(timestamp: "TEXT", real: "REAL", identity: "INTEGER PRIMARY KEY AUTOINCREMENT")],
+        Migrations:
+        [
+            Version1(timestamp: "TEXT", real: "REAL", identity: "INTEGER PRIMARY KEY AUTOINCREMENT"),
+            Version2(timestamp: "TEXT", real: "REAL", identity: "INTEGER PRIMARY KEY AUTOINCREMENT"),
+        ],
         // Embedded mode has one process; its transaction suffices.
         LockForMigration: "SELECT 1",
         IsBrokenConnection: _ => false);
@@ -23,7 +27,11 @@ public sealed record SqlDialect(
     public static SqlDialect Postgres { get; } = new(
         Now: "now()",
         NowPlusSeconds: "now() + make_interval(secs => @seconds)",
-        Migrations: [Version1(timestamp: "TIMESTAMPTZ", real: "DOUBLE PRECISION", identity: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY")],
+        Migrations:
+        [
+            Version1(timestamp: "TIMESTAMPTZ", real: "DOUBLE PRECISION", identity: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
+            Version2(timestamp: "TIMESTAMPTZ", real: "DOUBLE PRECISION", identity: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
+        ],
         // Processes starting together must not run the same migration twice.
         LockForMigration: "SELECT pg_advisory_xact_lock(7243901)",
         // I/O failures on a pooled connection, and the server closing it (57P01 admin shutdown, 08xxx).
@@ -51,5 +59,29 @@ public sealed record SqlDialect(
         CREATE TABLE Workers (
             Id TEXT PRIMARY KEY, Name TEXT NOT NULL, Device TEXT NOT NULL, StartedAt {timestamp} NOT NULL,
             HeartbeatAt {timestamp} NOT NULL, CurrentJobs TEXT NOT NULL DEFAULT '');
+        """;
+
+    // Schema version 2: teams own jobs and models; per-step metrics; API keys; idempotent POSTs; webhook outbox.
+    private static string Version2(string timestamp, string real, string identity) => $"""
+        ALTER TABLE Jobs ADD COLUMN Team TEXT NOT NULL DEFAULT '';
+        ALTER TABLE Jobs ADD COLUMN Webhook TEXT;
+        CREATE INDEX JobsByTeam ON Jobs (Team, CreatedAt, Id);
+        ALTER TABLE Models ADD COLUMN Team TEXT NOT NULL DEFAULT '';
+        CREATE INDEX ModelsByTeam ON Models (Team, CreatedAt, Id);
+        CREATE TABLE JobMetrics (
+            JobId TEXT NOT NULL, Step INTEGER NOT NULL, LossD {real} NOT NULL, LossG {real} NOT NULL,
+            ImagesPerSecond {real} NOT NULL, LearningRate {real} NOT NULL, At {timestamp} NOT NULL);
+        CREATE INDEX JobMetricsByJob ON JobMetrics (JobId, Step);
+        CREATE TABLE ApiKeys (
+            Id TEXT PRIMARY KEY, Team TEXT NOT NULL, Hash TEXT NOT NULL UNIQUE, Admin INTEGER NOT NULL DEFAULT 0,
+            CreatedAt {timestamp} NOT NULL);
+        CREATE TABLE IdempotencyKeys (
+            Team TEXT NOT NULL, Key TEXT NOT NULL, RequestHash TEXT NOT NULL, Status INTEGER NOT NULL,
+            Location TEXT, Body TEXT NOT NULL, CreatedAt {timestamp} NOT NULL, PRIMARY KEY (Team, Key));
+        CREATE TABLE WebhookDeliveries (
+            Id {identity}, JobId TEXT NOT NULL, EventId INTEGER NOT NULL, Url TEXT NOT NULL, Payload TEXT NOT NULL,
+            Attempts INTEGER NOT NULL DEFAULT 0, NextAttemptAt {timestamp} NOT NULL, LockedUntil {timestamp},
+            DeliveredAt {timestamp}, LastError TEXT);
+        CREATE INDEX WebhookDeliveriesDue ON WebhookDeliveries (DeliveredAt, NextAttemptAt);
         """;
 }

@@ -9,10 +9,11 @@ using GenApi.Worker.Models;
 namespace GenApi.Worker.Storage;
 
 /// <summary>The job store on SQLite (embedded mode) or PostgreSQL (distributed mode); see <see cref="SqlDialect"/>.</summary>
-public sealed class SqlJobStore : IJobStore
+public sealed partial class SqlJobStore : IJobStore
 {
     private const string JobColumns =
-        "Id, Status, Spec, CreatedAt, StartedAt, FinishedAt, Step, ImagesPerSecond, LossD, LossG, ModelId, Error, CancelRequested, Attempts";
+        "Id, Team, Status, Spec, Webhook, CreatedAt, StartedAt, FinishedAt, Step, ImagesPerSecond, LossD, LossG, ModelId, Error, CancelRequested, Attempts";
+    private const string ModelColumns = "Id, Team, JobId, Family, Dataset, Config, Steps, CreatedAt";
 
     private readonly Func<DbConnection> _connect;
     private readonly SqlDialect _sql;
@@ -42,20 +43,21 @@ public sealed class SqlJobStore : IJobStore
         await transaction.CommitAsync(cancellation);
     }
 
-    public async Task<JobRecord> CreateJobAsync(string id, JobSpec spec, CancellationToken cancellation = default)
+    public async Task<JobRecord> CreateJobAsync(string id, JobSpec spec, string team = "", WebhookSubscription? webhook = null, CancellationToken cancellation = default)
     {
         await Run(connection => connection.ExecuteAsync(Command($"""
-                INSERT INTO Jobs (Id, Status, Spec, CreatedAt) VALUES (@id, 'queued', @spec, {_sql.Now});
+                INSERT INTO Jobs (Id, Team, Status, Spec, Webhook, CreatedAt) VALUES (@id, @team, 'queued', @spec, @webhook, {_sql.Now});
                 INSERT INTO JobEvents (JobId, At, Kind, Message) VALUES (@id, {_sql.Now}, 'queued', 'queued');
-                """, new { id, spec = JsonSerializer.Serialize(spec) }, cancellation)), cancellation);
-        return (await GetJobAsync(id, cancellation))!;
+                """, new { id, team, spec = JsonSerializer.Serialize(spec), webhook = webhook is null ? null : JsonSerializer.Serialize(webhook) }, cancellation)), cancellation);
+        return (await GetJobAsync(id, cancellation: cancellation))!;
     }
 
-    public async Task<JobRecord?> GetJobAsync(string id, CancellationToken cancellation = default)
+    public async Task<JobRecord?> GetJobAsync(string id, string? team = null, CancellationToken cancellation = default)
     {
         return await Run(async connection =>
         {
-            var row = await connection.QuerySingleOrDefaultAsync<JobRow>(Command($"SELECT {JobColumns} FROM Jobs WHERE Id = @id", new { id }, cancellation));
+            var row = await connection.QuerySingleOrDefaultAsync<JobRow>(Command(
+                $"SELECT {JobColumns} FROM Jobs WHERE Id = @id AND (@team IS NULL OR Team = @team)", new { id, team }, cancellation));
             return row?.ToRecord();
         }, cancellation);
     }
@@ -115,15 +117,15 @@ public sealed class SqlJobStore : IJobStore
         }, cancellation);
     }
 
-    public async Task ReportProgressAsync(string id, string owner, int step, double lossD, double lossG, double imagesPerSecond, CancellationToken cancellation = default)
+    public async Task ReportProgressAsync(string id, string owner, int step, double lossD, double lossG, double imagesPerSecond, double learningRate, CancellationToken cancellation = default)
     {
-        await Run(async connection =>
-        {
-            await connection.ExecuteAsync(Command(
-                "UPDATE Jobs SET Step = @step, LossD = @lossD, LossG = @lossG, ImagesPerSecond = @imagesPerSecond WHERE Id = @id AND LeaseOwner = @owner AND Status = 'running'",
-                new { id, owner, step, lossD, lossG, imagesPerSecond }, cancellation));
-            return true;
-        }, cancellation);
+        await Run(connection => connection.ExecuteAsync(Command($"""
+            UPDATE Jobs SET Step = @step, LossD = @lossD, LossG = @lossG, ImagesPerSecond = @imagesPerSecond
+            WHERE Id = @id AND LeaseOwner = @owner AND Status = 'running';
+            INSERT INTO JobMetrics (JobId, Step, LossD, LossG, ImagesPerSecond, LearningRate, At)
+            SELECT @id, @step, @lossD, @lossG, @imagesPerSecond, @learningRate, {_sql.Now}
+            WHERE EXISTS (SELECT 1 FROM Jobs WHERE Id = @id AND LeaseOwner = @owner AND Status = 'running');
+            """, new { id, owner, step, lossD, lossG, imagesPerSecond, learningRate }, cancellation)), cancellation);
     }
 
     public async Task<bool> FinishAsync(string id, string owner, JobStatus status, string? modelId, string? error, CancellationToken cancellation = default)
@@ -137,31 +139,42 @@ public sealed class SqlJobStore : IJobStore
         }, cancellation);
     }
 
-    public async Task<JobRecord?> RequestCancelAsync(string id, CancellationToken cancellation = default)
+    public async Task<JobRecord?> RequestCancelAsync(string id, string? team = null, CancellationToken cancellation = default)
     {
-        await Run(connection => connection.ExecuteAsync(Command($"""
-                UPDATE Jobs SET Status = 'canceled', FinishedAt = {_sql.Now}, Error = 'canceled on request' WHERE Id = @id AND Status = 'queued';
-                UPDATE Jobs SET CancelRequested = 1 WHERE Id = @id AND Status = 'running';
-                """, new { id }, cancellation)), cancellation);
-        return await GetJobAsync(id, cancellation);
+        var canceledWhileQueued = await Run(connection => connection.ExecuteAsync(Command($"""
+            UPDATE Jobs SET Status = 'canceled', FinishedAt = {_sql.Now}, Error = 'canceled on request'
+            WHERE Id = @id AND Status = 'queued' AND (@team IS NULL OR Team = @team)
+            """, new { id, team }, cancellation)), cancellation);
+        if (canceledWhileQueued == 1)
+            await AddEventAsync(id, "canceled", "canceled on request while queued", cancellation);
+        else
+            await Run(connection => connection.ExecuteAsync(Command(
+                "UPDATE Jobs SET CancelRequested = 1 WHERE Id = @id AND Status = 'running' AND (@team IS NULL OR Team = @team)",
+                new { id, team }, cancellation)), cancellation);
+        return await GetJobAsync(id, team, cancellation);
     }
 
     public async Task AddEventAsync(string jobId, string kind, string message, CancellationToken cancellation = default)
     {
         await Run(async connection =>
         {
-            await connection.ExecuteAsync(Command(
-                $"INSERT INTO JobEvents (JobId, At, Kind, Message) VALUES (@jobId, {_sql.Now}, @kind, @message)", new { jobId, kind, message }, cancellation));
+            await using var transaction = await connection.BeginTransactionAsync(cancellation);
+            var eventId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                $"INSERT INTO JobEvents (JobId, At, Kind, Message) VALUES (@jobId, {_sql.Now}, @kind, @message) RETURNING Id",
+                new { jobId, kind, message }, transaction, cancellationToken: cancellation));
+            await EnqueueWebhookAsync(connection, transaction, jobId, eventId, kind, cancellation);
+            await transaction.CommitAsync(cancellation);
             return true;
         }, cancellation);
     }
 
-    public async Task<IReadOnlyList<JobEvent>> ListEventsAsync(string jobId, CancellationToken cancellation = default)
+    public async Task<IReadOnlyList<JobEvent>> ListEventsAsync(string jobId, long after = 0, int limit = 1000, CancellationToken cancellation = default)
     {
         return await Run(async connection =>
         {
             var rows = await connection.QueryAsync<EventRow>(Command(
-                "SELECT Id, JobId, At, Kind, Message FROM JobEvents WHERE JobId = @jobId ORDER BY Id", new { jobId }, cancellation));
+                "SELECT Id, JobId, At, Kind, Message FROM JobEvents WHERE JobId = @jobId AND Id > @after ORDER BY Id LIMIT @limit",
+                new { jobId, after, limit }, cancellation));
             return rows.Select(r => new JobEvent(r.Id, r.JobId, r.At, r.Kind, r.Message)).ToList();
         }, cancellation);
     }
@@ -178,12 +191,12 @@ public sealed class SqlJobStore : IJobStore
         }, cancellation);
     }
 
-    public async Task<ModelRecord?> GetModelAsync(string id, CancellationToken cancellation = default)
+    public async Task<ModelRecord?> GetModelAsync(string id, string? team = null, CancellationToken cancellation = default)
     {
         return await Run(async connection =>
         {
             var row = await connection.QuerySingleOrDefaultAsync<ModelRow>(Command(
-                "SELECT Id, JobId, Family, Dataset, Config, Steps, CreatedAt FROM Models WHERE Id = @id", new { id }, cancellation));
+                $"SELECT {ModelColumns} FROM Models WHERE Id = @id AND (@team IS NULL OR Team = @team)", new { id, team }, cancellation));
             return row?.ToRecord();
         }, cancellation);
     }
@@ -259,14 +272,20 @@ public sealed class SqlJobStore : IJobStore
             _ => DateTimeOffset.Parse(Convert.ToString(value, CultureInfo.InvariantCulture)!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
         };
 
-        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value) => parameter.Value = value.ToUniversalTime();
+        // SQLite compares timestamps as text, so parameters take the exact form its strftime writes.
+        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value) =>
+            parameter.Value = parameter is Microsoft.Data.Sqlite.SqliteParameter
+                ? value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)
+                : value.ToUniversalTime();
     }
 
     private sealed class JobRow
     {
         public string Id { get; set; } = "";
+        public string Team { get; set; } = "";
         public string Status { get; set; } = "";
         public string Spec { get; set; } = "";
+        public string? Webhook { get; set; }
         public DateTimeOffset CreatedAt { get; set; }
         public DateTimeOffset? StartedAt { get; set; }
         public DateTimeOffset? FinishedAt { get; set; }
@@ -282,6 +301,8 @@ public sealed class SqlJobStore : IJobStore
         public JobRecord ToRecord() => new()
         {
             Id = Id,
+            Team = Team,
+            Webhook = Webhook is null ? null : JsonSerializer.Deserialize<WebhookSubscription>(Webhook),
             Status = Enum.Parse<JobStatus>(Status, ignoreCase: true),
             Spec = JsonSerializer.Deserialize<JobSpec>(Spec)!,
             CreatedAt = CreatedAt,
@@ -301,6 +322,7 @@ public sealed class SqlJobStore : IJobStore
     private sealed class ModelRow
     {
         public string Id { get; set; } = "";
+        public string Team { get; set; } = "";
         public string JobId { get; set; } = "";
         public string Family { get; set; } = "";
         public string Dataset { get; set; } = "";
@@ -310,7 +332,7 @@ public sealed class SqlJobStore : IJobStore
 
         public ModelRecord ToRecord() => new()
         {
-            Id = Id, JobId = JobId, Family = Family, Dataset = Dataset,
+            Id = Id, Team = Team, JobId = JobId, Family = Family, Dataset = Dataset,
             Config = JsonSerializer.Deserialize<DcganConfig>(Config)!, Steps = (int)Steps, CreatedAt = CreatedAt,
         };
     }

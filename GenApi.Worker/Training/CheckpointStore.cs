@@ -7,7 +7,7 @@ namespace GenApi.Worker.Training;
 public sealed class CheckpointStore(ArtifactPaths paths)
 {
     private const string Prefix = "step-";
-    private const int Keep = 2;
+    private const int Keep = 5;
 
     public void Save(string jobId, DcganTrainer trainer)
     {
@@ -23,6 +23,18 @@ public sealed class CheckpointStore(ArtifactPaths paths)
         var root = paths.JobCheckpoints(jobId);
         return Directory.Exists(root) ? Complete(root).LastOrDefault() : null;
     }
+
+    /// <summary>The job's checkpoints, oldest first: (step, folder).</summary>
+    public IReadOnlyList<(int Step, string Folder)> List(string jobId)
+    {
+        var root = paths.JobCheckpoints(jobId);
+        return Directory.Exists(root)
+            ? Complete(root).Select(f => (int.Parse(Path.GetFileName(f).AsSpan(Prefix.Length), CultureInfo.InvariantCulture), f)).ToList()
+            : [];
+    }
+
+    /// <summary>The folder of the checkpoint at <paramref name="step"/>, or null.</summary>
+    public string? Find(string jobId, int step) => List(jobId).Where(c => c.Step == step).Select(c => c.Folder).FirstOrDefault();
 
     // Folders still being written end in ".tmp" and never parse as a step.
     private static IEnumerable<string> Complete(string root) =>

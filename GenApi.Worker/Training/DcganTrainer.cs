@@ -183,7 +183,7 @@ public sealed class DcganTrainer : IDisposable
         SaveOptimizer(_optimizerD, Path.Combine(folder, "optimizer-d.bin"));
         using (var state = _noiseRandom.get_state())
             File.WriteAllBytes(Path.Combine(folder, "noise-rng.bin"), state.data<byte>().ToArray());
-        File.WriteAllText(Path.Combine(folder, "state.json"), JsonSerializer.Serialize(new CheckpointState(Step)));
+        File.WriteAllText(Path.Combine(folder, "state.json"), JsonSerializer.Serialize(new CheckpointState(Step, Generator.Config)));
     }
 
     public void LoadCheckpoint(string folder)
@@ -194,7 +194,7 @@ public sealed class DcganTrainer : IDisposable
         LoadOptimizer(_optimizerD, Path.Combine(folder, "optimizer-d.bin"));
         using (var state = tensor(File.ReadAllBytes(Path.Combine(folder, "noise-rng.bin"))))
             _noiseRandom.set_state(state);
-        Step = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(Path.Combine(folder, "state.json")))!.Step;
+        Step = CheckpointState.Read(folder).Step;
     }
 
     public void Dispose()
@@ -224,7 +224,7 @@ public sealed class DcganTrainer : IDisposable
         CheckFinite("D", sums[0], step - steps + 1, step);
         CheckFinite("G", sums[1], step - steps + 1, step);
         hooks.Progress?.Invoke(new TrainingProgress(step, total, sums[0] / steps, sums[1] / steps,
-            steps * batch / Math.Max(elapsed.TotalSeconds, 1e-9)));
+            steps * batch / Math.Max(elapsed.TotalSeconds, 1e-9), _settings.LearningRate));
     }
 
     private static void CheckFinite(string network, float sum, int from, int to)
@@ -247,5 +247,10 @@ public sealed class DcganTrainer : IDisposable
         optimizer.load_state_dict(reader);
     }
 
-    private sealed record CheckpointState(int Step);
+    /// <summary>What a checkpoint folder's state.json holds.</summary>
+    public sealed record CheckpointState(int Step, DcganConfig Config)
+    {
+        public static CheckpointState Read(string folder) =>
+            JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(Path.Combine(folder, "state.json")))!;
+    }
 }

@@ -51,6 +51,9 @@ public sealed record CreateJobRequest
     [DefaultValue(200)]
     public int? CheckpointEvery { get; init; }
 
+    /// <summary>Optional: POST the job's events to this URL.</summary>
+    public WebhookRequest? Webhook { get; init; }
+
     /// <summary>Steps between refreshes of the progress grid (<c>GET /v1/jobs/{id}/samples.png</c>), 1…steps.</summary>
     [DefaultValue(100)]
     public int? SampleEvery { get; init; }

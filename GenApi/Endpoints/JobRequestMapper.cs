@@ -11,8 +11,11 @@ public static class JobRequestMapper
     public const int MaxSteps = 1_000_000;
     public const int MaxBatchSize = 1024;
 
+    /// <summary>Job event kinds a webhook may subscribe to.</summary>
+    public static IReadOnlyList<string> WebhookEvents { get; } = ["started", "resumed", "checkpoint", "interrupted", "succeeded", "failed", "canceled"];
+
     /// <summary>Returns the spec, or null with every invalid field listed in <paramref name="errors"/>.</summary>
-    public static JobSpec? Map(CreateJobRequest request, DatasetCatalog datasets, out Dictionary<string, string[]> errors)
+    public static JobSpec? Map(CreateJobRequest request, DatasetCatalog datasets, bool webhooksEnabled, out WebhookSubscription? webhook, out Dictionary<string, string[]> errors)
     {
         var problems = new Dictionary<string, string[]>();
         void Check(bool ok, string field, string message)
@@ -48,6 +51,16 @@ public static class JobRequestMapper
         Check(checkpointEvery >= 1 && checkpointEvery <= Math.Max(steps, 1), "checkpointEvery", "checkpointEvery must be between 1 and steps.");
         var sampleEvery = request.SampleEvery ?? Math.Min(defaults.SampleEvery, Math.Max(steps, 1));
         Check(sampleEvery >= 1 && sampleEvery <= Math.Max(steps, 1), "sampleEvery", "sampleEvery must be between 1 and steps.");
+
+        webhook = null;
+        if (request.Webhook is { } hook)
+        {
+            Check(webhooksEnabled, "webhook", "Webhooks are disabled on this server: it needs Webhooks:Secret to sign deliveries.");
+            Check(Uri.TryCreate(hook.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https", "webhook.url", "webhook.url must be an absolute http or https URL.");
+            var unknown = (hook.Events ?? []).Except(WebhookEvents).ToList();
+            Check(unknown.Count == 0, "webhook.events", $"Unknown event kinds {string.Join(", ", unknown)}; expected some of: {string.Join(", ", WebhookEvents)}.");
+            webhook = new WebhookSubscription(hook.Url ?? "", hook.Events ?? []);
+        }
 
         errors = problems;
         if (problems.Count > 0) return null;

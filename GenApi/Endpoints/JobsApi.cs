@@ -1,54 +1,88 @@
+using System.Security.Claims;
+using GenApi.Auth;
 using GenApi.Contracts;
+using GenApi.Calling;
+using GenApi.Webhooks;
 using GenApi.Worker.Datasets;
 using GenApi.Worker.Jobs;
 using GenApi.Worker.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace GenApi.Endpoints;
 
-/// <summary>Training jobs: create, watch, cancel, and see their progress grid.</summary>
+/// <summary>Training jobs: create, list, watch, cancel, delete.</summary>
 public static class JobsApi
 {
+    public const int MaxPageSize = 100;
+
     public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/jobs").WithTags("Jobs");
+        var group = routes.MapGroup("/v1/jobs").WithTags("Jobs").RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         group.MapPost("/", CreateJob).WithName(nameof(CreateJob))
+            .RequireRateLimiting(RateLimits.JobCreation)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        group.MapGet("/", ListJobs).WithName(nameof(ListJobs))
             .ProducesValidationProblem();
         group.MapGet("/{id}", GetJob).WithName(nameof(GetJob))
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id}/cancel", CancelJob).WithName(nameof(CancelJob))
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("/{id}/events", GetJobEvents).WithName(nameof(GetJobEvents))
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/{id}/samples.png", GetJobSamples).WithName(nameof(GetJobSamples))
-            .Produces(StatusCodes.Status200OK, contentType: "image/png")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapDelete("/{id}", DeleteJob).WithName(nameof(DeleteJob))
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapJobEvents();
+        group.MapJobMetrics();
+        group.MapJobArtifacts();
         return group;
     }
 
     /// <summary>Start a training job.</summary>
     /// <remarks>The job is queued and runs on the next free worker; poll <c>Location</c> to follow it.
-    /// Every invalid field is reported at once in <c>errors</c>.</remarks>
+    /// Every invalid field is reported at once in <c>errors</c>. Send an <c>Idempotency-Key</c> header to make retries safe.</remarks>
     /// <response code="202">The job was accepted; the body is the job, <c>Location</c> its address.</response>
     /// <response code="400">The body is malformed or a field is invalid.</response>
+    /// <response code="422">The Idempotency-Key was already used with a different body.</response>
+    /// <response code="429">Too many jobs created by this key; see <c>Retry-After</c>.</response>
     public static async Task<Results<Accepted<JobResponse>, ValidationProblem>> CreateJob(
-        CreateJobRequest request, DatasetCatalog datasets, IJobStore store, TrainingQueue queue, CancellationToken cancellation)
+        CreateJobRequest request, ClaimsPrincipal user, DatasetCatalog datasets, IJobStore store, TrainingQueue queue,
+        IOptions<WebhookOptions> webhooks, CancellationToken cancellation)
     {
-        if (JobRequestMapper.Map(request, datasets, out var errors) is not { } spec)
+        if (JobRequestMapper.Map(request, datasets, webhooks.Value.Enabled, out var webhook, out var errors) is not { } spec)
             return TypedResults.ValidationProblem(errors, title: "The job request is invalid.", type: Problems.InvalidRequest);
-        var job = await store.CreateJobAsync(JobRecord.NewId(), spec, cancellation);
+        var job = await store.CreateJobAsync(JobRecord.NewId(), spec, user.Team(), webhook, cancellation);
         queue.Enqueue(job.Id);
+        GenApiMetrics.JobsCreated.Add(1);
         return TypedResults.Accepted($"/v1/jobs/{job.Id}", JobResponse.From(job));
+    }
+
+    /// <summary>List jobs.</summary>
+    /// <remarks>Newest first, cursor-paginated: pass <c>nextCursor</c> as <c>after</c>. Pages stay stable while jobs are added.</remarks>
+    /// <param name="limit">Page size, 1…100 (default 20).</param>
+    /// <param name="after">Cursor from the previous page.</param>
+    /// <param name="status">Only jobs in this status.</param>
+    /// <response code="200">A page of jobs.</response>
+    /// <response code="400">limit, after or status is invalid.</response>
+    public static async Task<Results<Ok<PageResponse<JobResponse>>, ValidationProblem>> ListJobs(
+        int? limit, string? after, JobStatus? status, ClaimsPrincipal user, IJobStore store, CancellationToken cancellation)
+    {
+        if (Paging.Validate(limit, after, out var cursor) is { } invalid) return invalid;
+        var size = limit ?? 20;
+        var jobs = await store.ListJobsAsync(user.Team(), status, cursor, size + 1, cancellation);
+        return TypedResults.Ok(Paging.Page(jobs, size, JobResponse.From, j => new PageCursor(j.CreatedAt, j.Id)));
     }
 
     /// <summary>Get a job.</summary>
     /// <remarks>Status, progress (steps, images/s, ETA), latest losses, and the model id once it succeeded.</remarks>
     /// <param name="id">Job id.</param>
     /// <response code="200">The job.</response>
-    /// <response code="404">No job has this id.</response>
-    public static async Task<Results<Ok<JobResponse>, ProblemHttpResult>> GetJob(string id, IJobStore store, CancellationToken cancellation) =>
-        await store.GetJobAsync(id, cancellation) is { } job
+    /// <response code="404">No job of yours has this id.</response>
+    public static async Task<Results<Ok<JobResponse>, ProblemHttpResult>> GetJob(string id, ClaimsPrincipal user, IJobStore store, CancellationToken cancellation) =>
+        await store.GetJobAsync(id, user.Team(), cancellation) is { } job
             ? TypedResults.Ok(JobResponse.From(job))
             : Problems.JobNotFound(id);
 
@@ -57,11 +91,11 @@ public static class JobsApi
     /// (until then <c>cancelRequested</c> is true). Canceling a canceled job is a no-op.</remarks>
     /// <param name="id">Job id.</param>
     /// <response code="200">The job after the request.</response>
-    /// <response code="404">No job has this id.</response>
+    /// <response code="404">No job of yours has this id.</response>
     /// <response code="409">The job already succeeded or failed.</response>
-    public static async Task<Results<Ok<JobResponse>, ProblemHttpResult>> CancelJob(string id, IJobStore store, CancellationToken cancellation)
+    public static async Task<Results<Ok<JobResponse>, ProblemHttpResult>> CancelJob(string id, ClaimsPrincipal user, IJobStore store, CancellationToken cancellation)
     {
-        var job = await store.RequestCancelAsync(id, cancellation);
+        var job = await store.RequestCancelAsync(id, user.Team(), cancellation);
         if (job is null) return Problems.JobNotFound(id);
         if (job.Status is JobStatus.Succeeded or JobStatus.Failed)
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The job has already finished.",
@@ -69,32 +103,21 @@ public static class JobsApi
         return TypedResults.Ok(JobResponse.From(job));
     }
 
-    /// <summary>List a job's events.</summary>
-    /// <remarks>Oldest first: queued, started on worker X (attempt n), resumed from a checkpoint, checkpoints saved,
-    /// interrupted by a stopping worker, and how it ended.</remarks>
+    /// <summary>Delete a finished job.</summary>
+    /// <remarks>Removes the job, its events, metrics, checkpoints and progress grids. Models it produced stay
+    /// (delete them with <c>DELETE /v1/models/{id}</c>).</remarks>
     /// <param name="id">Job id.</param>
-    /// <response code="200">The events.</response>
-    /// <response code="404">No job has this id.</response>
-    public static async Task<Results<Ok<List<JobEventResponse>>, ProblemHttpResult>> GetJobEvents(string id, IJobStore store, CancellationToken cancellation)
+    /// <response code="204">Deleted.</response>
+    /// <response code="404">No job of yours has this id.</response>
+    /// <response code="409">The job is still queued or running: cancel it first.</response>
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteJob(string id, ClaimsPrincipal user, IJobStore store, ArtifactPaths paths, CancellationToken cancellation)
     {
-        if (await store.GetJobAsync(id, cancellation) is null) return Problems.JobNotFound(id);
-        var events = await store.ListEventsAsync(id, cancellation);
-        return TypedResults.Ok(events.Select(JobEventResponse.From).ToList());
-    }
-
-    /// <summary>Get the job's latest progress grid as PNG.</summary>
-    /// <remarks>64 samples from fixed noise, refreshed every <c>sampleEvery</c> steps, so successive grids are comparable.</remarks>
-    /// <param name="id">Job id.</param>
-    /// <response code="200">The PNG grid.</response>
-    /// <response code="404">No such job, or no grid rendered yet.</response>
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetJobSamples(
-        string id, IJobStore store, ArtifactPaths paths, CancellationToken cancellation)
-    {
-        if (await store.GetJobAsync(id, cancellation) is not { } job) return Problems.JobNotFound(id);
-        var file = paths.JobSamples(id);
-        if (!File.Exists(file))
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No samples yet.",
-                detail: $"Job '{id}' renders its first grid after {job.Spec.Training.SampleEvery} steps.", type: Problems.Type("samples-not-ready"));
-        return TypedResults.File(await File.ReadAllBytesAsync(file, cancellation), "image/png");
+        if (await store.GetJobAsync(id, user.Team(), cancellation) is not { } job) return Problems.JobNotFound(id);
+        if (!job.Status.IsFinished() || !await store.DeleteJobAsync(id, user.Team(), cancellation))
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The job is not finished.",
+                detail: $"Job '{id}' is {job.Status.ToString().ToLowerInvariant()}: cancel it first.", type: Problems.Type("job-not-finished"));
+        var folder = paths.JobDirectory(id);
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        return TypedResults.NoContent();
     }
 }

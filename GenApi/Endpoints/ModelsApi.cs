@@ -1,6 +1,12 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using GenApi.Auth;
 using GenApi.Contracts;
 using GenApi.Worker.Jobs;
 using GenApi.Worker.Rendering;
+using GenApi.Worker.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GenApi.Endpoints;
@@ -12,44 +18,171 @@ public static class ModelsApi
 
     public static RouteGroupBuilder MapModelsApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/models").WithTags("Models");
-        group.MapGet("/{id}", GetModel).WithName(nameof(GetModel))
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/{id}/samples.png", GetModelSamples).WithName(nameof(GetModelSamples))
-            .Produces(StatusCodes.Status200OK, contentType: "image/png")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        var group = routes.MapGroup("/v1/models").WithTags("Models").RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        group.MapGet("/", ListModels).WithName(nameof(ListModels)).ProducesValidationProblem();
+        group.MapGet("/{id}", GetModel).WithName(nameof(GetModel)).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapDelete("/{id}", DeleteModel).WithName(nameof(DeleteModel)).ProducesProblem(StatusCodes.Status404NotFound);
+        foreach (var (pattern, handler, name) in new (string, Delegate, string)[]
+                 {
+                     ("/{id}/samples.png", GetModelSamples, nameof(GetModelSamples)),
+                     ("/{id}/samples/{index:int}.png", GetModelSample, nameof(GetModelSample)),
+                     ("/{id}/interpolate.png", GetModelInterpolation, nameof(GetModelInterpolation)),
+                 })
+        {
+            group.MapGet(pattern, handler).WithName(name)
+                .Produces(StatusCodes.Status200OK, contentType: "image/png")
+                .Produces(StatusCodes.Status304NotModified)
+                .ProducesValidationProblem()
+                .ProducesProblem(StatusCodes.Status404NotFound);
+        }
         return group;
     }
 
+    /// <summary>List models.</summary>
+    /// <remarks>Newest first, cursor-paginated: pass <c>nextCursor</c> as <c>after</c>.</remarks>
+    /// <param name="limit">Page size, 1…100 (default 20).</param>
+    /// <param name="after">Cursor from the previous page.</param>
+    /// <response code="200">A page of models.</response>
+    /// <response code="400">limit or after is invalid.</response>
+    public static async Task<Results<Ok<PageResponse<ModelResponse>>, ValidationProblem>> ListModels(
+        int? limit, string? after, ClaimsPrincipal user, IJobStore store, CancellationToken cancellation)
+    {
+        if (Paging.Validate(limit, after, out var cursor) is { } invalid) return invalid;
+        var size = limit ?? 20;
+        var models = await store.ListModelsAsync(user.Team(), cursor, size + 1, cancellation);
+        return TypedResults.Ok(Paging.Page(models, size, ModelResponse.From, m => new PageCursor(m.CreatedAt, m.Id)));
+    }
+
     /// <summary>Get a model.</summary>
+    /// <remarks>Family, dataset, resolution, latent size, training steps and source job.</remarks>
     /// <param name="id">Model id.</param>
     /// <response code="200">The model.</response>
-    /// <response code="404">No model has this id.</response>
-    public static async Task<Results<Ok<ModelResponse>, ProblemHttpResult>> GetModel(string id, IJobStore store, CancellationToken cancellation) =>
-        await store.GetModelAsync(id, cancellation) is { } model
+    /// <response code="404">No model of yours has this id.</response>
+    public static async Task<Results<Ok<ModelResponse>, ProblemHttpResult>> GetModel(string id, ClaimsPrincipal user, IJobStore store, CancellationToken cancellation) =>
+        await store.GetModelAsync(id, user.Team(), cancellation) is { } model
             ? TypedResults.Ok(ModelResponse.From(model))
             : Problems.ModelNotFound(id);
 
+    /// <summary>Delete a model.</summary>
+    /// <remarks>Removes the model and its weights; it can no longer be sampled.</remarks>
+    /// <param name="id">Model id.</param>
+    /// <response code="204">Deleted.</response>
+    /// <response code="404">No model of yours has this id.</response>
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteModel(
+        string id, ClaimsPrincipal user, IJobStore store, ArtifactPaths paths, ModelSampler sampler, CancellationToken cancellation)
+    {
+        if (!await store.DeleteModelAsync(id, user.Team(), cancellation)) return Problems.ModelNotFound(id);
+        sampler.Evict(id);
+        var folder = paths.ModelDirectory(id);
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        return TypedResults.NoContent();
+    }
+
     /// <summary>Generate samples as a PNG grid.</summary>
-    /// <remarks>The same model, count and seed always give the same bytes. The seed used is echoed in <c>X-Seed</c>.</remarks>
+    /// <remarks>Samples 0…count-1 of the seed; the same model and parameters always give the same bytes, so responses
+    /// carry an <c>ETag</c> (send <c>If-None-Match</c> for a 304) and, with a seed, a long <c>Cache-Control</c>.
+    /// Without a seed one is drawn and echoed in <c>X-Seed</c>.</remarks>
     /// <param name="id">Model id.</param>
     /// <param name="count">Number of samples, 1…256 (default 64).</param>
     /// <param name="seed">Noise seed, zero or positive; random when absent.</param>
+    /// <param name="nrow">Images per row (default ≈√count).</param>
+    /// <param name="scale">Integer upscaling, 1…8, nearest neighbour (default 1).</param>
+    /// <param name="truncation">Truncation ψ in (0, 4]: latents beyond ±ψ are redrawn (less variety, more typical images).</param>
+    /// <param name="ema">Sample the EMA generator (models trained with emaDecay).</param>
+    /// <param name="label">Class to sample (conditional models).</param>
     /// <response code="200">The PNG grid.</response>
-    /// <response code="400">count or seed out of range.</response>
-    /// <response code="404">No model has this id.</response>
-    public static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> GetModelSamples(
-        string id, int? count, long? seed, IJobStore store, ModelSampler sampler, HttpContext context, CancellationToken cancellation)
+    /// <response code="304">Unchanged since the ETag sent in If-None-Match.</response>
+    /// <response code="400">A parameter is out of range or does not apply to this model.</response>
+    /// <response code="404">No model of yours has this id.</response>
+    public static async Task<IResult> GetModelSamples(
+        string id, int? count, long? seed, int? nrow, int? scale, double? truncation, bool? ema, int? label,
+        ClaimsPrincipal user, IJobStore store, ModelSampler sampler, HttpContext context, CancellationToken cancellation)
+    {
+        var errors = SampleErrors(seed, scale, truncation, ema, label);
+        if (count is < 1 or > MaxSamples) errors["count"] = [$"count must be between 1 and {MaxSamples}."];
+        if (nrow is < 1 or > MaxSamples) errors["nrow"] = [$"nrow must be between 1 and {MaxSamples}."];
+        return await RenderAsync(id, seed, errors, user, store, context, cancellation, (model, s) =>
+            sampler.RenderGrid(model, count ?? 64, s, truncation, nrow, scale ?? 1), $"grid:{count ?? 64}:{nrow}:{scale ?? 1}:{truncation}");
+    }
+
+    /// <summary>Generate one sample as PNG.</summary>
+    /// <remarks>Sample <c>index</c> of the seed: the same image as at that position in <c>samples.png</c> with the same seed.</remarks>
+    /// <param name="id">Model id.</param>
+    /// <param name="index">Position in the seed's stream, 0…255.</param>
+    /// <param name="seed">Noise seed, zero or positive; random when absent.</param>
+    /// <param name="scale">Integer upscaling, 1…8 (default 1).</param>
+    /// <param name="truncation">Truncation ψ in (0, 4].</param>
+    /// <response code="200">The PNG image.</response>
+    /// <response code="304">Unchanged since the ETag sent in If-None-Match.</response>
+    /// <response code="400">A parameter is out of range.</response>
+    /// <response code="404">No model of yours has this id.</response>
+    public static async Task<IResult> GetModelSample(
+        string id, int index, long? seed, int? scale, double? truncation,
+        ClaimsPrincipal user, IJobStore store, ModelSampler sampler, HttpContext context, CancellationToken cancellation)
+    {
+        var errors = SampleErrors(seed, scale, truncation, null, null);
+        if (index is < 0 or >= MaxSamples) errors["index"] = [$"index must be between 0 and {MaxSamples - 1}."];
+        return await RenderAsync(id, seed, errors, user, store, context, cancellation, (model, s) =>
+            sampler.RenderOne(model, index, s, truncation, scale ?? 1), $"one:{index}:{scale ?? 1}:{truncation}");
+    }
+
+    /// <summary>Interpolate between two seeds as a PNG strip.</summary>
+    /// <remarks>Spherical interpolation (slerp) in latent space from sample 0 of <c>from</c> to sample 0 of <c>to</c>.</remarks>
+    /// <param name="id">Model id.</param>
+    /// <param name="from">Seed of the first image.</param>
+    /// <param name="to">Seed of the last image.</param>
+    /// <param name="steps">Images in the strip, 2…64 (default 8).</param>
+    /// <param name="scale">Integer upscaling, 1…8 (default 1).</param>
+    /// <param name="truncation">Truncation ψ in (0, 4].</param>
+    /// <response code="200">The PNG strip.</response>
+    /// <response code="304">Unchanged since the ETag sent in If-None-Match.</response>
+    /// <response code="400">A parameter is out of range.</response>
+    /// <response code="404">No model of yours has this id.</response>
+    public static async Task<IResult> GetModelInterpolation(
+        string id, long? from, long? to, int? steps, int? scale, double? truncation,
+        ClaimsPrincipal user, IJobStore store, ModelSampler sampler, HttpContext context, CancellationToken cancellation)
+    {
+        var errors = SampleErrors(null, scale, truncation, null, null);
+        if (from is null or < 0) errors["from"] = ["from (a seed, zero or positive) is required."];
+        if (to is null or < 0) errors["to"] = ["to (a seed, zero or positive) is required."];
+        if (steps is < 2 or > 64) errors["steps"] = ["steps must be between 2 and 64."];
+        return await RenderAsync(id, from ?? 0, errors, user, store, context, cancellation, (model, _) =>
+            sampler.RenderInterpolation(model, from!.Value, to!.Value, steps ?? 8, truncation, scale ?? 1), $"slerp:{to}:{steps ?? 8}:{scale ?? 1}:{truncation}");
+    }
+
+    private static Dictionary<string, string[]> SampleErrors(long? seed, int? scale, double? truncation, bool? ema, int? label)
     {
         var errors = new Dictionary<string, string[]>();
-        if (count is < 1 or > MaxSamples) errors["count"] = [$"count must be between 1 and {MaxSamples}."];
         if (seed is < 0) errors["seed"] = ["seed must be zero or positive."];
+        if (scale is < 1 or > 8) errors["scale"] = ["scale must be between 1 and 8."];
+        if (truncation is { } psi && (psi <= 0 || psi > 4 || !double.IsFinite(psi))) errors["truncation"] = ["truncation must be in (0, 4]."];
+        // DCGAN models carry neither EMA weights nor classes yet; say so rather than ignore the parameter.
+        if (ema == true) errors["ema"] = ["This model was trained without an EMA of its generator (emaDecay)."];
+        if (label is not null) errors["label"] = ["This model is not class-conditional."];
+        return errors;
+    }
+
+    // Validation, ownership, conditional GET, then rendering: the shared path of the three sample endpoints.
+    private static async Task<IResult> RenderAsync(
+        string id, long? seed, Dictionary<string, string[]> errors, ClaimsPrincipal user, IJobStore store, HttpContext context,
+        CancellationToken cancellation, Func<Worker.Jobs.ModelRecord, long, byte[]> render, string variant)
+    {
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The sample request is invalid.", type: Problems.InvalidRequest);
-        if (await store.GetModelAsync(id, cancellation) is not { } model) return Problems.ModelNotFound(id);
+        if (await store.GetModelAsync(id, user.Team(), cancellation) is not { } model) return Problems.ModelNotFound(id);
 
         var usedSeed = seed ?? Random.Shared.NextInt64(0, int.MaxValue);
-        context.Response.Headers["X-Seed"] = usedSeed.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.File(sampler.RenderPng(model, count ?? 64, usedSeed), "image/png");
+        var headers = context.Response.Headers;
+        headers["X-Seed"] = usedSeed.ToString(CultureInfo.InvariantCulture);
+        var etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{model.Id}|{usedSeed}|{variant}")))[..32]}\"";
+        headers.ETag = etag;
+        // A model never changes, so a seeded image is immutable; an unseeded one is new each time.
+        headers.CacheControl = seed is null ? "no-store" : "private, max-age=31536000, immutable";
+        if (seed is not null && context.Request.Headers.IfNoneMatch.Contains(etag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var png = render(model, usedSeed);
+        GenApiMetrics.SampleLatency.Record(clock.Elapsed.TotalMilliseconds);
+        return TypedResults.File(png, "image/png");
     }
 }

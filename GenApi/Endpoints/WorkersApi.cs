@@ -9,7 +9,8 @@ public static class WorkersApi
 {
     public static RouteGroupBuilder MapWorkersApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/workers").WithTags("Workers");
+        var group = routes.MapGroup("/v1/workers").WithTags("Workers").RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         group.MapGet("/", ListWorkers).WithName(nameof(ListWorkers));
         return group;
     }

@@ -1,12 +1,16 @@
 using System.Reflection;
+using GenApi.Auth;
+using GenApi.Calling;
 using GenApi.Endpoints;
 using GenApi.Errors;
 using GenApi.Health;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using GenApi.Webhooks;
 using GenApi.Worker.Hosting;
 using GenApi.Worker.Storage;
 using GenApi.Worker.Training;
 using Hangfire;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.OpenApi;
 
 namespace GenApi.Hosting;
@@ -14,39 +18,36 @@ namespace GenApi.Hosting;
 /// <summary>The API host's composition root.</summary>
 public static class GenApiExtensions
 {
+    /// <summary>Request bodies are small JSON documents; anything bigger is refused before it is read.</summary>
+    public const long MaxRequestBodyBytes = 1024 * 1024;
+
     public static WebApplicationBuilder AddGenApi(this WebApplicationBuilder builder)
     {
         builder.AddTrainingEngine();
         var services = builder.Services;
-        services.AddTrainingQueue(builder.Configuration);
-        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        var worker = builder.Configuration.GetSection(WorkerOptions.Section).Get<WorkerOptions>() ?? new WorkerOptions();
+        var configuration = builder.Configuration;
+        services.AddTrainingQueue(configuration);
+        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var worker = configuration.GetSection(WorkerOptions.Section).Get<WorkerOptions>() ?? new WorkerOptions();
         // Distributed mode: the API only enqueues and serves; GenApi.Worker processes train.
         if (worker.Embedded ?? !storage.IsDistributed) services.AddTrainingServer(worker.WorkerCount);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
 
+        AddAuth(services, configuration, storage);
+        services.AddGenApiRateLimits(configuration);
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHttpClient(WebhookDispatcher.ClientName, (sp, client) =>
+            client.Timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookOptions>>().Value.Timeout);
+        services.AddHostedService<WebhookDispatcher>();
         services.AddHealthChecks().AddCheck<ReadinessCheck>("store-and-workers", tags: ["ready"]);
+
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Binding failures must reach the exception handler in every environment, not only Development.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o => JsonSetup.Apply(o.SerializerOptions));
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => JsonSetup.Apply(o.JsonSerializerOptions));
-
-        services.AddEndpointsApiExplorer();
-        services.AddSwaggerGen(options =>
-        {
-            options.SwaggerDoc("v1", new OpenApiInfo
-            {
-                Title = "GenApi",
-                Version = "v1",
-                Description = "Train generative image models (DCGAN) and fetch their samples as PNG.",
-            });
-            foreach (var assembly in new[] { Assembly.GetExecutingAssembly(), typeof(WorkerOptions).Assembly })
-            {
-                var xml = Path.Combine(AppContext.BaseDirectory, $"{assembly.GetName().Name}.xml");
-                if (File.Exists(xml)) options.IncludeXmlComments(xml);
-            }
-        });
+        AddSwagger(services);
         return builder;
     }
 
@@ -56,14 +57,63 @@ public static class GenApiExtensions
         app.UseStatusCodePages();
         app.UseSwagger();
         app.UseSwaggerUI();
-        app.UseHangfireDashboard("/hangfire");
+        app.UseAuthentication();
+        app.UseAuthorization();
+        // Before the rate limiter: a replayed response costs no quota.
+        app.UseMiddleware<IdempotencyMiddleware>();
+        app.UseRateLimiter();
+        app.UseHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            AsyncAuthorization = [app.Services.GetRequiredService<DashboardAuthorization>()],
+        });
         app.MapJobsApi();
         app.MapModelsApi();
         app.MapWorkersApi();
+        app.MapAdminApi();
         // Liveness: the process answers. Readiness: the store answers (and whether any worker is alive).
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapGet("/", () => TypedResults.Redirect("/swagger")).ExcludeFromDescription();
         return app;
+    }
+
+    private static void AddAuth(IServiceCollection services, IConfiguration configuration, StorageOptions storage)
+    {
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
+        var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        // Multi-team deployments use PostgreSQL; the embedded single-user mode needs no keys unless asked.
+        services.AddSingleton(new AuthMode(auth.Enabled ?? storage.IsDistributed));
+        services.AddSingleton<ApiKeys>();
+        services.AddSingleton<DashboardAuthorization>();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
+    }
+
+    private static void AddSwagger(IServiceCollection services)
+    {
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(options =>
+        {
+            options.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "GenApi",
+                Version = "v1",
+                Description = "Train generative image models (DCGAN) and fetch their samples as PNG. " +
+                              "Authenticate with 'Authorization: Bearer <key>' where keys are required.",
+            });
+            options.AddSecurityDefinition("Bearer", new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "An API key created with POST /v1/admin/keys or 'GenApi keys create --team NAME'.",
+            });
+            options.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", document)] = [] });
+            foreach (var assembly in new[] { Assembly.GetExecutingAssembly(), typeof(WorkerOptions).Assembly })
+            {
+                var xml = Path.Combine(AppContext.BaseDirectory, $"{assembly.GetName().Name}.xml");
+                if (File.Exists(xml)) options.IncludeXmlComments(xml);
+            }
+        });
     }
 }

@@ -1,0 +1,9 @@
+namespace GenApi.Worker.Jobs;
+
+/// <summary>Where to POST a job's events, and which kinds (empty: the final ones: succeeded, failed, canceled).</summary>
+public sealed record WebhookSubscription(string Url, IReadOnlyList<string> Events)
+{
+    public static IReadOnlyList<string> FinalEvents { get; } = ["succeeded", "failed", "canceled"];
+
+    public bool Wants(string kind) => (Events.Count == 0 ? FinalEvents : Events).Contains(kind);
+}

@@ -1,0 +1,59 @@
+using Dapper;
+using GenApi.Worker.Jobs;
+
+namespace GenApi.Worker.Storage;
+
+// Newest-first keyset pagination: a cursor is the (CreatedAt, Id) of the last row served, so rows inserted
+// meanwhile never shift a page.
+public sealed partial class SqlJobStore
+{
+    public async Task<IReadOnlyList<JobRecord>> ListJobsAsync(string team, JobStatus? status, PageCursor? after, int limit, CancellationToken cancellation = default)
+    {
+        var rows = await Run(connection => connection.QueryAsync<JobRow>(Command($"""
+            SELECT {JobColumns} FROM Jobs
+            WHERE Team = @team AND (@status IS NULL OR Status = @status)
+              AND (@afterTime IS NULL OR CreatedAt < @afterTime OR (CreatedAt = @afterTime AND Id < @afterId))
+            ORDER BY CreatedAt DESC, Id DESC LIMIT @limit
+            """, new { team, status = status is null ? null : Text(status.Value), afterTime = after?.CreatedAt, afterId = after?.Id, limit }, cancellation)), cancellation);
+        return rows.Select(r => r.ToRecord()).ToList();
+    }
+
+    public async Task<IReadOnlyList<ModelRecord>> ListModelsAsync(string team, PageCursor? after, int limit, CancellationToken cancellation = default)
+    {
+        var rows = await Run(connection => connection.QueryAsync<ModelRow>(Command($"""
+            SELECT {ModelColumns} FROM Models
+            WHERE Team = @team AND (@afterTime IS NULL OR CreatedAt < @afterTime OR (CreatedAt = @afterTime AND Id < @afterId))
+            ORDER BY CreatedAt DESC, Id DESC LIMIT @limit
+            """, new { team, afterTime = after?.CreatedAt, afterId = after?.Id, limit }, cancellation)), cancellation);
+        return rows.Select(r => r.ToRecord()).ToList();
+    }
+
+    public async Task<bool> DeleteJobAsync(string id, string team, CancellationToken cancellation = default) =>
+        await Run(connection => connection.ExecuteAsync(Command("""
+            DELETE FROM JobMetrics WHERE JobId = @id AND EXISTS (SELECT 1 FROM Jobs WHERE Id = @id AND Team = @team AND Status IN ('succeeded', 'failed', 'canceled'));
+            DELETE FROM JobEvents WHERE JobId = @id AND EXISTS (SELECT 1 FROM Jobs WHERE Id = @id AND Team = @team AND Status IN ('succeeded', 'failed', 'canceled'));
+            DELETE FROM WebhookDeliveries WHERE JobId = @id AND EXISTS (SELECT 1 FROM Jobs WHERE Id = @id AND Team = @team AND Status IN ('succeeded', 'failed', 'canceled'));
+            DELETE FROM Jobs WHERE Id = @id AND Team = @team AND Status IN ('succeeded', 'failed', 'canceled');
+            """, new { id, team }, cancellation)), cancellation) > 0;
+
+    public async Task<bool> DeleteModelAsync(string id, string team, CancellationToken cancellation = default) =>
+        await Run(connection => connection.ExecuteAsync(Command(
+            "DELETE FROM Models WHERE Id = @id AND Team = @team", new { id, team }, cancellation)), cancellation) == 1;
+
+    public async Task<IReadOnlyList<MetricPoint>> ListMetricsAsync(string jobId, CancellationToken cancellation = default)
+    {
+        var rows = await Run(connection => connection.QueryAsync<MetricRow>(Command(
+            "SELECT Step, LossD, LossG, ImagesPerSecond, LearningRate FROM JobMetrics WHERE JobId = @jobId ORDER BY Step",
+            new { jobId }, cancellation)), cancellation);
+        return rows.Select(r => new MetricPoint((int)r.Step, r.LossD, r.LossG, r.ImagesPerSecond, r.LearningRate)).ToList();
+    }
+
+    private sealed class MetricRow
+    {
+        public long Step { get; set; }
+        public double LossD { get; set; }
+        public double LossG { get; set; }
+        public double ImagesPerSecond { get; set; }
+        public double LearningRate { get; set; }
+    }
+}

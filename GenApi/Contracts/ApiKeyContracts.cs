@@ -1,0 +1,15 @@
+using System.ComponentModel;
+
+namespace GenApi.Contracts;
+
+/// <summary>A key to create.</summary>
+/// <param name="Team">The team it acts for: letters, digits, '-' and '_', up to 64. Teams see only their own jobs and models.</param>
+/// <param name="Admin">Whether it may create keys and open the Hangfire dashboard remotely.</param>
+public sealed record CreateApiKeyRequest([property: DefaultValue("vision-team")] string Team, bool Admin = false);
+
+/// <summary>A created key. The key itself is shown this once; only its hash is stored.</summary>
+/// <param name="Id">Key id, for audit and revocation.</param>
+/// <param name="Team">Its team.</param>
+/// <param name="Admin">Whether it is an admin key.</param>
+/// <param name="Key">Send as <c>Authorization: Bearer {key}</c>.</param>
+public sealed record ApiKeyResponse(string Id, string Team, bool Admin, string Key);

@@ -1,0 +1,75 @@
+using System.Security.Claims;
+using GenApi.Auth;
+using GenApi.Contracts;
+using GenApi.Worker.Jobs;
+using GenApi.Worker.Storage;
+using GenApi.Worker.Training;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace GenApi.Endpoints;
+
+/// <summary>What a job leaves on disk: its progress grid and checkpoints (promotable to models).</summary>
+public static class JobArtifactsApi
+{
+    public static void MapJobArtifacts(this RouteGroupBuilder group)
+    {
+        group.MapGet("/{id}/samples.png", GetJobSamples).WithName(nameof(GetJobSamples))
+            .Produces(StatusCodes.Status200OK, contentType: "image/png")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id}/checkpoints", ListCheckpoints).WithName(nameof(ListCheckpoints))
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id}/checkpoints/{step:int}/promote", PromoteCheckpoint).WithName(nameof(PromoteCheckpoint))
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    /// <summary>Get the job's latest progress grid as PNG.</summary>
+    /// <remarks>64 samples from fixed noise, refreshed every <c>sampleEvery</c> steps, so successive grids are comparable.</remarks>
+    /// <param name="id">Job id.</param>
+    /// <response code="200">The PNG grid.</response>
+    /// <response code="404">No such job of yours, or no grid rendered yet.</response>
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetJobSamples(
+        string id, ClaimsPrincipal user, IJobStore store, ArtifactPaths paths, CancellationToken cancellation)
+    {
+        if (await store.GetJobAsync(id, user.Team(), cancellation) is not { } job) return Problems.JobNotFound(id);
+        var file = paths.JobSamples(id);
+        if (!File.Exists(file))
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No samples yet.",
+                detail: $"Job '{id}' renders its first grid after {job.Spec.Training.SampleEvery} steps.", type: Problems.Type("samples-not-ready"));
+        return TypedResults.File(await File.ReadAllBytesAsync(file, cancellation), "image/png");
+    }
+
+    /// <summary>List a job's checkpoints.</summary>
+    /// <remarks>The most recent five are kept, oldest first. Each can be promoted to a model.</remarks>
+    /// <param name="id">Job id.</param>
+    /// <response code="200">The checkpoints.</response>
+    /// <response code="404">No job of yours has this id.</response>
+    public static async Task<Results<Ok<List<CheckpointResponse>>, ProblemHttpResult>> ListCheckpoints(
+        string id, ClaimsPrincipal user, IJobStore store, CheckpointStore checkpoints, CancellationToken cancellation)
+    {
+        if (await store.GetJobAsync(id, user.Team(), cancellation) is null) return Problems.JobNotFound(id);
+        return TypedResults.Ok(checkpoints.List(id).Select(c =>
+        {
+            var files = new DirectoryInfo(c.Folder).GetFiles();
+            return new CheckpointResponse(c.Step, files.Max(f => f.LastWriteTimeUtc), files.Sum(f => f.Length));
+        }).ToList());
+    }
+
+    /// <summary>Promote a checkpoint to a model.</summary>
+    /// <remarks>Makes the checkpoint's generator a model of its own, e.g. an earlier, better one than the final model.</remarks>
+    /// <param name="id">Job id.</param>
+    /// <param name="step">The checkpoint's step.</param>
+    /// <response code="201">The new model.</response>
+    /// <response code="404">No such job of yours, or no checkpoint at that step.</response>
+    public static async Task<Results<Created<ModelResponse>, ProblemHttpResult>> PromoteCheckpoint(
+        string id, int step, ClaimsPrincipal user, IJobStore store, CheckpointStore checkpoints, ModelPublisher publisher, CancellationToken cancellation)
+    {
+        if (await store.GetJobAsync(id, user.Team(), cancellation) is not { } job) return Problems.JobNotFound(id);
+        if (checkpoints.Find(id, step) is not { } folder)
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Checkpoint not found.",
+                detail: $"Job '{id}' has no checkpoint at step {step}: see GET /v1/jobs/{id}/checkpoints.", type: Problems.Type("checkpoint-not-found"));
+        var state = DcganTrainer.CheckpointState.Read(folder);
+        var model = await publisher.PublishAsync(job, state.Config, state.Step,
+            path => File.Copy(Path.Combine(folder, "generator.pt"), path, overwrite: true), cancellation);
+        return TypedResults.Created($"/v1/models/{model.Id}", ModelResponse.From(model));
+    }
+}

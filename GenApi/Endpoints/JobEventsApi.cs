@@ -1,0 +1,79 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Security.Claims;
+using GenApi.Auth;
+using GenApi.Contracts;
+using GenApi.Worker.Jobs;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace GenApi.Endpoints;
+
+/// <summary>A job's events, as pages or as a live Server-Sent Events stream.</summary>
+public static class JobEventsApi
+{
+    private static readonly TimeSpan StreamPollInterval = TimeSpan.FromMilliseconds(250);
+
+    public static void MapJobEvents(this RouteGroupBuilder group)
+    {
+        group.MapGet("/{id}/events", GetJobEvents).WithName(nameof(GetJobEvents))
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id}/events/stream", StreamJobEvents).WithName(nameof(StreamJobEvents))
+            .Produces<JobEventResponse>(StatusCodes.Status200OK, "text/event-stream")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    /// <summary>List a job's events.</summary>
+    /// <remarks>Oldest first: queued, started on worker X (attempt n), resumed from a checkpoint, checkpoints saved,
+    /// interrupted by a stopping worker, webhook deliveries, and how it ended. Pass <c>nextCursor</c> as <c>after</c> for more.</remarks>
+    /// <param name="id">Job id.</param>
+    /// <param name="limit">Page size, 1…100 (default 100).</param>
+    /// <param name="after">Cursor from the previous page (an event id).</param>
+    /// <response code="200">A page of events.</response>
+    /// <response code="400">limit or after is invalid.</response>
+    /// <response code="404">No job of yours has this id.</response>
+    public static async Task<Results<Ok<PageResponse<JobEventResponse>>, ValidationProblem, ProblemHttpResult>> GetJobEvents(
+        string id, int? limit, long? after, ClaimsPrincipal user, IJobStore store, CancellationToken cancellation)
+    {
+        if (limit is < 1 or > JobsApi.MaxPageSize || after is < 0)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit must be between 1 and {JobsApi.MaxPageSize}; after zero or positive."] },
+                title: "The list request is invalid.", type: Problems.InvalidRequest);
+        if (await store.GetJobAsync(id, user.Team(), cancellation) is null) return Problems.JobNotFound(id);
+        var size = limit ?? JobsApi.MaxPageSize;
+        var events = await store.ListEventsAsync(id, after ?? 0, size + 1, cancellation);
+        var page = events.Take(size).Select(JobEventResponse.From).ToList();
+        var hasMore = events.Count > size;
+        return TypedResults.Ok(new PageResponse<JobEventResponse>(page, hasMore, hasMore ? page[^1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture) : null));
+    }
+
+    /// <summary>Follow a job's events live (Server-Sent Events).</summary>
+    /// <remarks>Sends every event as it happens (SSE <c>event</c> = kind, <c>id</c> = event id, <c>data</c> = the event as JSON),
+    /// starting after <c>Last-Event-ID</c> when reconnecting, and closes once the job has finished.</remarks>
+    /// <param name="id">Job id.</param>
+    /// <response code="200">The event stream.</response>
+    /// <response code="404">No job of yours has this id.</response>
+    public static async Task<Results<ServerSentEventsResult<JobEventResponse>, ProblemHttpResult>> StreamJobEvents(
+        string id, ClaimsPrincipal user, IJobStore store, HttpRequest request, CancellationToken cancellation)
+    {
+        if (await store.GetJobAsync(id, user.Team(), cancellation) is null) return Problems.JobNotFound(id);
+        _ = long.TryParse(request.Headers["Last-Event-ID"], out var after);
+        return TypedResults.ServerSentEvents(Follow(id, after, store, cancellation));
+    }
+
+    private static async IAsyncEnumerable<SseItem<JobEventResponse>> Follow(
+        string id, long after, IJobStore store, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        while (!cancellation.IsCancellationRequested)
+        {
+            // Read the status before the events, so no event written just before the end is missed.
+            var finished = (await store.GetJobAsync(id, cancellation: cancellation))?.Status.IsFinished() ?? true;
+            foreach (var e in await store.ListEventsAsync(id, after, JobsApi.MaxPageSize, cancellation))
+            {
+                after = e.Id;
+                yield return new SseItem<JobEventResponse>(JobEventResponse.From(e), e.Kind) { EventId = e.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            }
+            if (finished) yield break;
+            await Task.Delay(StreamPollInterval, cancellation);
+        }
+    }
+}
