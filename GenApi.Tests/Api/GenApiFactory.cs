@@ -11,7 +11,8 @@ namespace GenApi.Tests.Api;
 
 /// <summary>The real API host with its own data directory, SQLite file and in-memory Hangfire.</summary>
 public sealed class GenApiFactory(
-    string dataDirectory, bool embeddedWorker = true, string? fashionMnistPath = null, string device = "cpu", string? postgres = null)
+    string dataDirectory, bool embeddedWorker = true, string? fashionMnistPath = null, string device = "cpu", string? postgres = null,
+    IReadOnlyDictionary<string, string>? settings = null)
     : WebApplicationFactory<Program>
 {
     public static JsonSerializerOptions Json { get; } = CreateJson();
@@ -27,6 +28,8 @@ public sealed class GenApiFactory(
         builder.UseSetting("Worker:Embedded", embeddedWorker.ToString());
         builder.UseSetting("Worker:Device", device);
         builder.UseSetting("Auth:AdminKey", AdminKey);
+        builder.UseSetting("RateLimits:JobsPerMinute", "100000");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
         if (postgres is not null)
         {
             builder.UseSetting("Storage:Provider", "postgres");
@@ -49,6 +52,15 @@ public sealed class GenApiFactory(
     /// <summary>A job small enough for a unit test: synthetic shapes, narrow networks.</summary>
     public static object TinyJob(int steps = 20, long seed = 1) =>
         new { model = "dcgan", dataset = "synthetic", steps, batchSize = 16, seed, baseChannels = 8, latentDim = 16, checkpointEvery = Math.Min(10, steps), sampleEvery = Math.Min(10, steps) };
+
+    /// <summary>Runs a tiny job to completion and returns it.</summary>
+    public async Task<JobResponse> TrainTinyAsync(HttpClient client, int steps = 20, long seed = 1)
+    {
+        var job = await PostJobAsync(client, TinyJob(steps, seed));
+        var done = await WaitForFinishAsync(client, job.Id, TimeSpan.FromSeconds(60));
+        Assert.Equal(JobStatus.Succeeded, done.Status);
+        return done;
+    }
 
     public async Task<JobResponse> PostJobAsync(HttpClient client, object body)
     {

@@ -10,7 +10,7 @@ namespace GenApi.Worker.Storage;
 /// </summary>
 public sealed record SqlDialect(
     string Now, string NowPlusSeconds, IReadOnlyList<string> Migrations, string LockForMigration,
-    Func<DbException, bool> IsBrokenConnection)
+    Func<DbException, bool> IsBrokenConnection, Func<DateTimeOffset, object> Timestamp)
 {
     public static SqlDialect Sqlite { get; } = new(
         Now: "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
@@ -22,7 +22,9 @@ public sealed record SqlDialect(
         ],
         // Embedded mode has one process; its transaction suffices.
         LockForMigration: "SELECT 1",
-        IsBrokenConnection: _ => false);
+        IsBrokenConnection: _ => false,
+        // Timestamps are ISO-8601 text compared as strings: parameters must take the exact form strftime writes.
+        Timestamp: time => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
 
     public static SqlDialect Postgres { get; } = new(
         Now: "now()",
@@ -40,7 +42,8 @@ public sealed record SqlDialect(
             PostgresException { SqlState: var state } => state.StartsWith("08", StringComparison.Ordinal) || state is "57P01" or "57P02" or "57P03",
             NpgsqlException { InnerException: IOException or SocketException } => true,
             _ => false,
-        });
+        },
+        Timestamp: time => time.ToUniversalTime());
 
     // Schema version 1. Later versions append scripts; applied ones never change.
     private static string Version1(string timestamp, string real, string identity) => $"""

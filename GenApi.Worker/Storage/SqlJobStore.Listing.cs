@@ -11,10 +11,9 @@ public sealed partial class SqlJobStore
     {
         var rows = await Run(connection => connection.QueryAsync<JobRow>(Command($"""
             SELECT {JobColumns} FROM Jobs
-            WHERE Team = @team AND (@status IS NULL OR Status = @status)
-              AND (@afterTime IS NULL OR CreatedAt < @afterTime OR (CreatedAt = @afterTime AND Id < @afterId))
+            WHERE Team = @team {(status is null ? "" : "AND Status = @status")} {AfterClause(after)}
             ORDER BY CreatedAt DESC, Id DESC LIMIT @limit
-            """, new { team, status = status is null ? null : Text(status.Value), afterTime = after?.CreatedAt, afterId = after?.Id, limit }, cancellation)), cancellation);
+            """, new { team, status = status is null ? "" : Text(status.Value), afterTime = AfterTime(after), afterId = after?.Id ?? "", limit }, cancellation)), cancellation);
         return rows.Select(r => r.ToRecord()).ToList();
     }
 
@@ -22,11 +21,16 @@ public sealed partial class SqlJobStore
     {
         var rows = await Run(connection => connection.QueryAsync<ModelRow>(Command($"""
             SELECT {ModelColumns} FROM Models
-            WHERE Team = @team AND (@afterTime IS NULL OR CreatedAt < @afterTime OR (CreatedAt = @afterTime AND Id < @afterId))
+            WHERE Team = @team {AfterClause(after)}
             ORDER BY CreatedAt DESC, Id DESC LIMIT @limit
-            """, new { team, afterTime = after?.CreatedAt, afterId = after?.Id, limit }, cancellation)), cancellation);
+            """, new { team, afterTime = AfterTime(after), afterId = after?.Id ?? "", limit }, cancellation)), cancellation);
         return rows.Select(r => r.ToRecord()).ToList();
     }
+
+    private static string AfterClause(PageCursor? after) =>
+        after is null ? "" : "AND (CreatedAt < @afterTime OR (CreatedAt = @afterTime AND Id < @afterId))";
+
+    private object AfterTime(PageCursor? after) => _sql.Timestamp(after?.CreatedAt ?? DateTimeOffset.MinValue);
 
     public async Task<bool> DeleteJobAsync(string id, string team, CancellationToken cancellation = default) =>
         await Run(connection => connection.ExecuteAsync(Command("""

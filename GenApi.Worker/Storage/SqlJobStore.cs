@@ -272,11 +272,9 @@ public sealed partial class SqlJobStore : IJobStore
             _ => DateTimeOffset.Parse(Convert.ToString(value, CultureInfo.InvariantCulture)!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
         };
 
-        // SQLite compares timestamps as text, so parameters take the exact form its strftime writes.
+        // Timestamp parameters go through SqlDialect.Timestamp, which knows each database's form.
         public override void SetValue(IDbDataParameter parameter, DateTimeOffset value) =>
-            parameter.Value = parameter is Microsoft.Data.Sqlite.SqliteParameter
-                ? value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)
-                : value.ToUniversalTime();
+            throw new NotSupportedException("Pass timestamps through SqlDialect.Timestamp.");
     }
 
     private sealed class JobRow

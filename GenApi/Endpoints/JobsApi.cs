@@ -64,15 +64,23 @@ public static class JobsApi
     /// <remarks>Newest first, cursor-paginated: pass <c>nextCursor</c> as <c>after</c>. Pages stay stable while jobs are added.</remarks>
     /// <param name="limit">Page size, 1…100 (default 20).</param>
     /// <param name="after">Cursor from the previous page.</param>
-    /// <param name="status">Only jobs in this status.</param>
+    /// <param name="status">Only jobs in this status: queued, running, succeeded, failed or canceled.</param>
     /// <response code="200">A page of jobs.</response>
     /// <response code="400">limit, after or status is invalid.</response>
     public static async Task<Results<Ok<PageResponse<JobResponse>>, ValidationProblem>> ListJobs(
-        int? limit, string? after, JobStatus? status, ClaimsPrincipal user, IJobStore store, CancellationToken cancellation)
+        int? limit, string? after, string? status, ClaimsPrincipal user, IJobStore store, CancellationToken cancellation)
     {
         if (Paging.Validate(limit, after, out var cursor) is { } invalid) return invalid;
+        JobStatus? wanted = null;
+        if (status is not null)
+        {
+            if (!Enum.TryParse<JobStatus>(status, ignoreCase: true, out var parsed) || int.TryParse(status, out _))
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["status must be queued, running, succeeded, failed or canceled."] },
+                    title: "The list request is invalid.", type: Problems.InvalidRequest);
+            wanted = parsed;
+        }
         var size = limit ?? 20;
-        var jobs = await store.ListJobsAsync(user.Team(), status, cursor, size + 1, cancellation);
+        var jobs = await store.ListJobsAsync(user.Team(), wanted, cursor, size + 1, cancellation);
         return TypedResults.Ok(Paging.Page(jobs, size, JobResponse.From, j => new PageCursor(j.CreatedAt, j.Id)));
     }
 
