@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using GenApi.Contracts;
+using GenApi.Webhooks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+
+namespace GenApi.Tests.Api;
+
+/// <summary>What another team's service relies on: keys and isolation, safe retries, limits, signed webhooks.</summary>
+public sealed class CallingSafelyTests
+{
+    private static readonly Dictionary<string, string> AuthOn = new() { ["Auth:Enabled"] = "true" };
+
+    [Fact]
+    public async Task Teams_SeeOnlyTheirOwnJobsAndModels()
+    {
+        await using var app = new GenApiFactory(TestPaths.NewScratch(), settings: AuthOn);
+        var admin = app.CreateClient();
+        var teamA = await ClientForNewKeyAsync(app, admin, "team-a");
+        var teamB = await ClientForNewKeyAsync(app, admin, "team-b");
+
+        var job = await app.TrainTinyAsync(teamA, steps: 5);
+        Assert.Equal(HttpStatusCode.OK, (await teamA.GetAsync($"/v1/jobs/{job.Id}")).StatusCode);
+        foreach (var path in new[] { $"/v1/jobs/{job.Id}", $"/v1/jobs/{job.Id}/events", $"/v1/jobs/{job.Id}/metrics", $"/v1/models/{job.ModelId}", $"/v1/models/{job.ModelId}/samples.png?seed=1" })
+            Assert.Equal(HttpStatusCode.NotFound, (await teamB.GetAsync(path)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await teamB.PostAsync($"/v1/jobs/{job.Id}/cancel", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await teamB.DeleteAsync($"/v1/models/{job.ModelId}")).StatusCode);
+        Assert.Empty((await teamB.GetFromJsonAsync<PageResponse<JobResponse>>("/v1/jobs", GenApiFactory.Json))!.Data);
+        Assert.Single((await teamA.GetFromJsonAsync<PageResponse<JobResponse>>("/v1/jobs", GenApiFactory.Json))!.Data);
+    }
+
+    [Fact]
+    public async Task MissingOrUnknownKeys_Get401_AndNonAdmins403_AsProblemDetails()
+    {
+        await using var app = new GenApiFactory(TestPaths.NewScratch(), embeddedWorker: false, settings: AuthOn);
+        var anonymous = app.CreateClient();
+        anonymous.DefaultRequestHeaders.Authorization = null;
+        var response = await anonymous.GetAsync("/v1/jobs");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        anonymous.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "gk_not_a_key");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/v1/jobs")).StatusCode);
+
+        var member = await ClientForNewKeyAsync(app, app.CreateClient(), "team-a");
+        var forbidden = await member.PostAsJsonAsync("/v1/admin/keys", new { team = "team-b" });
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Equal("application/problem+json", forbidden.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.CreateClient().PostAsJsonAsync("/v1/admin/keys", new { team = "bad team!" })).StatusCode);
+        // Health stays open for orchestrators.
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live")).StatusCode);
+    }
+
+    [Fact]
+    public async Task IdempotencyKey_ReplaysTheFirstResponse_AndRejectsADifferentBody()
+    {
+        await using var app = new GenApiFactory(TestPaths.NewScratch(), embeddedWorker: false);
+        var client = app.CreateClient();
+        async Task<HttpResponseMessage> Post(object body)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/v1/jobs") { Content = JsonContent.Create(body) };
+            request.Headers.Add("Idempotency-Key", "order-42");
+            return await client.SendAsync(request);
+        }
+
+        var first = await Post(GenApiFactory.TinyJob(seed: 1));
+        var retry = await Post(GenApiFactory.TinyJob(seed: 1));
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (first.StatusCode, retry.StatusCode));
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await retry.Content.ReadAsStringAsync());
+        Assert.Equal(first.Headers.Location, retry.Headers.Location);
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Single((await client.GetFromJsonAsync<PageResponse<JobResponse>>("/v1/jobs", GenApiFactory.Json))!.Data);
+
+        var conflict = await Post(GenApiFactory.TinyJob(seed: 2));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, conflict.StatusCode);
+        Assert.Equal("application/problem+json", conflict.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public async Task JobCreation_IsRateLimitedPerKey_With429AndRetryAfter()
+    {
+        await using var app = new GenApiFactory(TestPaths.NewScratch(), embeddedWorker: false,
+            settings: new Dictionary<string, string> { ["RateLimits:JobsPerMinute"] = "2" });
+        var client = app.CreateClient();
+        await app.PostJobAsync(client, GenApiFactory.TinyJob());
+        await app.PostJobAsync(client, GenApiFactory.TinyJob());
+        var limited = await client.PostAsJsonAsync("/v1/jobs", GenApiFactory.TinyJob());
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.True(int.Parse(limited.Headers.GetValues("Retry-After").Single()) >= 1);
+        Assert.Equal("application/problem+json", limited.Content.Headers.ContentType!.MediaType);
+        // Reading is not limited.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1/jobs")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Webhooks_AreSigned_RetriedAfterA500_AndRecordedInTheJobsEvents()
+    {
+        const string secret = "whsec_test_secret";
+        var received = new ConcurrentQueue<(string Id, string Timestamp, string Signature, string Body)>();
+        var calls = 0;
+        await using var receiver = await StartReceiverAsync(async context =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            received.Enqueue((context.Request.Headers["webhook-id"]!, context.Request.Headers["webhook-timestamp"]!,
+                context.Request.Headers["webhook-signature"]!, await reader.ReadToEndAsync()));
+            // The receiver is down for the first delivery.
+            context.Response.StatusCode = Interlocked.Increment(ref calls) == 1 ? 500 : 204;
+        });
+
+        await using var app = new GenApiFactory(TestPaths.NewScratch(), settings: new Dictionary<string, string>
+        {
+            ["Webhooks:Secret"] = secret, ["Webhooks:FirstRetryDelay"] = "00:00:00.200",
+        });
+        var client = app.CreateClient();
+        var job = await app.PostJobAsync(client, new
+        {
+            dataset = "synthetic", steps = 5, batchSize = 8, baseChannels = 8, seed = 1,
+            webhook = new { url = $"{receiver.Url}/hook", events = new[] { "succeeded" } },
+        });
+        await GenApiFactory.WaitForFinishAsync(client, job.Id, TimeSpan.FromSeconds(60));
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (received.Count < 2 && DateTime.UtcNow < deadline) await Task.Delay(50);
+
+        var deliveries = received.ToArray();
+        Assert.Equal(2, deliveries.Length);
+        Assert.Equal(deliveries[0].Id, deliveries[1].Id);   // same message id on retry: receivers deduplicate
+        foreach (var d in deliveries)
+            Assert.True(WebhookSignature.Verify(secret, d.Id, long.Parse(d.Timestamp), d.Body, d.Signature));
+        var tampered = deliveries[0];
+        Assert.False(WebhookSignature.Verify(secret, tampered.Id, long.Parse(tampered.Timestamp), tampered.Body + " ", tampered.Signature));
+        using var payload = JsonDocument.Parse(deliveries[1].Body);
+        Assert.Equal("job.succeeded", payload.RootElement.GetProperty("type").GetString());
+        Assert.Equal(job.Id, payload.RootElement.GetProperty("data").GetProperty("job").GetProperty("id").GetString());
+
+        deadline = DateTime.UtcNow.AddSeconds(10);
+        List<JobEventResponse> events;
+        do events = (await GenApiFactory.EventsAsync(client, job.Id)).Where(e => e.Kind == "webhook").ToList();
+        while (events.Count < 2 && DateTime.UtcNow < deadline);
+        Assert.Contains("HTTP 500 (attempt 1); retrying", events[0].Message);
+        Assert.Contains("delivered", events[1].Message);
+    }
+
+    [Fact]
+    public async Task Webhooks_NeedASecret_AndAValidUrl()
+    {
+        await using var app = new GenApiFactory(TestPaths.NewScratch(), embeddedWorker: false);
+        var response = await app.CreateClient().PostAsJsonAsync("/v1/jobs", new
+        {
+            dataset = "synthetic", webhook = new { url = "ftp://example.com", events = new[] { "exploded" } },
+        });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        foreach (var field in new[] { "\"webhook\"", "\"webhook.url\"", "\"webhook.events\"" }) Assert.Contains(field, body);
+    }
+
+    private static async Task<HttpClient> ClientForNewKeyAsync(GenApiFactory app, HttpClient admin, string team)
+    {
+        var created = await admin.PostAsJsonAsync("/v1/admin/keys", new { team });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var key = (await created.Content.ReadFromJsonAsync<ApiKeyResponse>(GenApiFactory.Json))!;
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.Key);
+        return client;
+    }
+
+    private sealed class Receiver(WebApplication app, string url) : IAsyncDisposable
+    {
+        public string Url { get; } = url;
+        public ValueTask DisposeAsync() => app.DisposeAsync();
+    }
+
+    private static async Task<Receiver> StartReceiverAsync(RequestDelegate handle)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        app.Run(handle);
+        await app.StartAsync();
+        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new Receiver(app, url);
+    }
+}
