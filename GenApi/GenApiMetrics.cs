@@ -1,9 +1,15 @@
 using System.Diagnostics.Metrics;
+using GenApi.Worker.Jobs;
+using Hangfire;
 
 namespace GenApi;
 
-/// <summary>The API's OpenTelemetry-friendly instruments (meter "GenApi"); training meters live in the worker ("GenApi.Worker").</summary>
-public static class GenApiMetrics
+/// <summary>
+/// The API's OpenTelemetry-friendly instruments (meter "GenApi"; training ones are on "GenApi.Worker"): jobs created,
+/// jobs by status and queue depth (observed from a snapshot refreshed in the background, never on the scrape), and
+/// sample latency.
+/// </summary>
+public sealed class GenApiMetrics(IJobStore store, JobStorage hangfire, ILogger<GenApiMetrics> logger) : BackgroundService
 {
     public static readonly Meter Meter = new("GenApi");
 
@@ -11,4 +17,38 @@ public static class GenApiMetrics
         Meter.CreateHistogram<double>("genapi.samples.duration", "ms", "Time to render a sample PNG (forward pass and encoding).");
 
     public static readonly Counter<long> JobsCreated = Meter.CreateCounter<long>("genapi.jobs.created", description: "Training jobs accepted.");
+
+    public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(10);
+
+    // The gauges observe this instance's snapshot, so they live on a meter of its own.
+    private readonly Meter _gauges = new("GenApi");
+    private volatile IReadOnlyDictionary<JobStatus, int> _byStatus = new Dictionary<JobStatus, int>();
+    private long _queueDepth;
+
+    public override void Dispose()
+    {
+        _gauges.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _gauges.CreateObservableGauge("genapi.jobs", () => Enum.GetValues<JobStatus>().Select(status => new Measurement<int>(
+            _byStatus.GetValueOrDefault(status), new KeyValuePair<string, object?>("status", status.ToString().ToLowerInvariant()))),
+            description: "Jobs per status.");
+        _gauges.CreateObservableGauge("genapi.queue.depth", () => Interlocked.Read(ref _queueDepth), description: "Jobs waiting in the training queue.");
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                _byStatus = await store.CountJobsByStatusAsync(stoppingToken);
+                Interlocked.Exchange(ref _queueDepth, hangfire.GetMonitoringApi().EnqueuedCount(TrainingQueue.Name));
+            }
+            catch (Exception error) when (error is System.Data.Common.DbException or InvalidOperationException)
+            {
+                logger.LogWarning("Metrics snapshot failed: {Error}", error.Message);
+            }
+            await Task.Delay(RefreshInterval, stoppingToken);
+        }
+    }
 }

@@ -3,6 +3,7 @@ using GenApi.Worker.Datasets;
 using GenApi.Worker.Jobs;
 using GenApi.Worker.Storage;
 using GenApi.Worker.Training;
+using GenApi.Worker.Rendering;
 
 namespace GenApi.Tests.Api;
 
@@ -15,6 +16,10 @@ public sealed partial class DeploymentFilesTests
         [QueueOptions.Section] = typeof(QueueOptions),
         [WorkerOptions.Section] = typeof(WorkerOptions),
         [DatasetOptions.Section] = typeof(DatasetOptions),
+        [Auth.AuthOptions.Section] = typeof(Auth.AuthOptions),
+        [Calling.RateLimitOptions.Section] = typeof(Calling.RateLimitOptions),
+        [Webhooks.WebhookOptions.Section] = typeof(Webhooks.WebhookOptions),
+        [SamplingOptions.Section] = typeof(SamplingOptions),
     };
 
     private static string Read(string relative) => File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, relative));

@@ -13,6 +13,8 @@ public interface IJobStore
     Task<JobRecord?> GetJobAsync(string id, string? team = null, CancellationToken cancellation = default);
     /// <summary>A newest-first page of a team's jobs, optionally of one status, after <paramref name="after"/>.</summary>
     Task<IReadOnlyList<JobRecord>> ListJobsAsync(string team, JobStatus? status, PageCursor? after, int limit, CancellationToken cancellation = default);
+    /// <summary>Jobs of every team per status, for the metrics.</summary>
+    Task<IReadOnlyDictionary<JobStatus, int>> CountJobsByStatusAsync(CancellationToken cancellation = default);
     /// <summary>Removes a finished job with its events and metrics; false when unknown, not the team's or not finished.</summary>
     Task<bool> DeleteJobAsync(string id, string team, CancellationToken cancellation = default);
     /// <summary>Ids of jobs left queued or running, oldest first.</summary>

@@ -132,7 +132,11 @@ public sealed class TrainingJob(
 
         var hooks = new TrainingHooks
         {
-            Progress = p => Tolerate(() => store.ReportProgressAsync(job.Id, worker.Id, p.Step, p.LossD, p.LossG, p.ImagesPerSecond, p.LearningRate, CancellationToken.None)),
+            Progress = p =>
+            {
+                WorkerMetrics.TrainImagesPerSecond.Record(p.ImagesPerSecond);
+                Tolerate(() => store.ReportProgressAsync(job.Id, worker.Id, p.Step, p.LossD, p.LossG, p.ImagesPerSecond, p.LearningRate, CancellationToken.None));
+            },
             Samples = images => AtomicFile.WriteAllBytes(paths.JobSamples(job.Id), grid.RenderPng(images)),
             Checkpoint = t =>
             {
@@ -201,7 +205,10 @@ public sealed class TrainingJob(
         if (!await Transient.RetryAsync(() => store.FinishAsync(jobId, worker.Id, status, modelId, error, CancellationToken.None), logger, "Finishing the job", StoreOutageBudget))
             logger.LogWarning("Job {JobId} ended {Status} here, but another worker holds it now", jobId, status);
         else
+        {
+            WorkerMetrics.JobsFinished.Add(1, new KeyValuePair<string, object?>("status", status.ToString().ToLowerInvariant()));
             logger.LogInformation("Job {JobId} {Status}{Reason}", jobId, status, error is null ? "" : $": {error}");
+        }
     }
 
     private Task Event(string jobId, string kind, string message) =>

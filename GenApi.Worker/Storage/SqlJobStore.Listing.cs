@@ -27,6 +27,13 @@ public sealed partial class SqlJobStore
         return rows.Select(r => r.ToRecord()).ToList();
     }
 
+    public async Task<IReadOnlyDictionary<JobStatus, int>> CountJobsByStatusAsync(CancellationToken cancellation = default)
+    {
+        var rows = await Run(connection => connection.QueryAsync<(string Status, long Count)>(Command(
+            "SELECT Status, COUNT(*) FROM Jobs GROUP BY Status", null, cancellation)), cancellation);
+        return rows.ToDictionary(r => Enum.Parse<JobStatus>(r.Status, ignoreCase: true), r => (int)r.Count);
+    }
+
     private static string AfterClause(PageCursor? after) =>
         after is null ? "" : "AND (CreatedAt < @afterTime OR (CreatedAt = @afterTime AND Id < @afterId))";
 

@@ -3,7 +3,7 @@ using System.ComponentModel;
 namespace GenApi.Contracts;
 
 /// <summary>A key to create.</summary>
-/// <param name="Team">The team it acts for: letters, digits, '-' and '_', up to 64. Teams see only their own jobs and models.</param>
+/// <param name="Team" example="vision-team">The team it acts for: letters, digits, '-' and '_', up to 64. Teams see only their own jobs and models.</param>
 /// <param name="Admin">Whether it may create keys and open the Hangfire dashboard remotely.</param>
 public sealed record CreateApiKeyRequest([property: DefaultValue("vision-team")] string Team, bool Admin = false);
 

@@ -5,6 +5,6 @@ namespace GenApi.Contracts;
 /// <summary>Where to POST the job's events. Deliveries are signed (Standard Webhooks headers
 /// <c>webhook-id</c>, <c>webhook-timestamp</c>, <c>webhook-signature</c>: HMAC-SHA256 of <c>id.timestamp.body</c>)
 /// and retried with exponential back-off.</summary>
-/// <param name="Url">An absolute http(s) URL.</param>
+/// <param name="Url" example="https://example.com/genapi-hook">An absolute http(s) URL.</param>
 /// <param name="Events">Event kinds to send: started, resumed, checkpoint, interrupted, succeeded, failed, canceled. Default: succeeded, failed, canceled.</param>
 public sealed record WebhookRequest([property: DefaultValue("https://example.com/genapi-hook")] string? Url, IReadOnlyList<string>? Events);

@@ -39,6 +39,7 @@ public static class GenApiExtensions
         services.AddHttpClient(WebhookDispatcher.ClientName, (sp, client) =>
             client.Timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookOptions>>().Value.Timeout);
         services.AddHostedService<WebhookDispatcher>();
+        services.AddHostedService<GenApiMetrics>();
         services.AddHealthChecks().AddCheck<ReadinessCheck>("store-and-workers", tags: ["ready"]);
 
         services.AddProblemDetails();
@@ -55,6 +56,7 @@ public static class GenApiExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<RequestSizeLimit>();
         app.UseSwagger();
         app.UseSwaggerUI();
         app.UseAuthentication();

@@ -1,0 +1,61 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Text;
+
+namespace GenApi.Tests.Api;
+
+public sealed class OperationsTests
+{
+    [Fact]
+    public async Task Meters_ReportJobsTrainingSpeedAndSampleLatency()
+    {
+        var seen = new Dictionary<string, double>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name is "GenApi" or "GenApi.Worker") l.EnableMeasurementEvents(instrument);
+        };
+        void Record(Instrument instrument, double value)
+        {
+            lock (seen) seen[instrument.Name] = seen.GetValueOrDefault(instrument.Name) + value;
+        }
+        listener.SetMeasurementEventCallback<double>((i, v, _, _) => Record(i, v));
+        listener.SetMeasurementEventCallback<long>((i, v, _, _) => Record(i, v));
+        listener.SetMeasurementEventCallback<int>((i, v, _, _) => Record(i, v));
+        listener.Start();
+
+        await using var app = new GenApiFactory(TestPaths.NewScratch());
+        var client = app.CreateClient();
+        var job = await app.TrainTinyAsync(client, steps: 20);
+        await client.GetByteArrayAsync($"/v1/models/{job.ModelId}/samples.png?count=4&seed=1");
+        listener.RecordObservableInstruments();
+
+        lock (seen)
+        {
+            Assert.True(seen.GetValueOrDefault("genapi.jobs.created") >= 1);
+            Assert.True(seen.GetValueOrDefault("genapi.jobs.finished") >= 1);
+            Assert.True(seen.GetValueOrDefault("genapi.train.images_per_second") > 0);
+            Assert.True(seen.GetValueOrDefault("genapi.samples.duration") > 0);
+            Assert.Contains("genapi.jobs", seen.Keys);
+            Assert.Contains("genapi.queue.depth", seen.Keys);
+        }
+    }
+
+    [Fact]
+    public async Task OversizedBodies_Get413ProblemDetails_AndUnknownRoutes404ProblemDetails()
+    {
+        await using var app = new GenApiFactory(TestPaths.NewScratch(), embeddedWorker: false);
+        var client = app.CreateClient();
+        var big = new StringContent("{\"dataset\":\"" + new string('x', 2 * 1024 * 1024) + "\"}", Encoding.UTF8, "application/json");
+        var response = await client.PostAsync("/v1/jobs", big);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+
+        foreach (var (method, path, status) in new[] { (HttpMethod.Get, "/v1/nothing", HttpStatusCode.NotFound), (HttpMethod.Put, "/v1/jobs", HttpStatusCode.MethodNotAllowed) })
+        {
+            var answer = await client.SendAsync(new HttpRequestMessage(method, path));
+            Assert.Equal(status, answer.StatusCode);
+            Assert.Equal("application/problem+json", answer.Content.Headers.ContentType!.MediaType);
+        }
+    }
+}
