@@ -9,7 +9,8 @@ using static TorchSharp.torch;
 
 // Training throughput of the engine (DcganTrainer with progress reports, checkpoints and grids) against the
 // bare TorchSharp loop, interleaved in rounds so that noise from a shared machine hits both alike.
-// Usage: dotnet run -c Release --project bench/GenApi.Bench -- [--steps N] [--rounds N] [--out FILE]
+// Then warm sampling latency over HTTP against the in-process floor.
+// Usage: dotnet run -c Release --project bench/GenApi.Bench -- [--steps N] [--rounds N] [--sample-requests N] [--out FILE]
 var steps = Option("--steps", 100);
 var rounds = Option("--rounds", 3);
 var output = OptionText("--out", Path.Combine("bench", "results", "latest.json"));
@@ -58,6 +59,9 @@ for (var round = 0; round < rounds; round++)
 }
 scratch.Delete(recursive: true);
 
+var sampleRequests = Option("--sample-requests", 200);
+var (http, floor) = await SamplingBench.RunAsync(dataset.Name, sampleRequests);
+
 var result = new Dictionary<string, object>
 {
     ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd"),
@@ -68,6 +72,13 @@ var result = new Dictionary<string, object>
     ["bareLoopImagesPerSecond"] = Math.Round(Median(bare)),
     ["trainerImagesPerSecond"] = Math.Round(Median(engine)),
     ["trainerVsBareLoop"] = Math.Round(Median(engine) / Median(bare), 3),
+    ["samplesRequests"] = sampleRequests,
+    ["samplesP50Ms"] = Math.Round(SamplingBench.Percentile(http, 0.5), 2),
+    ["samplesP99Ms"] = Math.Round(SamplingBench.Percentile(http, 0.99), 2),
+    ["samplesFloorP50Ms"] = Math.Round(SamplingBench.Percentile(floor, 0.5), 2),
+    ["samplesFloorP99Ms"] = Math.Round(SamplingBench.Percentile(floor, 0.99), 2),
+    ["samplesP50VsFloor"] = Math.Round(SamplingBench.Percentile(http, 0.5) / SamplingBench.Percentile(floor, 0.5), 3),
+    ["samplesP99VsFloor"] = Math.Round(SamplingBench.Percentile(http, 0.99) / SamplingBench.Percentile(floor, 0.99), 3),
 };
 Console.WriteLine();
 Console.WriteLine($"| measure | value |\n|---|---|");
