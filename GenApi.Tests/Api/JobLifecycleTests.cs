@@ -31,6 +31,9 @@ public sealed class JobLifecycleTests
 
         var model = await client.GetFromJsonAsync<ModelResponse>($"/v1/models/{done.ModelId}", GenApiFactory.Json);
         Assert.Equal((28, 1, job.Id), (model!.ImageSize, model.Channels, model.JobId));
+        Assert.Null(model.Classes);
+        Assert.Equal(20, model.Metrics!.Step);
+        Assert.Equal(done.LossD, model.Metrics.LossD);
 
         var first = await client.GetAsync($"/v1/models/{done.ModelId}/samples.png?count=16&seed=5");
         Assert.Equal("image/png", first.Content.Headers.ContentType!.MediaType);

@@ -11,11 +11,22 @@ namespace GenApi.Contracts;
 /// <param name="LatentDim">Length of its noise vector.</param>
 /// <param name="Steps">Training steps behind it.</param>
 /// <param name="JobId">The job that trained it.</param>
-/// <param name="CreatedAt">When training finished.</param>
+/// <param name="CreatedAt">When training finished (or the checkpoint was promoted).</param>
+/// <param name="Classes">Classes it can be sampled for (<c>label</c>); null for unconditional models.</param>
+/// <param name="Metrics">Training losses at its step (in <c>GET /v1/models/{id}</c>; null in lists or once the job is deleted).</param>
 public sealed record ModelResponse(
-    string Id, string Family, string Dataset, int ImageSize, int Channels, int LatentDim, int Steps, string JobId, DateTimeOffset CreatedAt)
+    string Id, string Family, string Dataset, int ImageSize, int Channels, int LatentDim, int Steps, string JobId, DateTimeOffset CreatedAt,
+    int? Classes, ModelMetricsResponse? Metrics)
 {
-    public static ModelResponse From(ModelRecord model) => new(
+    public static ModelResponse From(ModelRecord model) => From(model, null);
+
+    public static ModelResponse From(ModelRecord model, ModelMetricsResponse? metrics) => new(
         model.Id, model.Family, model.Dataset, model.Config.ImageSize, model.Config.Channels, model.Config.LatentDim,
-        model.Steps, model.JobId, model.CreatedAt);
+        model.Steps, model.JobId, model.CreatedAt, Classes: null, metrics);
 }
+
+/// <summary>How training stood when the model's weights were taken.</summary>
+/// <param name="Step">Step of the latest progress report at or before the model's step.</param>
+/// <param name="LossD">Discriminator loss there.</param>
+/// <param name="LossG">Generator loss there.</param>
+public sealed record ModelMetricsResponse(int Step, double LossD, double LossG);

@@ -55,14 +55,16 @@ public static class ModelsApi
     }
 
     /// <summary>Get a model.</summary>
-    /// <remarks>Family, dataset, resolution, latent size, training steps and source job.</remarks>
+    /// <remarks>Family, dataset, resolution, latent size, classes, training steps, source job and the training losses at its step.</remarks>
     /// <param name="id">Model id.</param>
     /// <response code="200">The model.</response>
     /// <response code="404">No model of yours has this id.</response>
-    public static async Task<Results<Ok<ModelResponse>, ProblemHttpResult>> GetModel(string id, ClaimsPrincipal user, IJobStore store, CancellationToken cancellation) =>
-        await store.GetModelAsync(id, user.Team(), cancellation) is { } model
-            ? TypedResults.Ok(ModelResponse.From(model))
-            : Problems.ModelNotFound(id);
+    public static async Task<Results<Ok<ModelResponse>, ProblemHttpResult>> GetModel(string id, ClaimsPrincipal user, IJobStore store, CancellationToken cancellation)
+    {
+        if (await store.GetModelAsync(id, user.Team(), cancellation) is not { } model) return Problems.ModelNotFound(id);
+        var last = (await store.ListMetricsAsync(model.JobId, cancellation)).LastOrDefault(p => p.Step <= model.Steps);
+        return TypedResults.Ok(ModelResponse.From(model, last is null ? null : new ModelMetricsResponse(last.Step, last.LossD, last.LossG)));
+    }
 
     /// <summary>Delete a model.</summary>
     /// <remarks>Removes the model and its weights; it can no longer be sampled.</remarks>
