@@ -15,11 +15,7 @@ public sealed record SqlDialect(
     public static SqlDialect Sqlite { get; } = new(
         Now: "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
         NowPlusSeconds: "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+' || @seconds || ' seconds')",
-        Migrations:
-        [
-            Version1(timestamp: "TEXT", real: "REAL", identity: "INTEGER PRIMARY KEY AUTOINCREMENT"),
-            Version2(timestamp: "TEXT", real: "REAL", identity: "INTEGER PRIMARY KEY AUTOINCREMENT"),
-        ],
+        Migrations: Schema(timestamp: "TEXT", real: "REAL", identity: "INTEGER PRIMARY KEY AUTOINCREMENT"),
         // Embedded mode has one process; its transaction suffices.
         LockForMigration: "SELECT 1",
         IsBrokenConnection: _ => false,
@@ -29,11 +25,7 @@ public sealed record SqlDialect(
     public static SqlDialect Postgres { get; } = new(
         Now: "now()",
         NowPlusSeconds: "now() + make_interval(secs => @seconds)",
-        Migrations:
-        [
-            Version1(timestamp: "TIMESTAMPTZ", real: "DOUBLE PRECISION", identity: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
-            Version2(timestamp: "TIMESTAMPTZ", real: "DOUBLE PRECISION", identity: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
-        ],
+        Migrations: Schema(timestamp: "TIMESTAMPTZ", real: "DOUBLE PRECISION", identity: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
         // Processes starting together must not run the same migration twice.
         LockForMigration: "SELECT pg_advisory_xact_lock(7243901)",
         // I/O failures on a pooled connection, and the server closing it (57P01 admin shutdown, 08xxx).
@@ -45,7 +37,11 @@ public sealed record SqlDialect(
         },
         Timestamp: time => time.ToUniversalTime());
 
-    // Schema version 1. Later versions append scripts; applied ones never change.
+    // Every version in order, in a dialect's column types. New versions are appended; applied ones never change.
+    private static IReadOnlyList<string> Schema(string timestamp, string real, string identity) =>
+        [Version1(timestamp, real, identity), Version2(timestamp, real, identity)];
+
+    // Schema version 1.
     private static string Version1(string timestamp, string real, string identity) => $"""
         CREATE TABLE Jobs (
             Id TEXT PRIMARY KEY, Status TEXT NOT NULL, Spec TEXT NOT NULL, CreatedAt {timestamp} NOT NULL,

@@ -14,7 +14,7 @@ namespace GenApi.Auth;
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    ApiKeys keys, IOptions<AuthOptions> auth, AuthMode mode, IProblemDetailsService problems)
+    ApiKeys keys, IOptions<AuthOptions> auth, AuthMode mode)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -36,28 +36,13 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status401Unauthorized, Title = "An API key is required.", Type = Problems.Type("unauthorized"),
-                Detail = "Send 'Authorization: Bearer <key>' with a key created by an admin (POST /v1/admin/keys).",
-            },
-        });
+        await Problems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "An API key is required.", "unauthorized",
+            "Send 'Authorization: Bearer <key>' with a key created by an admin (POST /v1/admin/keys).");
     }
 
-    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
-    {
-        Response.StatusCode = StatusCodes.Status403Forbidden;
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails = { Status = StatusCodes.Status403Forbidden, Title = "This needs an admin key.", Type = Problems.Type("forbidden") },
-        });
-    }
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Problems.WriteAsync(Context, StatusCodes.Status403Forbidden, "This needs an admin key.", "forbidden");
 
     private AuthenticateResult Success(string team, bool admin, string keyId)
     {

@@ -14,7 +14,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
 {
     public const string Header = "Idempotency-Key";
 
-    public async Task InvokeAsync(HttpContext context, IAccessStore store, IProblemDetailsService problems)
+    public async Task InvokeAsync(HttpContext context, IAccessStore store)
     {
         var key = context.Request.Headers[Header].ToString();
         if (!HttpMethods.IsPost(context.Request.Method) || key.Length == 0)
@@ -24,7 +24,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         }
         if (key.Length > 255)
         {
-            await WriteProblemAsync(context, problems, StatusCodes.Status400BadRequest, "Idempotency-Key is too long.", "invalid-idempotency-key", "Use at most 255 characters.");
+            await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "Idempotency-Key is too long.", "invalid-idempotency-key", "Use at most 255 characters.");
             return;
         }
 
@@ -40,7 +40,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         {
             if (earlier.RequestHash != requestHash)
             {
-                await WriteProblemAsync(context, problems, StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused with a different request.",
+                await Problems.WriteAsync(context, StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused with a different request.",
                     "idempotency-key-reused", $"Key '{key}' was first used with another request; use a new key for a new request.");
                 return;
             }
@@ -74,15 +74,5 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         }
         captured.Position = 0;
         await captured.CopyToAsync(original, context.RequestAborted);
-    }
-
-    private static Task WriteProblemAsync(HttpContext context, IProblemDetailsService problems, int status, string title, string type, string detail)
-    {
-        context.Response.StatusCode = status;
-        return problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = { Status = status, Title = title, Type = Problems.Type(type), Detail = detail },
-        }).AsTask();
     }
 }

@@ -39,17 +39,9 @@ public static class RateLimits
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(5);
                 var http = context.HttpContext;
-                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 http.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = http,
-                    ProblemDetails =
-                    {
-                        Status = StatusCodes.Status429TooManyRequests, Title = "Too many jobs created.", Type = Problems.Type("rate-limited"),
-                        Detail = $"This key may create {perMinute} jobs a minute; retry after {Math.Ceiling(retryAfter.TotalSeconds)} s.",
-                    },
-                });
+                await Problems.WriteAsync(http, StatusCodes.Status429TooManyRequests, "Too many jobs created.", "rate-limited",
+                    $"This key may create {perMinute} jobs a minute; retry after {Math.Ceiling(retryAfter.TotalSeconds)} s.");
             };
         });
         return services;

@@ -8,20 +8,12 @@ namespace GenApi.Calling;
 /// </summary>
 public sealed class RequestSizeLimit(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext context, IProblemDetailsService problems)
+    public async Task InvokeAsync(HttpContext context)
     {
         if (context.Request.ContentLength is { } length && length > Hosting.GenApiExtensions.MaxRequestBodyBytes)
         {
-            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            await problems.WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails =
-                {
-                    Status = StatusCodes.Status413PayloadTooLarge, Title = "The request body is too large.", Type = Problems.Type("body-too-large"),
-                    Detail = $"Bodies are limited to {Hosting.GenApiExtensions.MaxRequestBodyBytes / 1024} KiB.",
-                },
-            });
+            await Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "The request body is too large.", "body-too-large",
+                $"Bodies are limited to {Hosting.GenApiExtensions.MaxRequestBodyBytes / 1024} KiB.");
             return;
         }
         await next(context);

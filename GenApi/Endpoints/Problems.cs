@@ -10,6 +10,17 @@ public static class Problems
     /// <summary>The type of every 400 that lists invalid fields.</summary>
     public static string InvalidRequest { get; } = Type("invalid-request");
 
+    /// <summary>Writes a ProblemDetails response from middleware (outside endpoint results).</summary>
+    public static async Task WriteAsync(HttpContext context, int status, string title, string kind, string? detail = null)
+    {
+        context.Response.StatusCode = status;
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = { Status = status, Title = title, Type = Type(kind), Detail = detail },
+        });
+    }
+
     public static ProblemHttpResult JobNotFound(string id) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound, title: "Job not found.", detail: $"No job has id '{id}'.", type: Type("job-not-found"));
 
