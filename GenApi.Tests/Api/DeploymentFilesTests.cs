@@ -20,6 +20,7 @@ public sealed partial class DeploymentFilesTests
         [Calling.RateLimitOptions.Section] = typeof(Calling.RateLimitOptions),
         [Webhooks.WebhookOptions.Section] = typeof(Webhooks.WebhookOptions),
         [SamplingOptions.Section] = typeof(SamplingOptions),
+        [Worker.Evaluation.EvaluationOptions.Section] = typeof(Worker.Evaluation.EvaluationOptions),
     };
 
     private static string Read(string relative) => File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, relative));

@@ -12,6 +12,7 @@ public sealed class DatasetCatalog(IOptions<DatasetOptions> options)
     public static IReadOnlyList<string> Names { get; } = [FashionMnist, Synthetic];
 
     private static readonly string[] FashionMnistFiles = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"];
+    private static readonly string[] FashionMnistTestFiles = ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"];
 
     // Datasets are immutable once loaded; keeping them avoids re-reading 60,000 images for every job.
     private readonly ConcurrentDictionary<string, Lazy<ImageDataset>> _loaded = new();
@@ -25,7 +26,7 @@ public sealed class DatasetCatalog(IOptions<DatasetOptions> options)
                 return null;
             case FashionMnist:
                 var folder = options.Value.FashionMnistPath;
-                var missing = FashionMnistFiles.Where(f => !File.Exists(Path.Combine(folder, f))).ToList();
+                var missing = FashionMnistFiles.Concat(FashionMnistTestFiles).Where(f => !File.Exists(Path.Combine(folder, f))).ToList();
                 return missing.Count == 0
                     ? null
                     : $"Fashion-MNIST is not installed: {string.Join(", ", missing)} not found in {folder}. " +
@@ -35,21 +36,22 @@ public sealed class DatasetCatalog(IOptions<DatasetOptions> options)
         }
     }
 
-    public ImageDataset Load(string name)
+    /// <summary>The training split (what jobs train on), or with <paramref name="test"/> the held-out split evaluation compares against.</summary>
+    public ImageDataset Load(string name, bool test = false)
     {
         if (Problem(name) is { } problem) throw new InvalidOperationException(problem);
-        return _loaded.GetOrAdd(name, n => new Lazy<ImageDataset>(() => n switch
+        return _loaded.GetOrAdd(test ? name + ":test" : name, _ => new Lazy<ImageDataset>(() => name switch
         {
-            Synthetic => SyntheticShapes.Create(),
-            _ => LoadFashionMnist(),
+            Synthetic => SyntheticShapes.Create(test ? SyntheticShapes.TestSeed : SyntheticShapes.TrainSeed),
+            _ => LoadFashionMnist(test ? FashionMnistTestFiles : FashionMnistFiles),
         })).Value;
     }
 
-    private ImageDataset LoadFashionMnist()
+    private ImageDataset LoadFashionMnist(string[] files)
     {
         var folder = options.Value.FashionMnistPath;
-        var (dims, pixels) = IdxReader.Read(Path.Combine(folder, FashionMnistFiles[0]));
-        var (_, labelBytes) = IdxReader.Read(Path.Combine(folder, FashionMnistFiles[1]));
+        var (dims, pixels) = IdxReader.Read(Path.Combine(folder, files[0]));
+        var (_, labelBytes) = IdxReader.Read(Path.Combine(folder, files[1]));
         return ImageDataset.FromBytes(FashionMnist, pixels, labelBytes.Select(b => (long)b).ToArray(), dims[0], 1, dims[1], 10);
     }
 }

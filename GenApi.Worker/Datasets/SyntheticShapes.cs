@@ -9,10 +9,12 @@ public static class SyntheticShapes
     public const int Size = 28;
     public const int Count = 1024;
     public const int Classes = 3;
+    public const int TrainSeed = 20240601;
+    public const int TestSeed = 20240602;
 
-    public static ImageDataset Create()
+    public static ImageDataset Create(int seed = TrainSeed)
     {
-        var random = new Random(20240601);
+        var random = new Random(seed);
         var pixels = new byte[Count * Size * Size];
         var labels = new long[Count];
         for (var n = 0; n < Count; n++)

@@ -1,4 +1,5 @@
 using GenApi.Worker.Datasets;
+using GenApi.Worker.Evaluation;
 using GenApi.Worker.Jobs;
 using GenApi.Worker.Rendering;
 using GenApi.Worker.Storage;
@@ -25,6 +26,7 @@ public static class TrainingEngineExtensions
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SamplingOptions>().BindConfiguration(SamplingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EvaluationOptions>().BindConfiguration(EvaluationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DatasetOptions>().BindConfiguration(DatasetOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section).ValidateDataAnnotations()
             .Validate(o => !o.Device.StartsWith("cuda", StringComparison.Ordinal) || TorchSharp.torch.cuda.is_available(),
@@ -44,6 +46,7 @@ public static class TrainingEngineExtensions
         services.TryAddSingleton<ModelSampler>();
         services.TryAddSingleton<CheckpointStore>();
         services.TryAddSingleton<ModelPublisher>();
+        services.TryAddSingleton<Evaluator>();
         services.TryAddSingleton<IAccessStore>(sp => sp.GetRequiredService<SqlJobStore>());
         services.TryAddSingleton<IWebhookOutbox>(sp => sp.GetRequiredService<SqlJobStore>());
         services.TryAddSingleton<TrainingQueue>();

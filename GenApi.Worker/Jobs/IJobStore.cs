@@ -29,6 +29,9 @@ public interface IJobStore
     /// <summary>Updates the job's progress and appends a metrics point.</summary>
     Task ReportProgressAsync(string id, string owner, int step, double lossD, double lossG, double imagesPerSecond, double learningRate, CancellationToken cancellation = default);
     Task<IReadOnlyList<MetricPoint>> ListMetricsAsync(string jobId, CancellationToken cancellation = default);
+    Task AddScoresAsync(string jobId, Evaluation.Evaluation evaluation, CancellationToken cancellation = default);
+    /// <summary>The job's evaluations, by step.</summary>
+    Task<IReadOnlyList<Evaluation.Evaluation>> ListScoresAsync(string jobId, CancellationToken cancellation = default);
     /// <summary>Ends a running job held by <paramref name="owner"/>; false when it does not hold it.</summary>
     Task<bool> FinishAsync(string id, string owner, JobStatus status, string? modelId, string? error, CancellationToken cancellation = default);
     /// <summary>Cancels a queued job at once, flags a running one; returns the job afterwards, or null if unknown.</summary>

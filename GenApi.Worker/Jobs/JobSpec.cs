@@ -13,6 +13,8 @@ public sealed record JobSpec
     public required string Dataset { get; init; }
     public int LatentDim { get; init; } = 100;
     public int BaseChannels { get; init; } = 64;
+    /// <summary>Score sample quality at every checkpoint.</summary>
+    public bool Evaluate { get; init; }
     public TrainingSettings Training { get; init; } = new();
 
     public DcganConfig ModelConfig(int imageSize, int channels) => new(imageSize, channels, LatentDim, BaseChannels);

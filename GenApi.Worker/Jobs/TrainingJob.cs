@@ -18,6 +18,7 @@ public sealed class TrainingJob(
     SampleGrid grid,
     ArtifactPaths paths,
     ModelPublisher publisher,
+    Evaluation.Evaluator evaluator,
     WorkerIdentity worker,
     IOptions<QueueOptions> queueOptions,
     TimeProvider time,
@@ -142,6 +143,12 @@ public sealed class TrainingJob(
             {
                 checkpoints.Save(job.Id, t);
                 Tolerate(() => store.AddEventAsync(job.Id, "checkpoint", $"checkpoint saved at step {t.Step}", CancellationToken.None));
+                if (!spec.Evaluate) return;
+                // Scores are for the weights as they will be sampled: batch-norm statistics recalibrated first.
+                t.RecalibrateBatchNorm();
+                var evaluation = evaluator.Evaluate(t.Generator, spec.Dataset, t.Step,
+                    message => Tolerate(() => store.AddEventAsync(job.Id, "evaluation", message, CancellationToken.None)));
+                Tolerate(() => store.AddScoresAsync(job.Id, evaluation, CancellationToken.None));
             },
         };
         try

@@ -39,7 +39,7 @@ public sealed record SqlDialect(
 
     // Every version in order, in a dialect's column types. New versions are appended; applied ones never change.
     private static IReadOnlyList<string> Schema(string timestamp, string real, string identity) =>
-        [Version1(timestamp, real, identity), Version2(timestamp, real, identity)];
+        [Version1(timestamp, real, identity), Version2(timestamp, real, identity), Version3(timestamp, real)];
 
     // Schema version 1.
     private static string Version1(string timestamp, string real, string identity) => $"""
@@ -82,5 +82,15 @@ public sealed record SqlDialect(
             Attempts INTEGER NOT NULL DEFAULT 0, NextAttemptAt {timestamp} NOT NULL, LockedUntil {timestamp},
             DeliveredAt {timestamp}, LastError TEXT);
         CREATE INDEX WebhookDeliveriesDue ON WebhookDeliveries (DeliveredAt, NextAttemptAt);
+        """;
+
+    // Schema version 3: sample-quality scores per evaluated step, with the real-data floor beside them.
+    private static string Version3(string timestamp, string real) => $"""
+        CREATE TABLE JobScores (
+            JobId TEXT NOT NULL, Step INTEGER NOT NULL, FrechetDistance {real} NOT NULL, Kid {real} NOT NULL, KidStd {real} NOT NULL,
+            Precision {real} NOT NULL, Recall {real} NOT NULL, Samples INTEGER NOT NULL,
+            FloorFrechetDistance {real} NOT NULL, FloorKid {real} NOT NULL, FloorPrecision {real} NOT NULL, FloorRecall {real} NOT NULL,
+            ClassifierAccuracy {real} NOT NULL, At {timestamp} NOT NULL);
+        CREATE INDEX JobScoresByJob ON JobScores (JobId, Step);
         """;
 }

@@ -41,6 +41,7 @@ public sealed partial class SqlJobStore
 
     public async Task<bool> DeleteJobAsync(string id, string team, CancellationToken cancellation = default) =>
         await Run(connection => connection.ExecuteAsync(Command("""
+            DELETE FROM JobScores WHERE JobId = @id AND EXISTS (SELECT 1 FROM Jobs WHERE Id = @id AND Team = @team AND Status IN ('succeeded', 'failed', 'canceled'));
             DELETE FROM JobMetrics WHERE JobId = @id AND EXISTS (SELECT 1 FROM Jobs WHERE Id = @id AND Team = @team AND Status IN ('succeeded', 'failed', 'canceled'));
             DELETE FROM JobEvents WHERE JobId = @id AND EXISTS (SELECT 1 FROM Jobs WHERE Id = @id AND Team = @team AND Status IN ('succeeded', 'failed', 'canceled'));
             DELETE FROM WebhookDeliveries WHERE JobId = @id AND EXISTS (SELECT 1 FROM Jobs WHERE Id = @id AND Team = @team AND Status IN ('succeeded', 'failed', 'canceled'));

@@ -62,6 +62,12 @@ public sealed record CreateJobRequest
     [DefaultValue(200)]
     public int? CheckpointEvery { get; init; }
 
+    /// <summary>Score sample quality (Fréchet distance, KID, precision/recall on a domain classifier) at every checkpoint.
+    /// The first evaluation of a dataset trains its classifier (about a minute on CPU).</summary>
+    /// <example>true</example>
+    [DefaultValue(false)]
+    public bool? Evaluate { get; init; }
+
     /// <summary>Optional: POST the job's events to this URL.</summary>
     public WebhookRequest? Webhook { get; init; }
 

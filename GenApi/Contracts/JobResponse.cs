@@ -18,6 +18,7 @@ namespace GenApi.Contracts;
 /// <param name="CancelRequested">A cancel was asked for and the job has not stopped yet.</param>
 /// <param name="Attempts">Times a worker started the job: more than 1 after a lost or stopped worker (it then resumed from its checkpoint).</param>
 /// <param name="Hyperparameters">The settings the job runs with, defaults filled in.</param>
+/// <param name="Scores">The latest sample-quality evaluation (jobs with <c>evaluate</c>; in <c>GET /v1/jobs/{id}</c>).</param>
 public sealed record JobResponse(
     string Id,
     JobStatus Status,
@@ -33,9 +34,12 @@ public sealed record JobResponse(
     string? Error,
     bool CancelRequested,
     int Attempts,
-    HyperparametersResponse Hyperparameters)
+    HyperparametersResponse Hyperparameters,
+    ScoresResponse? Scores = null)
 {
-    public static JobResponse From(JobRecord job)
+    public static JobResponse From(JobRecord job) => From(job, null);
+
+    public static JobResponse From(JobRecord job, ScoresResponse? scores)
     {
         var spec = job.Spec;
         var total = spec.Training.Steps;
@@ -46,7 +50,7 @@ public sealed record JobResponse(
             job.Id, job.Status, spec.Model, spec.Dataset, job.CreatedAt, job.StartedAt, job.FinishedAt,
             new JobProgressResponse(job.Step, total, job.ImagesPerSecond is { } ips ? Math.Round(ips, 1) : null, eta),
             job.LossD, job.LossG, job.ModelId, job.Error, job.CancelRequested && !job.Status.IsFinished(),
-            job.Attempts, HyperparametersResponse.From(spec));
+            job.Attempts, HyperparametersResponse.From(spec), scores);
     }
 }
 
@@ -60,11 +64,11 @@ public sealed record JobProgressResponse(int Step, int TotalSteps, double? Image
 /// <summary>The job's settings with defaults filled in.</summary>
 public sealed record HyperparametersResponse(
     int Steps, int BatchSize, long Seed, double LearningRate, double Beta1, double Beta2,
-    int LatentDim, int BaseChannels, int CheckpointEvery, int SampleEvery)
+    int LatentDim, int BaseChannels, int CheckpointEvery, int SampleEvery, bool Evaluate)
 {
     public static HyperparametersResponse From(JobSpec spec)
     {
         var t = spec.Training;
-        return new(t.Steps, t.BatchSize, t.Seed, t.LearningRate, t.Beta1, t.Beta2, spec.LatentDim, spec.BaseChannels, t.CheckpointEvery, t.SampleEvery);
+        return new(t.Steps, t.BatchSize, t.Seed, t.LearningRate, t.Beta1, t.Beta2, spec.LatentDim, spec.BaseChannels, t.CheckpointEvery, t.SampleEvery, spec.Evaluate);
     }
 }

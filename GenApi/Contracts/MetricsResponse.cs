@@ -4,7 +4,8 @@ namespace GenApi.Contracts;
 /// <param name="JobId">The job.</param>
 /// <param name="Points">At most <c>maxPoints</c> points, each the mean of consecutive reports.</param>
 /// <param name="TotalPoints">Reports recorded (about two a second while training).</param>
-public sealed record MetricsResponse(string JobId, IReadOnlyList<MetricPointResponse> Points, int TotalPoints);
+/// <param name="Evaluations">Sample-quality scores at each evaluated checkpoint (jobs with <c>evaluate</c>).</param>
+public sealed record MetricsResponse(string JobId, IReadOnlyList<MetricPointResponse> Points, int TotalPoints, IReadOnlyList<ScoresResponse> Evaluations);
 
 /// <summary>Measurements around one step.</summary>
 /// <param name="Step">Step (the last of the averaged reports).</param>

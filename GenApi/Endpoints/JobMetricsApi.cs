@@ -70,6 +70,7 @@ public static class JobMetricsApi
         var bucket = Math.Max(1, (all.Count + maxPoints - 1) / maxPoints);
         var points = all.Chunk(bucket).Select(b => new MetricPointResponse(
             b[^1].Step, b.Average(p => p.LossD), b.Average(p => p.LossG), b.Average(p => p.ImagesPerSecond), b[^1].LearningRate)).ToList();
-        return new MetricsResponse(id, points, all.Count);
+        var evaluations = (await store.ListScoresAsync(id, cancellation)).Select(ScoresResponse.From).ToList();
+        return new MetricsResponse(id, points, all.Count, evaluations);
     }
 }

@@ -70,6 +70,7 @@ public static class JobRequestMapper
             Dataset = request.Dataset!,
             LatentDim = latentDim,
             BaseChannels = baseChannels,
+            Evaluate = request.Evaluate ?? false,
             Training = new TrainingSettings
             {
                 Steps = steps, BatchSize = batchSize, Seed = seed, LearningRate = learningRate, Beta1 = beta1, Beta2 = beta2,

@@ -85,14 +85,17 @@ public static class JobsApi
     }
 
     /// <summary>Get a job.</summary>
-    /// <remarks>Status, progress (steps, images/s, ETA), latest losses, and the model id once it succeeded.</remarks>
+    /// <remarks>Status, progress (steps, images/s, ETA), latest losses, the latest sample-quality scores with the
+    /// real-data floor (jobs with <c>evaluate</c>), and the model id once it succeeded.</remarks>
     /// <param name="id">Job id.</param>
     /// <response code="200">The job.</response>
     /// <response code="404">No job of yours has this id.</response>
-    public static async Task<Results<Ok<JobResponse>, ProblemHttpResult>> GetJob(string id, ClaimsPrincipal user, IJobStore store, CancellationToken cancellation) =>
-        await store.GetJobAsync(id, user.Team(), cancellation) is { } job
-            ? TypedResults.Ok(JobResponse.From(job))
-            : Problems.JobNotFound(id);
+    public static async Task<Results<Ok<JobResponse>, ProblemHttpResult>> GetJob(string id, ClaimsPrincipal user, IJobStore store, CancellationToken cancellation)
+    {
+        if (await store.GetJobAsync(id, user.Team(), cancellation) is not { } job) return Problems.JobNotFound(id);
+        var latest = job.Spec.Evaluate ? (await store.ListScoresAsync(id, cancellation)).LastOrDefault() : null;
+        return TypedResults.Ok(JobResponse.From(job, latest is null ? null : ScoresResponse.From(latest)));
+    }
 
     /// <summary>Cancel a job.</summary>
     /// <remarks>A queued job is canceled at once; a running one stops within two seconds and ends <c>canceled</c>

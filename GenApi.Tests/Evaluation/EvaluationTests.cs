@@ -1,0 +1,59 @@
+using System.Net.Http.Json;
+using GenApi.Contracts;
+using GenApi.Worker.Datasets;
+using GenApi.Worker.Evaluation;
+using GenApi.Worker.Storage;
+using GenApi.Worker.Training;
+using GenApi.Tests.Api;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace GenApi.Tests.Evaluation;
+
+public sealed class EvaluationTests
+{
+    [SkippableFact]
+    public void FashionMnistClassifier_ReachesAtLeast88PercentOnTheTestSplit()
+    {
+        var catalog = new DatasetCatalog(Options.Create(new DatasetOptions()));
+        var problem = catalog.Problem(DatasetCatalog.FashionMnist);
+        if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Null(problem);
+        Skip.If(problem is not null, problem);
+
+        var evaluator = new Evaluator(catalog, new ArtifactPaths(TestPaths.NewScratch()),
+            new TorchDevice(Options.Create(new WorkerOptions { Device = "cpu" })),
+            Options.Create(new EvaluationOptions { Samples = 1000 }), NullLogger<Evaluator>.Instance);
+        var (_, accuracy) = evaluator.Classifier(DatasetCatalog.FashionMnist);
+        Assert.True(accuracy >= 0.88, $"test accuracy {accuracy:P1}");
+    }
+
+    [Fact]
+    public async Task JobWithEvaluate_ScoresEveryCheckpoint_WithTheRealDataFloor()
+    {
+        await using var app = new GenApiFactory(TestPaths.NewScratch(), settings: new Dictionary<string, string>
+        {
+            ["Evaluation:Samples"] = "300", ["Evaluation:ClassifierEpochs"] = "2",
+        });
+        var client = app.CreateClient();
+        var job = await app.PostJobAsync(client, new
+        {
+            dataset = "synthetic", steps = 40, batchSize = 16, baseChannels = 8, latentDim = 16, seed = 1, checkpointEvery = 20, evaluate = true,
+        });
+        var done = await GenApiFactory.WaitForFinishAsync(client, job.Id, TimeSpan.FromMinutes(3));
+        Assert.Equal(Worker.Jobs.JobStatus.Succeeded, done.Status);
+
+        var shown = (await client.GetFromJsonAsync<JobResponse>($"/v1/jobs/{job.Id}", GenApiFactory.Json))!;
+        var scores = shown.Scores!;
+        Assert.Equal((40, 300), (scores.Step, scores.Samples));
+        Assert.True(scores.FrechetDistance > scores.Floor.FrechetDistance, "a 40-step model beats the real data");
+        Assert.InRange(scores.Precision, 0, 1);
+        Assert.InRange(scores.Recall, 0, 1);
+        Assert.True(scores.ClassifierAccuracy > 0.9, $"synthetic classifier accuracy {scores.ClassifierAccuracy}");
+
+        var metrics = (await client.GetFromJsonAsync<MetricsResponse>($"/v1/jobs/{job.Id}/metrics", GenApiFactory.Json))!;
+        Assert.Equal([20, 40], metrics.Evaluations.Select(e => e.Step));
+        var events = await GenApiFactory.EventsAsync(client, job.Id);
+        Assert.Contains(events, e => e.Kind == "evaluation" && e.Message.StartsWith("training the synthetic feature classifier", StringComparison.Ordinal));
+        Assert.Equal(2, events.Count(e => e.Kind == "evaluation" && e.Message.StartsWith("evaluated 300 samples", StringComparison.Ordinal)));
+    }
+}

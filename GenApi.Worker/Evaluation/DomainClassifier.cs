@@ -1,0 +1,37 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace GenApi.Worker.Evaluation;
+
+/// <summary>
+/// A small CNN classifier for one dataset, trained once; its 128-d penultimate layer is the feature space in which
+/// generated and real images are compared ("Fréchet distance on a domain classifier": Inception weights cannot be
+/// downloaded here, and a classifier of the domain itself sees the features that matter for it).
+/// </summary>
+public sealed class DomainClassifier : Module<Tensor, Tensor>
+{
+    public const int FeatureSize = 128;
+    private readonly Sequential _features;
+    private readonly Sequential _head;
+
+    public DomainClassifier(int channels, int imageSize, int classes) : base(nameof(DomainClassifier))
+    {
+        var side = imageSize / 4;
+        _features = Sequential(
+            // (channels) x size x size → 32 x size/2 x size/2
+            Conv2d(channels, 32, 3, padding: 1), BatchNorm2d(32), ReLU(), MaxPool2d(2),
+            // → 64 x size/4 x size/4
+            Conv2d(32, 64, 3, padding: 1), BatchNorm2d(64), ReLU(), MaxPool2d(2),
+            Flatten(), Linear(64 * side * side, FeatureSize), ReLU());
+        _head = Sequential(Dropout(0.3), Linear(FeatureSize, classes));
+        RegisterComponents();
+    }
+
+    /// <summary>Class logits.</summary>
+    public override Tensor forward(Tensor images) => _head.forward(_features.forward(images));
+
+    /// <summary>The penultimate features, <c>[N, 128]</c>.</summary>
+    public Tensor Features(Tensor images) => _features.forward(images);
+}

@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using GenApi.Worker.Datasets;
+using GenApi.Worker.Models;
+using GenApi.Worker.Storage;
+using GenApi.Worker.Training;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenApi.Worker.Evaluation;
+
+/// <summary>
+/// Scores generators against a dataset's test split. Per dataset, once: a domain classifier is trained
+/// (deterministic seed) and kept as an artifact, and the real-data floor (train split against test split) is
+/// computed and kept; later evaluations cost N generated images, their features and the metrics.
+/// </summary>
+public sealed class Evaluator(DatasetCatalog datasets, ArtifactPaths paths, TorchDevice device, IOptions<EvaluationOptions> options, ILogger<Evaluator> logger)
+{
+    private readonly ConcurrentDictionary<string, Lazy<Reference>> _references = new();
+    private EvaluationOptions Options => options.Value;
+
+    /// <summary>Scores <paramref name="generator"/> (set to eval mode while sampling) on N of its samples.</summary>
+    public Evaluation Evaluate(DcganGenerator generator, string dataset, int step, Action<string>? progress = null)
+    {
+        var reference = ReferenceFor(dataset, progress);
+        var clock = Stopwatch.StartNew();
+        using var scope = NewDisposeScope();
+        var wasTraining = generator.training;
+        generator.eval();
+        Tensor fakeFeatures;
+        try
+        {
+            using var noGrad = no_grad();
+            using var random = new Generator(12345);
+            var batches = new List<Tensor>();
+            for (var done = 0; done < Options.Samples; done += Options.BatchSize)
+            {
+                var n = Math.Min(Options.BatchSize, Options.Samples - done);
+                var z = randn(new long[] { n, generator.Config.LatentDim }, generator: random).to(device.Device);
+                batches.Add(reference.Classifier.Features(generator.call(z)).cpu());
+            }
+            fakeFeatures = cat(batches);
+        }
+        finally
+        {
+            if (wasTraining) generator.train();
+        }
+        var scores = Compare(reference.TestFeatures, fakeFeatures);
+        progress?.Invoke($"evaluated {Options.Samples} samples in {clock.Elapsed.TotalSeconds:0.0} s: " +
+                         $"FD {scores.FrechetDistance:0.###} (real floor {reference.Floor.FrechetDistance:0.###}), KID {scores.Kid:0.####}, " +
+                         $"precision {scores.Precision:0.###}, recall {scores.Recall:0.###}");
+        return new Evaluation(scores, reference.Floor, reference.Accuracy, step);
+    }
+
+    /// <summary>The dataset's classifier and its test accuracy (trained and saved on first use).</summary>
+    public (DomainClassifier Classifier, double Accuracy) Classifier(string dataset)
+    {
+        var reference = ReferenceFor(dataset, null);
+        return (reference.Classifier, reference.Accuracy);
+    }
+
+    // Lazy: concurrent first evaluations of a dataset train its classifier once.
+    private Reference ReferenceFor(string dataset, Action<string>? progress) =>
+        _references.GetOrAdd(dataset, d => new Lazy<Reference>(() => BuildReference(d, progress))).Value;
+
+    public EvaluationScores Compare(Tensor real, Tensor fake)
+    {
+        var (kid, kidStd) = SampleMetrics.KernelInceptionDistance(real, fake, subsetSize: Math.Min(1000, (int)Math.Min(real.shape[0], fake.shape[0])));
+        var (precision, recall) = SampleMetrics.PrecisionRecall(real, fake);
+        return new EvaluationScores(SampleMetrics.FrechetDistance(real, fake), kid, kidStd, precision, recall, (int)fake.shape[0]);
+    }
+
+    private Reference BuildReference(string dataset, Action<string>? progress)
+    {
+        var folder = Path.Combine(paths.Root, "evaluation", dataset);
+        Directory.CreateDirectory(folder);
+        var train = datasets.Load(dataset);
+        var test = datasets.Load(dataset, test: true);
+        var classifier = new DomainClassifier(train.Channels, train.ImageSize, train.ClassCount);
+        var weights = Path.Combine(folder, "classifier.pt");
+        var infoFile = Path.Combine(folder, "classifier.json");
+        double accuracy;
+        if (File.Exists(weights) && File.Exists(infoFile))
+        {
+            classifier.load(weights);
+            accuracy = JsonSerializer.Deserialize<ClassifierInfo>(File.ReadAllText(infoFile))!.TestAccuracy;
+        }
+        else
+        {
+            progress?.Invoke($"training the {dataset} feature classifier (once per dataset)");
+            accuracy = ClassifierTraining.Train(classifier, train, test, Options.ClassifierEpochs, device.Device, progress);
+            classifier.save(weights + ".tmp");
+            File.Move(weights + ".tmp", weights, overwrite: true);
+            AtomicFile.WriteAllBytes(infoFile, JsonSerializer.SerializeToUtf8Bytes(new ClassifierInfo(accuracy)));
+            logger.LogInformation("{Dataset} feature classifier: test accuracy {Accuracy:P1}", dataset, accuracy);
+        }
+        classifier.to(device.Device).eval();
+        var n = Options.Samples;
+        var testFeatures = FeaturesOf(classifier, test.Images, n);
+        var trainFeatures = FeaturesOf(classifier, train.Images, n);
+        var floor = Compare(testFeatures, trainFeatures);
+        progress?.Invoke($"real-data floor for {dataset} (train vs test, {n} each): FD {floor.FrechetDistance:0.###}, KID {floor.Kid:0.####}");
+        return new Reference(classifier, accuracy, testFeatures, floor);
+    }
+
+    private Tensor FeaturesOf(DomainClassifier classifier, Tensor images, int count)
+    {
+        using var noGrad = no_grad();
+        var take = (int)Math.Min(count, images.shape[0]);
+        var batches = new List<Tensor>();
+        for (var i = 0; i < take; i += Options.BatchSize)
+        {
+            using var scope = NewDisposeScope();
+            var batch = images.narrow(0, i, Math.Min(Options.BatchSize, take - i)).to(device.Device);
+            batches.Add(classifier.Features(batch).cpu().MoveToOuterDisposeScope());
+        }
+        var all = cat(batches);
+        foreach (var b in batches) b.Dispose();
+        return all;
+    }
+
+    private sealed record ClassifierInfo(double TestAccuracy);
+
+    private sealed record Reference(DomainClassifier Classifier, double Accuracy, Tensor TestFeatures, EvaluationScores Floor);
+}

@@ -1,0 +1,50 @@
+using Dapper;
+using GenApi.Worker.Evaluation;
+
+namespace GenApi.Worker.Storage;
+
+// Sample-quality scores recorded at evaluated checkpoints.
+public sealed partial class SqlJobStore
+{
+    public async Task AddScoresAsync(string jobId, Evaluation.Evaluation evaluation, CancellationToken cancellation = default)
+    {
+        var (s, f) = (evaluation.Scores, evaluation.Floor);
+        await Run(connection => connection.ExecuteAsync(Command($"""
+            INSERT INTO JobScores (JobId, Step, FrechetDistance, Kid, KidStd, Precision, Recall, Samples,
+                FloorFrechetDistance, FloorKid, FloorPrecision, FloorRecall, ClassifierAccuracy, At)
+            VALUES (@jobId, @Step, @Fd, @Kid, @KidStd, @Precision, @Recall, @Samples, @FloorFd, @FloorKid, @FloorPrecision, @FloorRecall, @Accuracy, {_sql.Now})
+            """, new
+            {
+                jobId, evaluation.Step, Fd = s.FrechetDistance, s.Kid, s.KidStd, s.Precision, s.Recall, s.Samples,
+                FloorFd = f.FrechetDistance, FloorKid = f.Kid, FloorPrecision = f.Precision, FloorRecall = f.Recall, Accuracy = evaluation.ClassifierAccuracy,
+            }, cancellation)), cancellation);
+    }
+
+    public async Task<IReadOnlyList<Evaluation.Evaluation>> ListScoresAsync(string jobId, CancellationToken cancellation = default)
+    {
+        var rows = await Run(connection => connection.QueryAsync<ScoreRow>(Command("""
+            SELECT Step, FrechetDistance, Kid, KidStd, Precision, Recall, Samples, FloorFrechetDistance, FloorKid, FloorPrecision, FloorRecall, ClassifierAccuracy
+            FROM JobScores WHERE JobId = @jobId ORDER BY Step
+            """, new { jobId }, cancellation)), cancellation);
+        return rows.Select(r => new Evaluation.Evaluation(
+            new EvaluationScores(r.FrechetDistance, r.Kid, r.KidStd, r.Precision, r.Recall, (int)r.Samples),
+            new EvaluationScores(r.FloorFrechetDistance, r.FloorKid, 0, r.FloorPrecision, r.FloorRecall, (int)r.Samples),
+            r.ClassifierAccuracy, (int)r.Step)).ToList();
+    }
+
+    private sealed class ScoreRow
+    {
+        public long Step { get; set; }
+        public double FrechetDistance { get; set; }
+        public double Kid { get; set; }
+        public double KidStd { get; set; }
+        public double Precision { get; set; }
+        public double Recall { get; set; }
+        public long Samples { get; set; }
+        public double FloorFrechetDistance { get; set; }
+        public double FloorKid { get; set; }
+        public double FloorPrecision { get; set; }
+        public double FloorRecall { get; set; }
+        public double ClassifierAccuracy { get; set; }
+    }
+}

@@ -1,0 +1,26 @@
+using GenApi.Worker.Evaluation;
+
+namespace GenApi.Contracts;
+
+/// <summary>
+/// Sample quality at one step, in the feature space of a classifier trained on the dataset (comparable within
+/// GenApi, not with Inception-based FID), with the real-data floor (train split against test split) beside it.
+/// </summary>
+/// <param name="Step">Step evaluated.</param>
+/// <param name="FrechetDistance">Fréchet distance to the test split (lower is better).</param>
+/// <param name="Kid">Kernel Inception Distance (unbiased MMD², polynomial kernel; lower is better).</param>
+/// <param name="KidStd">Standard deviation of KID over subsets.</param>
+/// <param name="Precision">Share of samples inside the real manifold (k = 3): fidelity.</param>
+/// <param name="Recall">Share of real images inside the samples' manifold: diversity.</param>
+/// <param name="Samples">Generated images compared.</param>
+/// <param name="Floor">The same metrics between the dataset's train and test splits: the best to expect.</param>
+/// <param name="ClassifierAccuracy">Test accuracy of the feature classifier.</param>
+public sealed record ScoresResponse(int Step, double FrechetDistance, double Kid, double KidStd, double Precision, double Recall, int Samples,
+    FloorResponse Floor, double ClassifierAccuracy)
+{
+    public static ScoresResponse From(Evaluation e) => new(e.Step, e.Scores.FrechetDistance, e.Scores.Kid, e.Scores.KidStd, e.Scores.Precision,
+        e.Scores.Recall, e.Scores.Samples, new FloorResponse(e.Floor.FrechetDistance, e.Floor.Kid, e.Floor.Precision, e.Floor.Recall), e.ClassifierAccuracy);
+}
+
+/// <summary>The real-data floor: train split against test split.</summary>
+public sealed record FloorResponse(double FrechetDistance, double Kid, double Precision, double Recall);
