@@ -55,5 +55,11 @@ public sealed class EvaluationTests
         var events = await GenApiFactory.EventsAsync(client, job.Id);
         Assert.Contains(events, e => e.Kind == "evaluation" && e.Message.StartsWith("training the synthetic feature classifier", StringComparison.Ordinal));
         Assert.Equal(2, events.Count(e => e.Kind == "evaluation" && e.Message.StartsWith("evaluated 300 samples", StringComparison.Ordinal)));
+
+        // On demand, a model scores the same as the evaluation at its step.
+        var onDemand = await client.PostAsync($"/v1/models/{done.ModelId}/evaluate", null);
+        onDemand.EnsureSuccessStatusCode();
+        var again = (await onDemand.Content.ReadFromJsonAsync<ScoresResponse>(GenApiFactory.Json))!;
+        Assert.Equal((40, scores.FrechetDistance, scores.Floor.FrechetDistance), (again.Step, again.FrechetDistance, again.Floor.FrechetDistance));
     }
 }

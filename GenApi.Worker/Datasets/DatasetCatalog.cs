@@ -26,7 +26,7 @@ public sealed class DatasetCatalog(IOptions<DatasetOptions> options)
                 return null;
             case FashionMnist:
                 var folder = options.Value.FashionMnistPath;
-                var missing = FashionMnistFiles.Concat(FashionMnistTestFiles).Where(f => !File.Exists(Path.Combine(folder, f))).ToList();
+                var missing = FashionMnistFiles.Where(f => !File.Exists(Path.Combine(folder, f))).ToList();
                 return missing.Count == 0
                     ? null
                     : $"Fashion-MNIST is not installed: {string.Join(", ", missing)} not found in {folder}. " +
@@ -36,10 +36,20 @@ public sealed class DatasetCatalog(IOptions<DatasetOptions> options)
         }
     }
 
+    /// <summary>Null when the test split (needed to evaluate) can be loaded, else why not.</summary>
+    public string? TestSplitProblem(string name)
+    {
+        if (Problem(name) is { } problem) return problem;
+        if (name != FashionMnist) return null;
+        var folder = options.Value.FashionMnistPath;
+        var missing = FashionMnistTestFiles.Where(f => !File.Exists(Path.Combine(folder, f))).ToList();
+        return missing.Count == 0 ? null : $"Evaluation needs the Fashion-MNIST test split: {string.Join(", ", missing)} not found in {folder}.";
+    }
+
     /// <summary>The training split (what jobs train on), or with <paramref name="test"/> the held-out split evaluation compares against.</summary>
     public ImageDataset Load(string name, bool test = false)
     {
-        if (Problem(name) is { } problem) throw new InvalidOperationException(problem);
+        if ((test ? TestSplitProblem(name) : Problem(name)) is { } problem) throw new InvalidOperationException(problem);
         return _loaded.GetOrAdd(test ? name + ":test" : name, _ => new Lazy<ImageDataset>(() => name switch
         {
             Synthetic => SyntheticShapes.Create(test ? SyntheticShapes.TestSeed : SyntheticShapes.TrainSeed),

@@ -47,6 +47,13 @@ public sealed class ModelSampler(ArtifactPaths paths, TorchDevice device, Sample
         return grid.RenderPng(Generate(model, z), steps, scale);
     }
 
+    /// <summary>Runs <paramref name="use"/> with the model's loaded generator, alone (e.g. to evaluate it).</summary>
+    public T WithGenerator<T>(ModelRecord model, Func<DcganGenerator, T> use)
+    {
+        var generator = Acquire(model);
+        lock (generator) return use(generator);
+    }
+
     /// <summary>Unloads a model (after it was deleted).</summary>
     public void Evict(string modelId)
     {

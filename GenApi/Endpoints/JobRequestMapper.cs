@@ -31,6 +31,10 @@ public static class JobRequestMapper
         else if (datasets.Problem(request.Dataset) is { } datasetProblem)
             Check(false, "dataset", datasetProblem);
 
+        if (request.Evaluate == true && !string.IsNullOrEmpty(request.Dataset) && datasets.Problem(request.Dataset) is null
+            && datasets.TestSplitProblem(request.Dataset) is { } testProblem)
+            Check(false, "evaluate", testProblem);
+
         var steps = request.Steps ?? defaults.Steps;
         Check(steps is >= 1 and <= MaxSteps, "steps", $"steps must be between 1 and {MaxSteps:N0}.");
         var batchSize = request.BatchSize ?? defaults.BatchSize;

@@ -23,6 +23,7 @@ public static class ModelsApi
         group.MapGet("/", ListModels).WithName(nameof(ListModels)).ProducesValidationProblem();
         group.MapGet("/{id}", GetModel).WithName(nameof(GetModel)).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapDelete("/{id}", DeleteModel).WithName(nameof(DeleteModel)).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id}/evaluate", EvaluateModel).WithName(nameof(EvaluateModel)).ProducesProblem(StatusCodes.Status404NotFound);
         foreach (var (pattern, handler, name) in new (string, Delegate, string)[]
                  {
                      ("/{id}/samples.png", GetModelSamples, nameof(GetModelSamples)),
@@ -79,6 +80,22 @@ public static class ModelsApi
         var folder = paths.ModelDirectory(id);
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>Score a model's sample quality.</summary>
+    /// <remarks>Fréchet distance, KID and precision/recall of <c>Evaluation:Samples</c> generated images against the dataset's
+    /// test split, with the real-data floor beside them (see <c>evaluate</c> on jobs). Takes seconds; the first evaluation of a
+    /// dataset also trains its feature classifier (about a minute on CPU).</remarks>
+    /// <param name="id">Model id.</param>
+    /// <response code="200">The scores.</response>
+    /// <response code="404">No model of yours has this id.</response>
+    public static async Task<Results<Ok<ScoresResponse>, ProblemHttpResult>> EvaluateModel(
+        string id, ClaimsPrincipal user, IJobStore store, ModelSampler sampler, Worker.Evaluation.Evaluator evaluator, CancellationToken cancellation)
+    {
+        if (await store.GetModelAsync(id, user.Team(), cancellation) is not { } model) return Problems.ModelNotFound(id);
+        // Off the request thread's synchronization: evaluation is CPU-bound for seconds.
+        var evaluation = await Task.Run(() => sampler.WithGenerator(model, g => evaluator.Evaluate(g, model.Dataset, model.Steps)), cancellation);
+        return TypedResults.Ok(ScoresResponse.From(evaluation));
     }
 
     /// <summary>Generate samples as a PNG grid.</summary>
