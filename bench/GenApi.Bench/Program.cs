@@ -7,22 +7,28 @@ using GenApi.Worker.Training;
 using Microsoft.Extensions.Options;
 using static TorchSharp.torch;
 
-// Training throughput of the engine (DcganTrainer with progress reports, checkpoints and grids) against the
-// bare TorchSharp loop, interleaved in rounds so that noise from a shared machine hits both alike.
-// Then warm sampling latency over HTTP against the in-process floor.
-// Usage: dotnet run -c Release --project bench/GenApi.Bench -- [--steps N] [--rounds N] [--sample-requests N] [--out FILE]
+// Speed of GenApi against its floors, each ratio measured in one run because the machine is shared and noisy:
+// the training engine against the bare TorchSharp loop (interleaved rounds), the bare loop's counted FLOP/s against
+// the machine's fp32 matmul peak, a full job through the API against the bare loop, warm sampling over HTTP against
+// the same work in-process, queue and cancel latency, API throughput, and intra-op threads 1 vs all cores.
+// Usage: dotnet run -c Release --project bench/GenApi.Bench -- [--steps N] [--rounds N] [--job-steps N]
+//        [--sample-requests N] [--load-seconds N] [--out FILE]     (CI runs it with small numbers to prove it works)
 var steps = Option("--steps", 100);
 var rounds = Option("--rounds", 3);
+var jobSteps = Option("--job-steps", 300);
+var sampleRequests = Option("--sample-requests", 200);
+var loadSeconds = Option("--load-seconds", 5);
 var output = OptionText("--out", Path.Combine("bench", "results", "latest.json"));
 const int batch = 64;
 
-set_num_threads(Environment.ProcessorCount);
+var cores = Environment.ProcessorCount;
+set_num_threads(cores);
 var catalog = new DatasetCatalog(Options.Create(new DatasetOptions()));
 var dataset = catalog.Load(catalog.Problem(DatasetCatalog.FashionMnist) is null ? DatasetCatalog.FashionMnist : DatasetCatalog.Synthetic);
 var config = new DcganConfig(dataset.ImageSize, dataset.Channels);
 var scratch = Directory.CreateTempSubdirectory("genapi-bench");
 
-double Measure(Action run)
+double ImagesPerSecond(Action run)
 {
     var clock = Stopwatch.StartNew();
     run();
@@ -53,39 +59,69 @@ var bare = new List<double>();
 var engine = new List<double>();
 for (var round = 0; round < rounds; round++)
 {
-    bare.Add(Measure(Bare));
-    engine.Add(Measure(Engine));
+    bare.Add(ImagesPerSecond(Bare));
+    engine.Add(ImagesPerSecond(Engine));
     Console.WriteLine($"round {round + 1}: bare {bare[^1]:F0} img/s, engine {engine[^1]:F0} img/s");
 }
 scratch.Delete(recursive: true);
 
-var sampleRequests = Option("--sample-requests", 200);
-var (http, floor) = await SamplingBench.RunAsync(dataset.Name, sampleRequests);
+set_num_threads(1);
+var bareOneThread = ImagesPerSecond(Bare);
+set_num_threads(cores);
+var matmulPeak = MatmulGflops();
+var bareGflops = Median(bare) / batch * Flops.PerStep(config, batch) / 1e9;
+var service = await ServiceBench.RunAsync(dataset.Name, jobSteps, sampleRequests, TimeSpan.FromSeconds(loadSeconds));
 
 var result = new Dictionary<string, object>
 {
     ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd"),
     ["cpu"] = CpuName(),
-    ["threads"] = get_num_threads(),
+    ["threads"] = cores,
     ["dataset"] = dataset.Name,
-    ["model"] = $"dcgan-{config.ImageSize}, batch {batch}, {steps} steps x {rounds} rounds",
+    ["model"] = $"dcgan-{config.ImageSize}, batch {batch}, {steps} steps x {rounds} rounds; job {jobSteps} steps",
     ["bareLoopImagesPerSecond"] = Math.Round(Median(bare)),
     ["trainerImagesPerSecond"] = Math.Round(Median(engine)),
     ["trainerVsBareLoop"] = Math.Round(Median(engine) / Median(bare), 3),
+    ["jobImagesPerSecond"] = Math.Round(service.JobImagesPerSecond),
+    ["trainJobVsBareLoop"] = Math.Round(service.JobImagesPerSecond / Median(bare), 3),
+    ["bareLoopGflops"] = Math.Round(bareGflops, 1),
+    ["matmulPeakGflops"] = Math.Round(matmulPeak, 1),
+    ["bareLoopVsMatmulPeak"] = Math.Round(bareGflops / matmulPeak, 3),
+    ["bareLoopOneThreadImagesPerSecond"] = Math.Round(bareOneThread),
+    ["allThreadsVsOneThread"] = Math.Round(Median(bare) / bareOneThread, 2),
+    ["queueLatencyMs"] = Math.Round(service.QueueLatencyMs),
+    ["cancelLatencyMs"] = Math.Round(service.CancelLatencyMs),
+    ["apiRequestsPerSecond"] = Math.Round(service.RequestsPerSecond),
     ["samplesRequests"] = sampleRequests,
-    ["samplesP50Ms"] = Math.Round(SamplingBench.Percentile(http, 0.5), 2),
-    ["samplesP99Ms"] = Math.Round(SamplingBench.Percentile(http, 0.99), 2),
-    ["samplesFloorP50Ms"] = Math.Round(SamplingBench.Percentile(floor, 0.5), 2),
-    ["samplesFloorP99Ms"] = Math.Round(SamplingBench.Percentile(floor, 0.99), 2),
-    ["samplesP50VsFloor"] = Math.Round(SamplingBench.Percentile(http, 0.5) / SamplingBench.Percentile(floor, 0.5), 3),
-    ["samplesP99VsFloor"] = Math.Round(SamplingBench.Percentile(http, 0.99) / SamplingBench.Percentile(floor, 0.99), 3),
+    ["samplesP50Ms"] = Math.Round(ServiceBench.Percentile(service.SampleHttpMs, 0.5), 2),
+    ["samplesP99Ms"] = Math.Round(ServiceBench.Percentile(service.SampleHttpMs, 0.99), 2),
+    ["samplesFloorP50Ms"] = Math.Round(ServiceBench.Percentile(service.SampleFloorMs, 0.5), 2),
+    ["samplesFloorP99Ms"] = Math.Round(ServiceBench.Percentile(service.SampleFloorMs, 0.99), 2),
+    ["samplesP50VsFloor"] = Math.Round(ServiceBench.Percentile(service.SampleHttpMs, 0.5) / ServiceBench.Percentile(service.SampleFloorMs, 0.5), 3),
+    ["samplesP99VsFloor"] = Math.Round(ServiceBench.Percentile(service.SampleHttpMs, 0.99) / ServiceBench.Percentile(service.SampleFloorMs, 0.99), 3),
 };
 Console.WriteLine();
-Console.WriteLine($"| measure | value |\n|---|---|");
+Console.WriteLine("| measure | value |\n|---|---|");
 foreach (var (key, value) in result) Console.WriteLine($"| {key} | {value} |");
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
 File.WriteAllText(output, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }) + "\n");
 return;
+
+// fp32 matmul of 1024×1024 blocks, best of several: the machine's practical compute peak through TorchSharp.
+static double MatmulGflops()
+{
+    using var a = randn(1024, 1024);
+    using var b = randn(1024, 1024);
+    a.matmul(b).Dispose();
+    var best = 0.0;
+    for (var i = 0; i < 5; i++)
+    {
+        var clock = Stopwatch.StartNew();
+        for (var j = 0; j < 10; j++) a.matmul(b).Dispose();
+        best = Math.Max(best, 10 * 2.0 * 1024 * 1024 * 1024 / clock.Elapsed.TotalSeconds / 1e9);
+    }
+    return best;
+}
 
 int Option(string name, int fallback) => int.TryParse(OptionText(name, ""), out var v) ? v : fallback;
 string OptionText(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;

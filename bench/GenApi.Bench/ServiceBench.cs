@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using GenApi.Hosting;
+using GenApi.Worker.Jobs;
+using GenApi.Worker.Rendering;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace GenApi.Bench;
+
+/// <summary>What the service adds around the engine, measured over real HTTP (Kestrel on loopback, embedded mode).</summary>
+internal sealed record ServiceFigures(
+    double JobImagesPerSecond, double QueueLatencyMs, double CancelLatencyMs, double RequestsPerSecond,
+    double[] SampleHttpMs, double[] SampleFloorMs);
+
+internal static class ServiceBench
+{
+    public static async Task<ServiceFigures> RunAsync(string dataset, int jobSteps, int sampleRequests, TimeSpan loadDuration)
+    {
+        var data = Directory.CreateTempSubdirectory("genapi-bench-service");
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration["Storage:DataDirectory"] = data.FullName;
+        builder.Configuration["Worker:Device"] = "cpu";
+        builder.Configuration["RateLimits:JobsPerMinute"] = "100000";
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.AddGenApi();
+        await using var app = builder.Build();
+        app.UseGenApi();
+        await app.StartAsync();
+        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        using var client = new HttpClient { BaseAddress = new Uri(url) };
+
+        // A full job through the API: queue, dataset, progress, checkpoints and grids at their defaults.
+        var clock = Stopwatch.StartNew();
+        var id = await PostAsync(client, new { dataset, steps = jobSteps, seed = 1 });
+        await WaitAsync(client, id, j => j.GetProperty("status").GetString() != "queued");
+        var queueLatency = clock.Elapsed.TotalMilliseconds;
+        var job = await WaitAsync(client, id, j => j.GetProperty("status").GetString() is "succeeded" or "failed");
+        var started = job.root.GetProperty("startedAt").GetDateTimeOffset();
+        var finished = job.root.GetProperty("finishedAt").GetDateTimeOffset();
+        var jobImagesPerSecond = jobSteps * 64 / (finished - started).TotalSeconds;
+        var modelId = job.root.GetProperty("modelId").GetString()!;
+
+        // Cancel: from the request to the job's final status.
+        var longJob = await PostAsync(client, new { dataset, steps = 1_000_000, seed = 2 });
+        await WaitAsync(client, longJob, j => j.GetProperty("progress").GetProperty("step").GetInt32() > 0);
+        clock.Restart();
+        await client.PostAsync($"/v1/jobs/{longJob}/cancel", null);
+        await WaitAsync(client, longJob, j => j.GetProperty("status").GetString() == "canceled");
+        var cancelLatency = clock.Elapsed.TotalMilliseconds;
+
+        // Throughput: 64 concurrent clients reading one job, bounded in time.
+        long requests = 0;
+        using var stop = new CancellationTokenSource(loadDuration);
+        clock.Restart();
+        await Task.WhenAll(Enumerable.Range(0, 64).Select(async _ =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var response = await client.GetAsync($"/v1/jobs/{id}", CancellationToken.None);
+                response.EnsureSuccessStatusCode();
+                Interlocked.Increment(ref requests);
+            }
+        }));
+        var requestsPerSecond = requests / clock.Elapsed.TotalSeconds;
+
+        // Warm samples over HTTP against the same forward pass and encoding in-process, interleaved.
+        var model = (await app.Services.GetRequiredService<IJobStore>().GetModelAsync(modelId))!;
+        var sampler = app.Services.GetRequiredService<ModelSampler>();
+        for (var i = 0; i < 10; i++) await client.GetByteArrayAsync($"/v1/models/{modelId}/samples.png?count=64&seed={i}");
+        var http = new double[sampleRequests];
+        var floor = new double[sampleRequests];
+        for (var i = 0; i < sampleRequests; i++)
+        {
+            clock.Restart();
+            await client.GetByteArrayAsync($"/v1/models/{modelId}/samples.png?count=64&seed={1000 + i}");
+            http[i] = clock.Elapsed.TotalMilliseconds;
+            clock.Restart();
+            sampler.RenderGrid(model, 64, 1000 + i, null, null, 1);
+            floor[i] = clock.Elapsed.TotalMilliseconds;
+        }
+        await app.StopAsync();
+        data.Delete(recursive: true);
+        return new ServiceFigures(jobImagesPerSecond, queueLatency, cancelLatency, requestsPerSecond, http, floor);
+    }
+
+    public static double Percentile(double[] values, double p)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+    }
+
+    private static async Task<string> PostAsync(HttpClient client, object body)
+    {
+        var accepted = await client.PostAsJsonAsync("/v1/jobs", body);
+        accepted.EnsureSuccessStatusCode();
+        return JsonDocument.Parse(await accepted.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+    }
+
+    // Polls every 10 ms; returns the milliseconds it took and the job.
+    private static async Task<(double ms, JsonElement root)> WaitAsync(HttpClient client, string id, Func<JsonElement, bool> until)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var job = JsonDocument.Parse(await client.GetStringAsync($"/v1/jobs/{id}")).RootElement;
+            if (job.GetProperty("status").GetString() == "failed") throw new InvalidOperationException(job.ToString());
+            if (until(job)) return (clock.Elapsed.TotalMilliseconds, job);
+            await Task.Delay(10);
+        }
+    }
+}
