@@ -1,13 +1,18 @@
 using System.Security.Cryptography;
 using System.Text;
 using GenApi.Worker.Jobs;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace GenApi.Auth;
 
 /// <summary>Creates API keys (shown once, stored as SHA-256 hashes) and resolves presented keys to their team.</summary>
-public sealed class ApiKeys(IAccessStore store)
+public sealed class ApiKeys(IAccessStore store, IMemoryCache cache)
 {
     public const string Prefix = "gk_";
+
+    // Every authenticated request resolves its key; keys cannot be revoked (yet), so a short cache is safe and
+    // saves a store query per request. Unknown keys are not cached, so a new key works at once.
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(60);
 
     public async Task<(string Id, string Key)> CreateAsync(string team, bool admin, CancellationToken cancellation = default)
     {
@@ -17,7 +22,14 @@ public sealed class ApiKeys(IAccessStore store)
         return (id, key);
     }
 
-    public Task<ApiKeyRecord?> FindAsync(string key, CancellationToken cancellation = default) => store.FindApiKeyAsync(Hash(key), cancellation);
+    public async Task<ApiKeyRecord?> FindAsync(string key, CancellationToken cancellation = default)
+    {
+        var hash = Hash(key);
+        if (cache.TryGetValue<ApiKeyRecord>(hash, out var known)) return known;
+        var found = await store.FindApiKeyAsync(hash, cancellation);
+        if (found is not null) cache.Set(hash, found, CacheFor);
+        return found;
+    }
 
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 

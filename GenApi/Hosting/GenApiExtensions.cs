@@ -85,6 +85,7 @@ public static class GenApiExtensions
         var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         // Multi-team deployments use PostgreSQL; the embedded single-user mode needs no keys unless asked.
         services.AddSingleton(new AuthMode(auth.Enabled ?? storage.IsDistributed));
+        services.AddMemoryCache();
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<DashboardAuthorization>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
