@@ -44,7 +44,7 @@ public sealed class SamplingTests
         var model = new Worker.Jobs.ModelRecord
         {
             Id = "m", JobId = "j", Family = "dcgan", Dataset = "synthetic", Steps = 1, CreatedAt = DateTimeOffset.UtcNow,
-            Config = new Worker.Models.DcganConfig(28, 1, LatentDim: 64, BaseChannels: 4),
+            Config = new Worker.Models.ModelConfig(28, 1, LatentDim: 64, BaseChannels: 4),
         };
         using var z = ModelSampler.Latents(model, 32, seed: 5, truncation: 0.7);
         Assert.True(z.abs().max().item<float>() <= 0.7f);

@@ -31,7 +31,7 @@ public sealed class DatasetTests
     [Fact]
     public void Problem_ExplainsHowToInstallFashionMnist_WhenAbsent()
     {
-        var catalog = new DatasetCatalog(Options.Create(new DatasetOptions { FashionMnistPath = TestPaths.NewScratch() }));
+        var catalog = DatasetCatalog.Create(new DatasetOptions { FashionMnistPath = TestPaths.NewScratch() }, TestPaths.NewScratch());
         Assert.Contains("apt-get install dataset-fashion-mnist", catalog.Problem(DatasetCatalog.FashionMnist));
         Assert.Null(catalog.Problem(DatasetCatalog.Synthetic));
         Assert.Throws<InvalidOperationException>(() => catalog.Load(DatasetCatalog.FashionMnist));

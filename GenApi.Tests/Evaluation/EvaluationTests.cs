@@ -15,7 +15,7 @@ public sealed class EvaluationTests
     [SkippableFact]
     public void FashionMnistClassifier_ReachesAtLeast88PercentOnTheTestSplit()
     {
-        var catalog = new DatasetCatalog(Options.Create(new DatasetOptions()));
+        var catalog = DatasetCatalog.Create(new DatasetOptions(), TestPaths.NewScratch());
         var problem = catalog.Problem(DatasetCatalog.FashionMnist);
         if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Null(problem);
         Skip.If(problem is not null, problem);

@@ -3,65 +3,118 @@ using Microsoft.Extensions.Options;
 
 namespace GenApi.Worker.Datasets;
 
-/// <summary>The datasets GenApi knows by name, whether each is present here, and a cache of loaded ones.</summary>
-public sealed class DatasetCatalog(IOptions<DatasetOptions> options)
+/// <summary>The datasets GenApi knows (built-in by name, uploads by id), whether each is present here, and a cache of loaded ones.</summary>
+public sealed class DatasetCatalog(IOptions<DatasetOptions> options, UploadedDatasets uploads)
 {
     public const string FashionMnist = "fashion-mnist";
+    public const string Mnist = "mnist";
+    public const string Cifar10 = "cifar10";
     public const string Synthetic = "synthetic";
 
-    public static IReadOnlyList<string> Names { get; } = [FashionMnist, Synthetic];
+    /// <summary>The built-in datasets.</summary>
+    public static IReadOnlyList<string> Names { get; } = [FashionMnist, Mnist, Cifar10, Synthetic];
 
-    private static readonly string[] FashionMnistFiles = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"];
-    private static readonly string[] FashionMnistTestFiles = ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"];
+    private static readonly string[] IdxTrain = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte"];
+    private static readonly string[] IdxTest = ["t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
+    private static readonly string[] CifarTrain = ["data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin"];
+    private static readonly string[] CifarTest = ["test_batch.bin"];
+
+    /// <summary>A catalog outside a host (benchmarks, tests): uploads live under <paramref name="dataDirectory"/>.</summary>
+    public static DatasetCatalog Create(DatasetOptions datasetOptions, string dataDirectory)
+    {
+        var wrapped = Options.Create(datasetOptions);
+        return new DatasetCatalog(wrapped, new UploadedDatasets(new Storage.ArtifactPaths(dataDirectory), wrapped, TimeProvider.System));
+    }
 
     // Datasets are immutable once loaded; keeping them avoids re-reading 60,000 images for every job.
     private readonly ConcurrentDictionary<string, Lazy<ImageDataset>> _loaded = new();
 
-    /// <summary>Null when <paramref name="name"/> can be loaded here, else a sentence saying how to get it.</summary>
-    public string? Problem(string name)
+    /// <summary>Null when <paramref name="name"/> can be loaded here by <paramref name="team"/>, else a sentence saying why not.</summary>
+    public string? Problem(string name, string team = "") => SplitProblem(name, team, test: false);
+
+    /// <summary>Null when the test split (needed to evaluate) can be loaded, else why not.</summary>
+    public string? TestSplitProblem(string name, string team = "") => Problem(name, team) ?? SplitProblem(name, team, test: true);
+
+    /// <summary>What a dataset holds, without loading its pixels: (image size, channels, classes); null when unknown.</summary>
+    public (int Size, int Channels, int Classes)? Describe(string name) => name switch
     {
+        FashionMnist or Mnist => (28, 1, 10),
+        Cifar10 => (Cifar10Reader.Size, 3, 10),
+        Synthetic => (SyntheticShapes.Size, 1, SyntheticShapes.Classes),
+        _ => uploads.Find(name) is { } upload ? (upload.Size, upload.Channels, upload.Classes.Count) : null,
+    };
+
+    /// <summary>
+    /// The training split (what jobs train on), or with <paramref name="test"/> the held-out split evaluation compares
+    /// against; resized to <paramref name="size"/> when given.
+    /// </summary>
+    public ImageDataset Load(string name, bool test = false, int? size = null)
+    {
+        var key = $"{name}:{(test ? "test" : "train")}";
+        var data = _loaded.GetOrAdd(key, _ => new Lazy<ImageDataset>(() => Read(name, test))).Value;
+        return size is { } side && side != data.ImageSize
+            ? _loaded.GetOrAdd($"{key}:{side}", _ => new Lazy<ImageDataset>(() => data.Resized(side))).Value
+            : data;
+    }
+
+    /// <summary>Drops a deleted upload from the cache.</summary>
+    public void Forget(string name)
+    {
+        foreach (var key in _loaded.Keys.Where(k => k.StartsWith(name + ":", StringComparison.Ordinal))) _loaded.TryRemove(key, out _);
+    }
+
+    private string? SplitProblem(string name, string team, bool test)
+    {
+        var o = options.Value;
+        return name switch
+        {
+            Synthetic => null,
+            FashionMnist => Missing("Fashion-MNIST", o.FashionMnistPath, IdxFiles(o.FashionMnistPath, test), test,
+                "Install it with 'apt-get install dataset-fashion-mnist', or point Datasets:FashionMnistPath at a folder holding the IDX files."),
+            Mnist => Missing("MNIST", o.MnistPath, IdxFiles(o.MnistPath, test), test,
+                "Point Datasets:MnistPath at a folder holding the MNIST IDX files (gzipped or not)."),
+            Cifar10 => Missing("CIFAR-10", o.Cifar10Path, (test ? CifarTest : CifarTrain).Select(f => Path.Combine(o.Cifar10Path, f)), test,
+                "Point Datasets:Cifar10Path at the folder of the binary version's batches (cifar-10-batches-bin)."),
+            _ when uploads.Find(name) is { } upload => upload.Team != team ? Unknown(name)
+                : test ? $"Uploaded dataset '{name}' has no test split to evaluate against." : null,
+            _ => Unknown(name),
+        };
+    }
+
+    private static string Unknown(string name) =>
+        $"Unknown dataset '{name}'; expected one of: {string.Join(", ", Names)}, or the id of a dataset you uploaded (POST /v1/datasets).";
+
+    private static string? Missing(string title, string folder, IEnumerable<string> files, bool test, string howTo)
+    {
+        var missing = files.Where(f => !File.Exists(f)).Select(Path.GetFileName).ToList();
+        if (missing.Count == 0) return null;
+        var what = test ? $"Evaluation needs the {title} test split" : $"{title} is not installed";
+        return $"{what}: {string.Join(", ", missing)} not found in {folder}. {howTo}";
+    }
+
+    // The IDX files as distributed (.gz) or unpacked; the gzipped name is reported when neither exists.
+    private static IEnumerable<string> IdxFiles(string folder, bool test) =>
+        (test ? IdxTest : IdxTrain).Select(f => Path.Combine(folder, f)).Select(f => File.Exists(f) ? f : f + ".gz");
+
+    private ImageDataset Read(string name, bool test)
+    {
+        if (SplitProblem(name, uploads.Find(name)?.Team ?? "", test) is { } problem) throw new InvalidOperationException(problem);
+        var o = options.Value;
         switch (name)
         {
             case Synthetic:
-                return null;
+                return SyntheticShapes.Create(test ? SyntheticShapes.TestSeed : SyntheticShapes.TrainSeed);
             case FashionMnist:
-                var folder = options.Value.FashionMnistPath;
-                var missing = FashionMnistFiles.Where(f => !File.Exists(Path.Combine(folder, f))).ToList();
-                return missing.Count == 0
-                    ? null
-                    : $"Fashion-MNIST is not installed: {string.Join(", ", missing)} not found in {folder}. " +
-                      "Install it with 'apt-get install dataset-fashion-mnist', or point Datasets:FashionMnistPath at a folder holding the IDX .gz files.";
+            case Mnist:
+                var files = IdxFiles(name == Mnist ? o.MnistPath : o.FashionMnistPath, test).ToList();
+                var (dims, pixels) = IdxReader.Read(files[0]);
+                var (_, labelBytes) = IdxReader.Read(files[1]);
+                return ImageDataset.FromBytes(name, pixels, labelBytes.Select(b => (long)b).ToArray(), dims[0], 1, dims[1], 10);
+            case Cifar10:
+                var (rgb, labels) = Cifar10Reader.Read((test ? CifarTest : CifarTrain).Select(f => Path.Combine(o.Cifar10Path, f)).ToList());
+                return ImageDataset.FromBytes(name, rgb, labels, labels.Length, 3, Cifar10Reader.Size, 10);
             default:
-                return $"Unknown dataset '{name}'; expected one of: {string.Join(", ", Names)}.";
+                return uploads.Load(name);
         }
-    }
-
-    /// <summary>Null when the test split (needed to evaluate) can be loaded, else why not.</summary>
-    public string? TestSplitProblem(string name)
-    {
-        if (Problem(name) is { } problem) return problem;
-        if (name != FashionMnist) return null;
-        var folder = options.Value.FashionMnistPath;
-        var missing = FashionMnistTestFiles.Where(f => !File.Exists(Path.Combine(folder, f))).ToList();
-        return missing.Count == 0 ? null : $"Evaluation needs the Fashion-MNIST test split: {string.Join(", ", missing)} not found in {folder}.";
-    }
-
-    /// <summary>The training split (what jobs train on), or with <paramref name="test"/> the held-out split evaluation compares against.</summary>
-    public ImageDataset Load(string name, bool test = false)
-    {
-        if ((test ? TestSplitProblem(name) : Problem(name)) is { } problem) throw new InvalidOperationException(problem);
-        return _loaded.GetOrAdd(test ? name + ":test" : name, _ => new Lazy<ImageDataset>(() => name switch
-        {
-            Synthetic => SyntheticShapes.Create(test ? SyntheticShapes.TestSeed : SyntheticShapes.TrainSeed),
-            _ => LoadFashionMnist(test ? FashionMnistTestFiles : FashionMnistFiles),
-        })).Value;
-    }
-
-    private ImageDataset LoadFashionMnist(string[] files)
-    {
-        var folder = options.Value.FashionMnistPath;
-        var (dims, pixels) = IdxReader.Read(Path.Combine(folder, files[0]));
-        var (_, labelBytes) = IdxReader.Read(Path.Combine(folder, files[1]));
-        return ImageDataset.FromBytes(FashionMnist, pixels, labelBytes.Select(b => (long)b).ToArray(), dims[0], 1, dims[1], 10);
     }
 }

@@ -1,4 +1,5 @@
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace GenApi.Worker.Datasets;
 
@@ -6,11 +7,12 @@ namespace GenApi.Worker.Datasets;
 /// A dataset preloaded as one tensor: images <c>[N, C, H, W]</c> scaled to [-1, 1] (the range of the
 /// generator's tanh) and labels <c>[N]</c>. Preloading keeps data loading out of the training step.
 /// </summary>
-public sealed class ImageDataset(string name, torch.Tensor images, torch.Tensor labels, int classCount)
+/// <param name="classCount">Number of label values; 0 when the images carry no labels.</param>
+public sealed class ImageDataset(string name, Tensor images, Tensor labels, int classCount)
 {
     public string Name { get; } = name;
-    public torch.Tensor Images { get; } = images;
-    public torch.Tensor Labels { get; } = labels;
+    public Tensor Images { get; } = images;
+    public Tensor Labels { get; } = labels;
     public int ClassCount { get; } = classCount;
     public long Count => Images.shape[0];
     public int Channels => (int)Images.shape[1];
@@ -19,9 +21,22 @@ public sealed class ImageDataset(string name, torch.Tensor images, torch.Tensor 
     /// <summary>Builds a dataset from 8-bit pixels laid out as <c>[N, C, H, W]</c>.</summary>
     public static ImageDataset FromBytes(string name, byte[] pixels, long[] labels, int count, int channels, int size, int classCount)
     {
-        using var scope = torch.NewDisposeScope();
-        var images = torch.tensor(pixels, new long[] { count, channels, size, size })
-            .to(torch.float32).div_(127.5).sub_(1.0);
-        return new ImageDataset(name, images.MoveToOuterDisposeScope(), torch.tensor(labels).MoveToOuterDisposeScope(), classCount);
+        using var scope = NewDisposeScope();
+        var images = tensor(pixels, new long[] { count, channels, size, size })
+            .to(float32).div_(127.5).sub_(1.0);
+        return new ImageDataset(name, images.MoveToOuterDisposeScope(), tensor(labels).MoveToOuterDisposeScope(), classCount);
+    }
+
+    /// <summary>The same images at <paramref name="size"/>×<paramref name="size"/> (antialiased bilinear; this dataset when already that size).</summary>
+    public ImageDataset Resized(int size)
+    {
+        if (size == ImageSize) return this;
+        using var scope = NewDisposeScope();
+        var chunks = new List<Tensor>();
+        // In chunks: one interpolate over 60,000 images would need all intermediate buffers at once.
+        for (long start = 0; start < Count; start += 4096)
+            chunks.Add(nn.functional.interpolate(Images.narrow(0, start, Math.Min(4096, Count - start)), [size, size],
+                mode: InterpolationMode.Bilinear, align_corners: false, antialias: size < ImageSize).clamp_(-1, 1));
+        return new ImageDataset(Name, cat(chunks).MoveToOuterDisposeScope(), Labels, ClassCount);
     }
 }

@@ -23,7 +23,7 @@ public sealed class Evaluator(DatasetCatalog datasets, ArtifactPaths paths, Torc
     private EvaluationOptions Options => options.Value;
 
     /// <summary>Scores <paramref name="generator"/> (set to eval mode while sampling) on N of its samples.</summary>
-    public Evaluation Evaluate(DcganGenerator generator, string dataset, int step, Action<string>? progress = null)
+    public Evaluation Evaluate(ImageGenerator generator, string dataset, int step, Action<string>? progress = null)
     {
         var reference = ReferenceFor(dataset, progress);
         var clock = Stopwatch.StartNew();
@@ -40,7 +40,13 @@ public sealed class Evaluator(DatasetCatalog datasets, ArtifactPaths paths, Torc
             {
                 var n = Math.Min(Options.BatchSize, Options.Samples - done);
                 var z = randn(new long[] { n, generator.Config.LatentDim }, generator: random).to(device.Device);
-                batches.Add(reference.Classifier.Features(generator.call(z)).cpu());
+                // Conditional models are asked for every class in turn, so the sample is class-balanced.
+                var labels = generator.Config.Conditional ? arange(done, done + n, device: device.Device).remainder_(generator.Config.Classes) : null;
+                var images = generator.call(z, labels);
+                if (images.shape[2] != reference.ImageSize)
+                    images = nn.functional.interpolate(images, [reference.ImageSize, reference.ImageSize], mode: InterpolationMode.Bilinear,
+                        align_corners: false, antialias: images.shape[2] > reference.ImageSize);
+                batches.Add(reference.Classifier.Features(images).cpu());
             }
             fakeFeatures = cat(batches);
         }
@@ -103,7 +109,7 @@ public sealed class Evaluator(DatasetCatalog datasets, ArtifactPaths paths, Torc
         var trainFeatures = FeaturesOf(classifier, train.Images, n);
         var floor = Compare(testFeatures, trainFeatures);
         progress?.Invoke($"real-data floor for {dataset} (train vs test, {n} each): FD {floor.FrechetDistance:0.###}, KID {floor.Kid:0.####}");
-        return new Reference(classifier, accuracy, testFeatures, floor);
+        return new Reference(classifier, accuracy, testFeatures, floor, train.ImageSize);
     }
 
     private Tensor FeaturesOf(DomainClassifier classifier, Tensor images, int count)
@@ -124,5 +130,5 @@ public sealed class Evaluator(DatasetCatalog datasets, ArtifactPaths paths, Torc
 
     private sealed record ClassifierInfo(double TestAccuracy);
 
-    private sealed record Reference(DomainClassifier Classifier, double Accuracy, Tensor TestFeatures, EvaluationScores Floor);
+    private sealed record Reference(DomainClassifier Classifier, double Accuracy, Tensor TestFeatures, EvaluationScores Floor, int ImageSize);
 }

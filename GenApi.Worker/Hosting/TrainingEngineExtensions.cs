@@ -39,6 +39,7 @@ public static class TrainingEngineExtensions
         services.TryAddSingleton<IJobStore>(sp => sp.GetRequiredService<SqlJobStore>());
         // First hosted service: the schema must exist before recovery, the queue or the server touch it.
         services.AddHostedService<StoreMigrator>();
+        services.TryAddSingleton<UploadedDatasets>();
         services.TryAddSingleton<DatasetCatalog>();
         services.TryAddSingleton<TorchDevice>();
         services.TryAddSingleton<IPngEncoder, SkiaPngEncoder>();

@@ -10,7 +10,7 @@ public sealed record ModelRecord
     public required string JobId { get; init; }
     public required string Family { get; init; }
     public required string Dataset { get; init; }
-    public required DcganConfig Config { get; init; }
+    public required ModelConfig Config { get; init; }
     public required int Steps { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
 

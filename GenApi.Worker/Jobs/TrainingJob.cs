@@ -122,13 +122,20 @@ public sealed class TrainingJob(
     private string Train(JobRecord job, CancellationToken cancellation, CancellationToken shutdown)
     {
         var spec = job.Spec;
-        var data = datasets.Load(spec.Dataset);
-        var config = spec.ModelConfig(data.ImageSize, data.Channels);
-        using var trainer = new DcganTrainer(config, spec.Training, device.Device);
+        var data = datasets.Load(spec.Dataset, size: spec.ImageSize);
+        var config = spec.ModelConfig(data.ImageSize, data.Channels, data.ClassCount);
+        using var trainer = Trainer.Create(config, spec.Training, device.Device);
         if (checkpoints.Latest(job.Id) is { } latest)
         {
             trainer.LoadCheckpoint(latest);
             EventNow(job.Id, "resumed", $"resumed from the checkpoint at step {trainer.Step}");
+        }
+        else if (spec.ResumeFrom is { } source)
+        {
+            var folder = checkpoints.Find(source.JobId, source.Step)
+                ?? throw new ArgumentException($"The checkpoint of job {source.JobId} at step {source.Step} no longer exists.");
+            trainer.LoadCheckpoint(folder);
+            EventNow(job.Id, "resumed", $"continues job {source.JobId} from its checkpoint at step {trainer.Step}");
         }
 
         var hooks = new TrainingHooks
@@ -146,7 +153,7 @@ public sealed class TrainingJob(
                 if (!spec.Evaluate) return;
                 // Scores are for the weights as they will be sampled: batch-norm statistics recalibrated first.
                 t.RecalibrateBatchNorm();
-                var evaluation = evaluator.Evaluate(t.Generator, spec.Dataset, t.Step,
+                var evaluation = evaluator.Evaluate(t.SamplingGenerator, spec.Dataset, t.Step,
                     message => Tolerate(() => store.AddEventAsync(job.Id, "evaluation", message, CancellationToken.None)));
                 Tolerate(() => store.AddScoresAsync(job.Id, evaluation, CancellationToken.None));
             },
@@ -163,7 +170,7 @@ public sealed class TrainingJob(
         }
 
         var model = Transient.RetryAsync(
-            () => publisher.PublishAsync(job, config, trainer.Step, path => trainer.Generator.save(path), CancellationToken.None),
+            () => publisher.PublishAsync(job, config, trainer.Step, trainer.SaveModel, CancellationToken.None),
             logger, "Publishing the model", StoreOutageBudget).GetAwaiter().GetResult();
         return model.Id;
     }

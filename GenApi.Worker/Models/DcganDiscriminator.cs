@@ -1,38 +1,50 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
 namespace GenApi.Worker.Models;
 
-/// <summary>DCGAN discriminator: strided convolutions with leaky ReLU; returns one logit per image.</summary>
-public sealed class DcganDiscriminator : Module<Tensor, Tensor>
+/// <summary>
+/// DCGAN discriminator: strided convolutions with leaky ReLU; one logit per image. A WGAN-GP critic uses layer
+/// norm instead of batch norm (the penalty is per sample, batch norm couples samples); conditional configs add a
+/// projection term.
+/// </summary>
+public sealed class DcganDiscriminator : ImageDiscriminator
 {
-    private readonly Sequential _net;
+    private readonly Sequential _features;
+    private readonly Module<Tensor, Tensor> _logit;
+    private readonly LabelProjection? _projection;
 
-    public DcganDiscriminator(DcganConfig config) : base(nameof(DcganDiscriminator))
+    public DcganDiscriminator(ModelConfig config, double dropout = 0, bool layerNorm = false) : base(nameof(DcganDiscriminator))
     {
         config.Validate();
         var width = config.BaseChannels;
         var layers = new List<(string, Module<Tensor, Tensor>)>
         {
-            // no batch norm on the input layer, as in the paper
+            // no normalisation on the input layer, as in the paper
             ("from_image", Conv2d(config.Channels, width, 4, stride: 2, padding: 1, bias: false)),
             ("from_image_act", LeakyReLU(0.2, inplace: true)),
         };
         for (var i = 1; i < config.Upsamplings; i++, width *= 2)
         {
+            if (dropout > 0) layers.Add(($"drop{i}", Dropout2d(dropout)));
             layers.Add(($"down{i}", Conv2d(width, width * 2, 4, stride: 2, padding: 1, bias: false)));
-            layers.Add(($"down{i}_bn", BatchNorm2d(width * 2)));
+            layers.Add(($"down{i}_norm", layerNorm ? GroupNorm(1, width * 2) : BatchNorm2d(width * 2)));
             layers.Add(($"down{i}_act", LeakyReLU(0.2, inplace: true)));
         }
+        _features = Sequential(layers);
         // state size: (width) x start x start → 1 x 1 x 1
-        layers.Add(("logit", Conv2d(width, 1, config.StartSize, stride: 1, padding: 0L, bias: false)));
-        _net = Sequential(layers);
+        _logit = Conv2d(width, 1, config.StartSize, stride: 1, padding: 0L, bias: false);
+        if (config.Conditional) _projection = new LabelProjection(config.Classes, width);
         RegisterComponents();
         DcganInit.Apply(this);
     }
 
-    /// <summary>Maps images <c>[N, C, H, W]</c> to logits <c>[N]</c> (real &gt; 0).</summary>
-    public override Tensor forward(Tensor images) => _net.forward(images).flatten();
+    public override Tensor forward(Tensor images, Tensor? labels)
+    {
+        var features = _features.call(images);
+        var logits = _logit.call(features).flatten();
+        if (_projection is null) return logits;
+        return logits + _projection.call(features.sum([2, 3]), labels ?? throw new ArgumentException("A conditional discriminator needs labels."));
+    }
 }

@@ -18,39 +18,52 @@ public sealed class ModelSampler(ArtifactPaths paths, TorchDevice device, Sample
     private readonly LinkedList<Loaded> _cache = new();
     private readonly Lock _cacheLock = new();
 
-    /// <summary>Generators currently loaded, most recently used first.</summary>
+    /// <summary>Models with a network currently loaded, most recently used first.</summary>
     public IReadOnlyList<string> CachedModelIds
     {
-        get { lock (_cacheLock) return _cache.Select(l => l.Id).ToList(); }
+        get { lock (_cacheLock) return _cache.Select(l => l.Id).Distinct().ToList(); }
     }
 
     /// <summary>A grid of samples 0…count-1 of <paramref name="seed"/>.</summary>
-    public byte[] RenderGrid(ModelRecord model, int count, long seed, double? truncation, int? columns, int scale)
+    public byte[] RenderGrid(ModelRecord model, SampleOptions sample, int count, long seed, double? truncation, int? columns, int scale)
     {
         using var scope = NewDisposeScope();
-        return grid.RenderPng(Generate(model, Latents(model, count, seed, truncation)), columns, scale);
+        return grid.RenderPng(Generate(model, sample, Latents(model, count, seed, truncation)), columns, scale);
     }
 
     /// <summary>Sample <paramref name="index"/> of <paramref name="seed"/> alone: the same image as in the grid.</summary>
-    public byte[] RenderOne(ModelRecord model, int index, long seed, double? truncation, int scale)
+    public byte[] RenderOne(ModelRecord model, SampleOptions sample, int index, long seed, double? truncation, int scale)
     {
         using var scope = NewDisposeScope();
-        var z = Latents(model, index + 1, seed, truncation).narrow(0, index, 1);
-        return grid.RenderPng(Generate(model, z), 1, scale);
+        var z = Latents(model, index + 1, seed, truncation);
+        return grid.RenderPng(Generate(model, sample, z).narrow(0, index, 1), 1, scale);
     }
 
     /// <summary>A row of <paramref name="steps"/> images along the great circle from sample 0 of one seed to sample 0 of another.</summary>
-    public byte[] RenderInterpolation(ModelRecord model, long from, long to, int steps, double? truncation, int scale)
+    public byte[] RenderInterpolation(ModelRecord model, SampleOptions sample, long from, long to, int steps, double? truncation, int scale)
     {
         using var scope = NewDisposeScope();
         var z = Slerp(Latents(model, 1, from, truncation)[0], Latents(model, 1, to, truncation)[0], steps);
-        return grid.RenderPng(Generate(model, z), steps, scale);
+        return grid.RenderPng(Generate(model, sample with { Label = sample.Label ?? 0 }, z), steps, scale);
+    }
+
+    /// <summary>Encodes and decodes <paramref name="image"/> (<c>[C, H, W]</c> in [-1, 1]) with a VAE model: its reconstruction from the posterior mean, as PNG.</summary>
+    public byte[] Reconstruct(ModelRecord model, Tensor image, int? label, int scale)
+    {
+        using var scope = NewDisposeScope();
+        var encoder = AcquireEncoder(model);
+        using var noGrad = no_grad();
+        var labels = model.Config.Conditional ? tensor(new long[] { label ?? 0 }, device: device.Device) : null;
+        Tensor mean;
+        lock (encoder) (mean, _) = encoder.call(image.unsqueeze(0).to(device.Device), labels);
+        var generator = Acquire(model, ema: false);
+        lock (generator) return grid.RenderPng(generator.call(mean, labels).cpu(), 1, scale);
     }
 
     /// <summary>Runs <paramref name="use"/> with the model's loaded generator, alone (e.g. to evaluate it).</summary>
-    public T WithGenerator<T>(ModelRecord model, Func<DcganGenerator, T> use)
+    public T WithGenerator<T>(ModelRecord model, Func<ImageGenerator, T> use)
     {
-        var generator = Acquire(model);
+        var generator = Acquire(model, model.Config.Ema);
         lock (generator) return use(generator);
     }
 
@@ -60,8 +73,12 @@ public sealed class ModelSampler(ArtifactPaths paths, TorchDevice device, Sample
         lock (_cacheLock)
         {
             var node = _cache.First;
-            while (node is not null && node.Value.Id != modelId) node = node.Next;
-            if (node is not null) _cache.Remove(node);
+            while (node is not null)
+            {
+                var next = node.Next;
+                if (node.Value.Id == modelId) _cache.Remove(node);
+                node = next;
+            }
         }
     }
 
@@ -69,7 +86,7 @@ public sealed class ModelSampler(ArtifactPaths paths, TorchDevice device, Sample
     {
         lock (_cacheLock)
         {
-            foreach (var loaded in _cache) loaded.Generator.Dispose();
+            foreach (var loaded in _cache) loaded.Module.Dispose();
             _cache.Clear();
         }
     }
@@ -103,37 +120,55 @@ public sealed class ModelSampler(ArtifactPaths paths, TorchDevice device, Sample
         return z;
     }
 
-    private Tensor Generate(ModelRecord model, Tensor z)
+    private Tensor Generate(ModelRecord model, SampleOptions sample, Tensor z)
     {
-        var generator = Acquire(model);
+        var generator = Acquire(model, sample.Ema ?? model.Config.Ema);
         using var noGrad = no_grad();
         var input = z.to(device.Device);
+        // Without a label, a conditional model's samples cycle through the classes: row by row in a grid of `classes` columns.
+        var labels = !model.Config.Conditional ? null
+            : sample.Label is { } label ? full(z.shape[0], label, int64, device.Device)
+            : arange(z.shape[0], device: device.Device).remainder_(model.Config.Classes);
         // A module's forward is not safe to share between threads.
-        lock (generator) return generator.call(input).cpu();
+        lock (generator) return generator.call(input, labels).cpu();
     }
 
-    private DcganGenerator Acquire(ModelRecord model)
+    private ImageGenerator Acquire(ModelRecord model, bool ema) =>
+        (ImageGenerator)Acquire(model, ema ? Trainer.EmaFile : Trainer.GeneratorFile, () => ModelFamily.CreateGenerator(model.Config));
+
+    private VaeEncoder AcquireEncoder(ModelRecord model) =>
+        (VaeEncoder)Acquire(model, Trainer.EncoderFile, () => new VaeEncoder(model.Config));
+
+    private nn.Module Acquire(ModelRecord model, string file, Func<nn.Module> create)
     {
         lock (_cacheLock)
         {
             for (var node = _cache.First; node is not null; node = node.Next)
             {
-                if (node.Value.Id != model.Id) continue;
+                if (node.Value.Id != model.Id || node.Value.File != file) continue;
                 _cache.Remove(node);
                 _cache.AddFirst(node);
-                return node.Value.Generator;
+                return node.Value.Module;
             }
-            var generator = new DcganGenerator(model.Config);
-            generator.load(paths.ModelGenerator(model.Id));
-            generator.to(device.Device).eval();
-            var bytes = generator.parameters().Concat(generator.buffers()).Sum(t => t.NumberOfElements * t.ElementSize);
-            _cache.AddFirst(new Loaded(model.Id, generator, bytes));
+            var module = create();
+            module.load(paths.ModelFile(model.Id, file));
+            module.to(device.Device).eval();
+            var bytes = module.parameters().Concat(module.buffers()).Sum(t => t.NumberOfElements * t.ElementSize);
+            _cache.AddFirst(new Loaded(model.Id, file, module, bytes));
             var budget = options.Value.CacheMegabytes * 1024L * 1024L;
-            // Unloaded generators are not disposed: a request may still hold one; the finalizer frees it.
+            // Unloaded modules are not disposed: a request may still hold one; the finalizer frees it.
             while (_cache.Count > 1 && _cache.Sum(l => l.Bytes) > budget) _cache.RemoveLast();
-            return generator;
+            return module;
         }
     }
 
-    private sealed record Loaded(string Id, DcganGenerator Generator, long Bytes);
+    private sealed record Loaded(string Id, string File, nn.Module Module, long Bytes);
+}
+
+/// <summary>Which of a model's generators to sample, and for which class.</summary>
+/// <param name="Ema">The EMA generator (true), the raw one (false), or the model's default (null: EMA when it has one).</param>
+/// <param name="Label">The class of every sample (conditional models); null cycles through the classes.</param>
+public sealed record SampleOptions(bool? Ema = null, int? Label = null)
+{
+    public static SampleOptions Default { get; } = new();
 }

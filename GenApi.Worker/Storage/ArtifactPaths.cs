@@ -15,5 +15,9 @@ public sealed class ArtifactPaths(string root)
 
     public string ModelDirectory(string modelId) => Path.Combine(Root, "models", modelId);
 
-    public string ModelGenerator(string modelId) => Path.Combine(ModelDirectory(modelId), "generator.pt");
+    public string ModelFile(string modelId, string file) => Path.Combine(ModelDirectory(modelId), file);
+
+    public string Datasets => Path.Combine(Root, "datasets");
+
+    public string Dataset(string datasetId) => Path.Combine(Datasets, datasetId);
 }

@@ -331,7 +331,7 @@ public sealed partial class SqlJobStore : IJobStore
         public ModelRecord ToRecord() => new()
         {
             Id = Id, Team = Team, JobId = JobId, Family = Family, Dataset = Dataset,
-            Config = JsonSerializer.Deserialize<DcganConfig>(Config)!, Steps = (int)Steps, CreatedAt = CreatedAt,
+            Config = JsonSerializer.Deserialize<ModelConfig>(Config)!, Steps = (int)Steps, CreatedAt = CreatedAt,
         };
     }
 

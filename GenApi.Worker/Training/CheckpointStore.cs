@@ -9,7 +9,7 @@ public sealed class CheckpointStore(ArtifactPaths paths)
     private const string Prefix = "step-";
     private const int Keep = 5;
 
-    public void Save(string jobId, DcganTrainer trainer)
+    public void Save(string jobId, Trainer trainer)
     {
         var root = paths.JobCheckpoints(jobId);
         Directory.CreateDirectory(root);

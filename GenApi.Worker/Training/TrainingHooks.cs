@@ -6,8 +6,8 @@ namespace GenApi.Worker.Training;
 public sealed class TrainingHooks
 {
     public Action<TrainingProgress>? Progress { get; init; }
-    /// <summary>Called at checkpoint steps with the trainer, which can then <see cref="DcganTrainer.SaveCheckpoint"/>.</summary>
-    public Action<DcganTrainer>? Checkpoint { get; init; }
+    /// <summary>Called at checkpoint steps with the trainer, which can then <see cref="Trainer.SaveCheckpoint"/>.</summary>
+    public Action<Trainer>? Checkpoint { get; init; }
     /// <summary>Called with the generator's images <c>[N, C, H, W]</c> for the fixed progress noise.</summary>
     public Action<torch.Tensor>? Samples { get; init; }
     /// <summary>Longest time between two progress reports; each report costs one host sync.</summary>

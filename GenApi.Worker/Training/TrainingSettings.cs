@@ -3,14 +3,60 @@ namespace GenApi.Worker.Training;
 /// <summary>Hyperparameters of one training run. Defaults are the DCGAN paper's.</summary>
 public sealed record TrainingSettings
 {
+    /// <summary>The batch size a learning rate refers to when <see cref="LrScaling"/> scales it.</summary>
+    public const int ReferenceBatchSize = 64;
+
     public int Steps { get; init; } = 1000;
     public int BatchSize { get; init; } = 64;
-    public double LearningRate { get; init; } = 2e-4;
-    public double Beta1 { get; init; } = 0.5;
-    public double Beta2 { get; init; } = 0.999;
     public long Seed { get; init; } = 1;
     /// <summary>Save a checkpoint every this many steps (and at the end).</summary>
     public int CheckpointEvery { get; init; } = 200;
     /// <summary>Render the progress grid every this many steps (and at the end).</summary>
     public int SampleEvery { get; init; } = 100;
+
+    /// <summary>The generator's optimizer; a VAE's only one (encoder and decoder).</summary>
+    public OptimizerSettings OptimizerG { get; init; } = new();
+    public OptimizerSettings OptimizerD { get; init; } = new();
+    public LearningRateSchedule Schedule { get; init; } = new();
+    /// <summary><c>none</c>, <c>linear</c> or <c>sqrt</c>: scale learning rates by batch/64 or its square root.</summary>
+    public string LrScaling { get; init; } = "none";
+
+    /// <summary>GAN loss: see <see cref="AdversarialLoss.Kinds"/>.</summary>
+    public string Loss { get; init; } = AdversarialLoss.Bce;
+    /// <summary>D updates per G update.</summary>
+    public int NCritic { get; init; } = 1;
+    /// <summary>Weight λ of the WGAN-GP gradient penalty; 0 for none.</summary>
+    public double GradientPenalty { get; init; }
+    /// <summary>One-sided label smoothing: real targets become 1 − s.</summary>
+    public double LabelSmoothing { get; init; }
+    /// <summary>σ of Gaussian noise added to D's inputs, annealed linearly to 0 at the last step.</summary>
+    public double InstanceNoise { get; init; }
+    /// <summary>Dropout probability in D.</summary>
+    public double Dropout { get; init; }
+
+    /// <summary>VAE reconstruction loss: <c>bce</c> or <c>mse</c>.</summary>
+    public string Reconstruction { get; init; } = "bce";
+    /// <summary>Weight β of the VAE's KL term.</summary>
+    public double Beta { get; init; } = 1.0;
+
+    /// <summary>Coefficient of Σ|w| added to each network's loss.</summary>
+    public double L1 { get; init; }
+    /// <summary>Coefficient of Σw² added to each network's loss.</summary>
+    public double L2 { get; init; }
+    /// <summary>Clip each network's gradient to this global L2 norm; null for no clipping.</summary>
+    public double? ClipGradNorm { get; init; }
+    /// <summary>Micro-batches of <see cref="BatchSize"/> whose gradients are summed before each update.</summary>
+    public int AccumulateSteps { get; init; } = 1;
+    /// <summary>Decay of the generator's weight EMA; 0 keeps none.</summary>
+    public double EmaDecay { get; init; }
+
+    /// <summary>The factor <see cref="LrScaling"/> applies to every base learning rate.</summary>
+    public double LrFactor
+    {
+        get
+        {
+            var ratio = BatchSize * AccumulateSteps / (double)ReferenceBatchSize;
+            return LrScaling switch { "linear" => ratio, "sqrt" => Math.Sqrt(ratio), _ => 1.0 };
+        }
+    }
 }

@@ -3,19 +3,33 @@ using System.Text.Json.Serialization;
 
 namespace GenApi.Contracts;
 
-/// <summary>A training job to run. Only <c>dataset</c> is required; every other field has the DCGAN paper's default.</summary>
+/// <summary>
+/// A training job to run. Only <c>dataset</c> is required; every other field has its family's published default
+/// (DCGAN paper for the GANs, Gulrajani et al. for WGAN-GP, Kingma &amp; Welling for VAEs). Fields that do not apply to
+/// the chosen family (e.g. <c>loss</c> for a VAE) are errors, not silently ignored.
+/// </summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record CreateJobRequest
 {
-    /// <summary>Model family. Today: <c>dcgan</c>.</summary>
+    /// <summary>Model family: <c>gan</c> (MLP), <c>dcgan</c>, <c>cdcgan</c> (class-conditional, projection discriminator),
+    /// <c>wgan-gp</c>, <c>vae</c> or <c>cvae</c> (conditional VAE).</summary>
     /// <example>dcgan</example>
     [DefaultValue("dcgan")]
     public string? Model { get; init; }
 
-    /// <summary>Training data: <c>fashion-mnist</c> (Debian package dataset-fashion-mnist) or <c>synthetic</c> (built-in shapes).</summary>
+    /// <summary>Training data: <c>fashion-mnist</c>, <c>mnist</c>, <c>cifar10</c>, <c>synthetic</c> (built-in shapes), or the id
+    /// of a dataset you uploaded (<c>POST /v1/datasets</c>). Conditional families need labelled data.</summary>
     /// <example>fashion-mnist</example>
     [DefaultValue("fashion-mnist")]
     public string? Dataset { get; init; }
+
+    /// <summary>Side of the generated images: 28, 32 or 64. Default: the dataset's own size.</summary>
+    /// <example>28</example>
+    public int? ImageSize { get; init; }
+
+    /// <summary>Resize the dataset when <c>imageSize</c> differs from it (antialiased bilinear). With false, a size mismatch is an error.</summary>
+    [DefaultValue(true)]
+    public bool? Resize { get; init; }
 
     /// <summary>Optimizer steps (one batch each for D and G), 1…1,000,000.</summary>
     /// <example>3000</example>
@@ -32,27 +46,89 @@ public sealed record CreateJobRequest
     [DefaultValue(1)]
     public long? Seed { get; init; }
 
-    /// <summary>Adam learning rate for both networks, (0, 1].</summary>
+    /// <summary>Shorthand: the learning rate of both networks' optimizers (each can still set its own <c>lr</c>), (0, 1].</summary>
     /// <example>0.0002</example>
-    [DefaultValue(0.0002)]
     public double? LearningRate { get; init; }
 
-    /// <summary>Adam β1, [0, 1).</summary>
+    /// <summary>Shorthand: Adam/AdamW β1 of both optimizers, [0, 1).</summary>
     /// <example>0.5</example>
-    [DefaultValue(0.5)]
     public double? Beta1 { get; init; }
 
-    /// <summary>Adam β2, [0, 1).</summary>
+    /// <summary>Shorthand: Adam/AdamW β2 of both optimizers, [0, 1).</summary>
     /// <example>0.999</example>
-    [DefaultValue(0.999)]
     public double? Beta2 { get; init; }
 
-    /// <summary>Length of the generator's noise vector, 1…1024.</summary>
+    /// <summary>The generator's optimizer; for VAEs the one optimizer of encoder and decoder.</summary>
+    public OptimizerRequest? OptimizerG { get; init; }
+
+    /// <summary>The discriminator's (critic's) optimizer; GAN families only.</summary>
+    public OptimizerRequest? OptimizerD { get; init; }
+
+    /// <summary>Learning-rate schedule with optional warm-up; default constant.</summary>
+    public ScheduleRequest? Schedule { get; init; }
+
+    /// <summary>Scale learning rates with the effective batch (batchSize × accumulateSteps) relative to 64:
+    /// <c>none</c>, <c>linear</c> (× b/64) or <c>sqrt</c> (× √(b/64)).</summary>
+    [DefaultValue("none")]
+    public string? LrScaling { get; init; }
+
+    /// <summary>GAN loss: <c>bce</c> (non-saturating), <c>lsgan</c> (least squares), <c>hinge</c> or <c>wasserstein</c>.
+    /// Default <c>bce</c>; <c>wasserstein</c> for (and only with a penalty in) <c>wgan-gp</c>.</summary>
+    /// <example>bce</example>
+    public string? Loss { get; init; }
+
+    /// <summary>Discriminator (critic) updates per generator update, 1…100. Default 1; 5 for <c>wgan-gp</c>.</summary>
+    public int? NCritic { get; init; }
+
+    /// <summary>Weight λ of the gradient penalty, ≥ 0. Default 10 for <c>wgan-gp</c> (which needs it &gt; 0), 0 otherwise.</summary>
+    public double? GradientPenalty { get; init; }
+
+    /// <summary>One-sided label smoothing: real targets become 1 − s, [0, 0.5). For the <c>bce</c> and <c>lsgan</c> losses.</summary>
+    /// <example>0.1</example>
+    public double? LabelSmoothing { get; init; }
+
+    /// <summary>σ of Gaussian instance noise added to D's inputs, annealed linearly to 0 by the last step, [0, 2]. GANs only.</summary>
+    public double? InstanceNoise { get; init; }
+
+    /// <summary>Dropout probability in the discriminator, [0, 1). GANs only.</summary>
+    public double? Dropout { get; init; }
+
+    /// <summary>VAE reconstruction loss: <c>bce</c> (pixels as Bernoulli means) or <c>mse</c>. VAEs only.</summary>
+    public string? Reconstruction { get; init; }
+
+    /// <summary>β, the weight of the VAE's KL term (β-VAE), ≥ 0; default 1. VAEs only.</summary>
+    public double? KlWeight { get; init; }
+
+    /// <summary>L1 penalty coefficient on every network's weights, ≥ 0.</summary>
+    public double? L1 { get; init; }
+
+    /// <summary>L2 penalty coefficient on every network's weights (added to the loss), ≥ 0.</summary>
+    public double? L2 { get; init; }
+
+    /// <summary>Clip each network's gradient to this global L2 norm, &gt; 0. Default: no clipping.</summary>
+    public double? ClipGradNorm { get; init; }
+
+    /// <summary>Micro-batches of <c>batchSize</c> accumulated per update, 1…64: the effective batch is batchSize × accumulateSteps.</summary>
+    [DefaultValue(1)]
+    public int? AccumulateSteps { get; init; }
+
+    /// <summary>Keep an exponential moving average of the generator's weights with this decay, [0, 1) (0 = none; 0.999 is usual).
+    /// Samples then come from the EMA generator unless <c>ema=false</c> is asked for.</summary>
+    /// <example>0.999</example>
+    public double? EmaDecay { get; init; }
+
+    /// <summary>Continue from a checkpoint: a job id (its latest checkpoint), <c>{jobId}/checkpoints/{step}</c>, or a model id.
+    /// Step counter, optimizer moments, schedule position, EMA and noise RNG are restored, so the run matches one never
+    /// interrupted. The model fields must match the checkpoint's; <c>seed</c> defaults to the source job's; <c>steps</c> is the
+    /// new total and must exceed the checkpoint's step.</summary>
+    public string? ResumeFrom { get; init; }
+
+    /// <summary>Length of the generator's noise vector (a VAE's code), 1…1024. Default 100; 32 for VAEs.</summary>
     /// <example>100</example>
-    [DefaultValue(100)]
     public int? LatentDim { get; init; }
 
-    /// <summary>Feature maps at full resolution in both networks (ngf = ndf), 4…512.</summary>
+    /// <summary>Network width: feature maps at full resolution (ngf = ndf) of the convolutional families; the MLP's hidden
+    /// layers are 2…16× it. 4…512.</summary>
     /// <example>64</example>
     [DefaultValue(64)]
     public int? BaseChannels { get; init; }

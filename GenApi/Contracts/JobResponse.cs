@@ -1,4 +1,5 @@
 using GenApi.Worker.Jobs;
+using GenApi.Worker.Models;
 
 namespace GenApi.Contracts;
 
@@ -61,14 +62,21 @@ public sealed record JobResponse(
 /// <param name="EtaSeconds">Estimated seconds to completion while running; 0 once finished.</param>
 public sealed record JobProgressResponse(int Step, int TotalSteps, double? ImagesPerSecond, double? EtaSeconds);
 
-/// <summary>The job's settings with defaults filled in.</summary>
+/// <summary>The job's settings with every default filled in; fields that do not apply to its family are null.</summary>
 public sealed record HyperparametersResponse(
-    int Steps, int BatchSize, long Seed, double LearningRate, double Beta1, double Beta2,
-    int LatentDim, int BaseChannels, int CheckpointEvery, int SampleEvery, bool Evaluate)
+    int Steps, int BatchSize, long Seed, int? ImageSize, int LatentDim, int BaseChannels, int CheckpointEvery, int SampleEvery, bool Evaluate,
+    OptimizerRequest OptimizerG, OptimizerRequest? OptimizerD, ScheduleRequest Schedule, string LrScaling,
+    string? Loss, int? NCritic, double? GradientPenalty, double? LabelSmoothing, double? InstanceNoise, double? Dropout,
+    string? Reconstruction, double? KlWeight, double L1, double L2, double? ClipGradNorm, int AccumulateSteps, double EmaDecay, string? ResumeFrom)
 {
     public static HyperparametersResponse From(JobSpec spec)
     {
         var t = spec.Training;
-        return new(t.Steps, t.BatchSize, t.Seed, t.LearningRate, t.Beta1, t.Beta2, spec.LatentDim, spec.BaseChannels, t.CheckpointEvery, t.SampleEvery, spec.Evaluate);
+        var gan = !ModelFamily.IsVae(spec.Model);
+        return new(t.Steps, t.BatchSize, t.Seed, spec.ImageSize, spec.LatentDim, spec.BaseChannels, t.CheckpointEvery, t.SampleEvery, spec.Evaluate,
+            OptimizerRequest.From(t.OptimizerG), gan ? OptimizerRequest.From(t.OptimizerD) : null, ScheduleRequest.From(t.Schedule), t.LrScaling,
+            gan ? t.Loss : null, gan ? t.NCritic : null, gan ? t.GradientPenalty : null, gan ? t.LabelSmoothing : null, gan ? t.InstanceNoise : null,
+            gan ? t.Dropout : null, gan ? null : t.Reconstruction, gan ? null : t.Beta, t.L1, t.L2, t.ClipGradNorm, t.AccumulateSteps, t.EmaDecay,
+            spec.ResumeFrom is { } r ? $"{r.JobId}/checkpoints/{r.Step}" : null);
     }
 }

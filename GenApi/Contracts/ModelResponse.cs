@@ -13,20 +13,23 @@ namespace GenApi.Contracts;
 /// <param name="JobId">The job that trained it.</param>
 /// <param name="CreatedAt">When training finished (or the checkpoint was promoted).</param>
 /// <param name="Classes">Classes it can be sampled for (<c>label</c>); null for unconditional models.</param>
+/// <param name="Ema">Whether it keeps an EMA generator (sampled by default; <c>ema=false</c> samples the raw weights).</param>
+/// <param name="Reconstructs">Whether it has an encoder: <c>POST /v1/models/{id}/reconstruct</c> (VAEs).</param>
 /// <param name="Metrics">Training losses at its step (in <c>GET /v1/models/{id}</c>; null in lists or once the job is deleted).</param>
 public sealed record ModelResponse(
     string Id, string Family, string Dataset, int ImageSize, int Channels, int LatentDim, int Steps, string JobId, DateTimeOffset CreatedAt,
-    int? Classes, ModelMetricsResponse? Metrics)
+    int? Classes, bool Ema, bool Reconstructs, ModelMetricsResponse? Metrics)
 {
     public static ModelResponse From(ModelRecord model) => From(model, null);
 
     public static ModelResponse From(ModelRecord model, ModelMetricsResponse? metrics) => new(
         model.Id, model.Family, model.Dataset, model.Config.ImageSize, model.Config.Channels, model.Config.LatentDim,
-        model.Steps, model.JobId, model.CreatedAt, Classes: null, metrics);
+        model.Steps, model.JobId, model.CreatedAt, model.Config.Conditional ? model.Config.Classes : null, model.Config.Ema,
+        Worker.Models.ModelFamily.IsVae(model.Family), metrics);
 }
 
 /// <summary>How training stood when the model's weights were taken.</summary>
 /// <param name="Step">Step of the latest progress report at or before the model's step.</param>
-/// <param name="LossD">Discriminator loss there.</param>
-/// <param name="LossG">Generator loss there.</param>
+/// <param name="LossD">Discriminator loss there (VAEs: the KL term).</param>
+/// <param name="LossG">Generator loss there (VAEs: the negative ELBO per image).</param>
 public sealed record ModelMetricsResponse(int Step, double LossD, double LossG);

@@ -67,9 +67,12 @@ public static class JobArtifactsApi
         if (checkpoints.Find(id, step) is not { } folder)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Checkpoint not found.",
                 detail: $"Job '{id}' has no checkpoint at step {step}: see GET /v1/jobs/{id}/checkpoints.", type: Problems.Type("checkpoint-not-found"));
-        var state = DcganTrainer.CheckpointState.Read(folder);
-        var model = await publisher.PublishAsync(job, state.Config, state.Step,
-            path => File.Copy(Path.Combine(folder, "generator.pt"), path, overwrite: true), cancellation);
+        var state = Trainer.CheckpointState.Read(folder);
+        var model = await publisher.PublishAsync(job, state.Config, state.Step, target =>
+        {
+            foreach (var file in Trainer.ModelFiles.Where(f => File.Exists(Path.Combine(folder, f))))
+                File.Copy(Path.Combine(folder, file), Path.Combine(target, file));
+        }, cancellation);
         return TypedResults.Created($"/v1/models/{model.Id}", ModelResponse.From(model));
     }
 }

@@ -6,6 +6,7 @@ using GenApi.Webhooks;
 using GenApi.Worker.Datasets;
 using GenApi.Worker.Jobs;
 using GenApi.Worker.Storage;
+using GenApi.Worker.Training;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -49,10 +50,13 @@ public static class JobsApi
     /// <response code="422">The Idempotency-Key was already used with a different body.</response>
     /// <response code="429">Too many jobs created by this key; see <c>Retry-After</c>.</response>
     public static async Task<Results<Accepted<JobResponse>, ValidationProblem>> CreateJob(
-        CreateJobRequest request, ClaimsPrincipal user, DatasetCatalog datasets, IJobStore store, TrainingQueue queue,
+        CreateJobRequest request, ClaimsPrincipal user, DatasetCatalog datasets, IJobStore store, CheckpointStore checkpoints, TrainingQueue queue,
         IOptions<WebhookOptions> webhooks, CancellationToken cancellation)
     {
-        if (JobRequestMapper.Map(request, datasets, webhooks.Value.Enabled, out var webhook, out var errors) is not { } spec)
+        var (resume, resumeError) = request.ResumeFrom is { } from
+            ? await ResumeResolver.ResolveAsync(from, user.Team(), store, checkpoints, cancellation)
+            : (null, null);
+        if (JobRequestMapper.Map(request, datasets, user.Team(), resume, resumeError, webhooks.Value.Enabled, out var webhook, out var errors) is not { } spec)
             return TypedResults.ValidationProblem(errors, title: "The job request is invalid.", type: Problems.InvalidRequest);
         var job = await store.CreateJobAsync(JobRecord.NewId(), spec, user.Team(), webhook, cancellation);
         queue.Enqueue(job.Id);

@@ -24,6 +24,7 @@ public static class ModelsApi
         group.MapGet("/{id}", GetModel).WithName(nameof(GetModel)).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapDelete("/{id}", DeleteModel).WithName(nameof(DeleteModel)).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id}/evaluate", EvaluateModel).WithName(nameof(EvaluateModel)).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapModelReconstruction();
         foreach (var (pattern, handler, name) in new (string, Delegate, string)[]
                  {
                      ("/{id}/samples.png", GetModelSamples, nameof(GetModelSamples)),
@@ -108,8 +109,9 @@ public static class ModelsApi
     /// <param name="nrow">Images per row (default ≈√count).</param>
     /// <param name="scale">Integer upscaling, 1…8, nearest neighbour (default 1).</param>
     /// <param name="truncation">Truncation ψ in (0, 4]: latents beyond ±ψ are redrawn (less variety, more typical images).</param>
-    /// <param name="ema">Sample the EMA generator (models trained with emaDecay).</param>
-    /// <param name="label">Class to sample (conditional models).</param>
+    /// <param name="ema">Sample the EMA generator (default for models trained with emaDecay) or, with false, the raw one.</param>
+    /// <param name="label">Class of every sample (conditional models); by default sample i is of class i mod classes, so a grid of
+    /// <c>classes</c> columns shows one class per column.</param>
     /// <response code="200">The PNG grid.</response>
     /// <response code="304">Unchanged since the ETag sent in If-None-Match.</response>
     /// <response code="400">A parameter is out of range or does not apply to this model.</response>
@@ -118,11 +120,11 @@ public static class ModelsApi
         string id, int? count, long? seed, int? nrow, int? scale, double? truncation, bool? ema, int? label,
         ClaimsPrincipal user, IJobStore store, ModelSampler sampler, HttpContext context, CancellationToken cancellation)
     {
-        var errors = SampleErrors(seed, scale, truncation, ema, label);
+        var errors = SampleErrors(seed, scale, truncation);
         if (count is < 1 or > MaxSamples) errors["count"] = [$"count must be between 1 and {MaxSamples}."];
         if (nrow is < 1 or > MaxSamples) errors["nrow"] = [$"nrow must be between 1 and {MaxSamples}."];
-        return await RenderAsync(id, seed, errors, user, store, context, cancellation, (model, s) =>
-            sampler.RenderGrid(model, count ?? 64, s, truncation, nrow, scale ?? 1), $"grid:{count ?? 64}:{nrow}:{scale ?? 1}:{truncation}");
+        return await RenderAsync(id, seed, new SampleOptions(ema, label), errors, user, store, context, cancellation, (model, s, o) =>
+            sampler.RenderGrid(model, o, count ?? 64, s, truncation, nrow, scale ?? 1), $"grid:{count ?? 64}:{nrow}:{scale ?? 1}:{truncation}");
     }
 
     /// <summary>Generate one sample as PNG.</summary>
@@ -132,18 +134,20 @@ public static class ModelsApi
     /// <param name="seed">Noise seed, zero or positive; random when absent.</param>
     /// <param name="scale">Integer upscaling, 1…8 (default 1).</param>
     /// <param name="truncation">Truncation ψ in (0, 4].</param>
+    /// <param name="ema">Sample the EMA generator (default for models trained with emaDecay) or, with false, the raw one.</param>
+    /// <param name="label">Class to sample (conditional models); by default sample i is of class i mod classes.</param>
     /// <response code="200">The PNG image.</response>
     /// <response code="304">Unchanged since the ETag sent in If-None-Match.</response>
-    /// <response code="400">A parameter is out of range.</response>
+    /// <response code="400">A parameter is out of range or does not apply to this model.</response>
     /// <response code="404">No model of yours has this id.</response>
     public static async Task<IResult> GetModelSample(
-        string id, int index, long? seed, int? scale, double? truncation,
+        string id, int index, long? seed, int? scale, double? truncation, bool? ema, int? label,
         ClaimsPrincipal user, IJobStore store, ModelSampler sampler, HttpContext context, CancellationToken cancellation)
     {
-        var errors = SampleErrors(seed, scale, truncation, null, null);
+        var errors = SampleErrors(seed, scale, truncation);
         if (index is < 0 or >= MaxSamples) errors["index"] = [$"index must be between 0 and {MaxSamples - 1}."];
-        return await RenderAsync(id, seed, errors, user, store, context, cancellation, (model, s) =>
-            sampler.RenderOne(model, index, s, truncation, scale ?? 1), $"one:{index}:{scale ?? 1}:{truncation}");
+        return await RenderAsync(id, seed, new SampleOptions(ema, label), errors, user, store, context, cancellation, (model, s, o) =>
+            sampler.RenderOne(model, o, index, s, truncation, scale ?? 1), $"one:{index}:{scale ?? 1}:{truncation}");
     }
 
     /// <summary>Interpolate between two seeds as a PNG strip.</summary>
@@ -154,41 +158,53 @@ public static class ModelsApi
     /// <param name="steps">Images in the strip, 2…64 (default 8).</param>
     /// <param name="scale">Integer upscaling, 1…8 (default 1).</param>
     /// <param name="truncation">Truncation ψ in (0, 4].</param>
+    /// <param name="ema">Sample the EMA generator (default for models trained with emaDecay) or, with false, the raw one.</param>
+    /// <param name="label">Class of the whole strip (conditional models; default 0).</param>
     /// <response code="200">The PNG strip.</response>
     /// <response code="304">Unchanged since the ETag sent in If-None-Match.</response>
-    /// <response code="400">A parameter is out of range.</response>
+    /// <response code="400">A parameter is out of range or does not apply to this model.</response>
     /// <response code="404">No model of yours has this id.</response>
     public static async Task<IResult> GetModelInterpolation(
-        string id, long? from, long? to, int? steps, int? scale, double? truncation,
+        string id, long? from, long? to, int? steps, int? scale, double? truncation, bool? ema, int? label,
         ClaimsPrincipal user, IJobStore store, ModelSampler sampler, HttpContext context, CancellationToken cancellation)
     {
-        var errors = SampleErrors(null, scale, truncation, null, null);
+        var errors = SampleErrors(null, scale, truncation);
         if (from is null or < 0) errors["from"] = ["from (a seed, zero or positive) is required."];
         if (to is null or < 0) errors["to"] = ["to (a seed, zero or positive) is required."];
         if (steps is < 2 or > 64) errors["steps"] = ["steps must be between 2 and 64."];
-        return await RenderAsync(id, from ?? 0, errors, user, store, context, cancellation, (model, _) =>
-            sampler.RenderInterpolation(model, from!.Value, to!.Value, steps ?? 8, truncation, scale ?? 1), $"slerp:{to}:{steps ?? 8}:{scale ?? 1}:{truncation}");
+        return await RenderAsync(id, from ?? 0, new SampleOptions(ema, label), errors, user, store, context, cancellation, (model, _, o) =>
+            sampler.RenderInterpolation(model, o, from!.Value, to!.Value, steps ?? 8, truncation, scale ?? 1), $"slerp:{to}:{steps ?? 8}:{scale ?? 1}:{truncation}");
     }
 
-    private static Dictionary<string, string[]> SampleErrors(long? seed, int? scale, double? truncation, bool? ema, int? label)
+    private static Dictionary<string, string[]> SampleErrors(long? seed, int? scale, double? truncation)
     {
         var errors = new Dictionary<string, string[]>();
         if (seed is < 0) errors["seed"] = ["seed must be zero or positive."];
         if (scale is < 1 or > 8) errors["scale"] = ["scale must be between 1 and 8."];
         if (truncation is { } psi && (psi <= 0 || psi > 4 || !double.IsFinite(psi))) errors["truncation"] = ["truncation must be in (0, 4]."];
-        // DCGAN models carry neither EMA weights nor classes yet; say so rather than ignore the parameter.
-        if (ema == true) errors["ema"] = ["This model was trained without an EMA of its generator (emaDecay)."];
-        if (label is not null) errors["label"] = ["This model is not class-conditional."];
+        return errors;
+    }
+
+    // What a parameter means depends on the model: said rather than ignored.
+    private static Dictionary<string, string[]> ModelErrors(Worker.Jobs.ModelRecord model, SampleOptions options)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (options.Ema == true && !model.Config.Ema) errors["ema"] = ["This model was trained without an EMA of its generator (emaDecay)."];
+        if (options.Label is { } label && !model.Config.Conditional) errors["label"] = ["This model is not class-conditional."];
+        else if (options.Label is < 0 || options.Label >= model.Config.Classes) errors["label"] = [$"label must be between 0 and {model.Config.Classes - 1}."];
         return errors;
     }
 
     // Validation, ownership, conditional GET, then rendering: the shared path of the three sample endpoints.
     private static async Task<IResult> RenderAsync(
-        string id, long? seed, Dictionary<string, string[]> errors, ClaimsPrincipal user, IJobStore store, HttpContext context,
-        CancellationToken cancellation, Func<Worker.Jobs.ModelRecord, long, byte[]> render, string variant)
+        string id, long? seed, SampleOptions options, Dictionary<string, string[]> errors, ClaimsPrincipal user, IJobStore store, HttpContext context,
+        CancellationToken cancellation, Func<Worker.Jobs.ModelRecord, long, SampleOptions, byte[]> render, string variant)
     {
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The sample request is invalid.", type: Problems.InvalidRequest);
         if (await store.GetModelAsync(id, user.Team(), cancellation) is not { } model) return Problems.ModelNotFound(id);
+        if (ModelErrors(model, options) is { Count: > 0 } modelErrors)
+            return TypedResults.ValidationProblem(modelErrors, title: "The sample request is invalid.", type: Problems.InvalidRequest);
+        variant += $":{options.Ema}:{options.Label}";
 
         var usedSeed = seed ?? Random.Shared.NextInt64(0, int.MaxValue);
         var headers = context.Response.Headers;
@@ -200,7 +216,7 @@ public static class ModelsApi
         if (seed is not null && context.Request.Headers.IfNoneMatch.Contains(etag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var png = render(model, usedSeed);
+        var png = render(model, usedSeed, options);
         GenApiMetrics.SampleLatency.Record(clock.Elapsed.TotalMilliseconds);
         return TypedResults.File(png, "image/png");
     }

@@ -70,6 +70,7 @@ public static class GenApiExtensions
         });
         app.MapJobsApi();
         app.MapModelsApi();
+        app.MapDatasetsApi();
         app.MapWorkersApi();
         app.MapAdminApi();
         // Liveness: the process answers. Readiness: the store answers (and whether any worker is alive).

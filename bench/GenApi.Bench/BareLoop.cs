@@ -16,7 +16,7 @@ internal sealed class BareLoop : IDisposable
     private readonly TorchSharp.Modules.Adam _optG;
     private readonly TorchSharp.Modules.Adam _optD;
 
-    public BareLoop(DcganConfig config)
+    public BareLoop(ModelConfig config)
     {
         manual_seed(1);
         _g = new DcganGenerator(config);

@@ -9,9 +9,9 @@ internal static class Flops
     /// Per image: the discriminator runs forward three times (real, fake for D, fake for G) and backward three times
     /// (≈ 2× forward each); the generator runs forward once and backward once. ≈ 9·F_D + 3·F_G.
     /// </summary>
-    public static double PerStep(DcganConfig config, int batch) => batch * (9 * Discriminator(config) + 3 * Generator(config));
+    public static double PerStep(ModelConfig config, int batch) => batch * (9 * Discriminator(config) + 3 * Generator(config));
 
-    public static double Generator(DcganConfig c)
+    public static double Generator(ModelConfig c)
     {
         var ups = (int)Math.Round(Math.Log2(c.ImageSize / (double)(c.ImageSize == 28 ? 7 : 4)));
         var start = c.ImageSize == 28 ? 7 : 4;
@@ -24,7 +24,7 @@ internal static class Flops
         return 2 * macs;
     }
 
-    public static double Discriminator(DcganConfig c)
+    public static double Discriminator(ModelConfig c)
     {
         var ups = (int)Math.Round(Math.Log2(c.ImageSize / (double)(c.ImageSize == 28 ? 7 : 4)));
         var side = c.ImageSize / 2;

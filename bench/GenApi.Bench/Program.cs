@@ -23,9 +23,9 @@ const int batch = 64;
 
 var cores = Environment.ProcessorCount;
 set_num_threads(cores);
-var catalog = new DatasetCatalog(Options.Create(new DatasetOptions()));
+var catalog = DatasetCatalog.Create(new DatasetOptions(), Path.GetTempPath());
 var dataset = catalog.Load(catalog.Problem(DatasetCatalog.FashionMnist) is null ? DatasetCatalog.FashionMnist : DatasetCatalog.Synthetic);
-var config = new DcganConfig(dataset.ImageSize, dataset.Channels);
+var config = new ModelConfig(dataset.ImageSize, dataset.Channels);
 var scratch = Directory.CreateTempSubdirectory("genapi-bench");
 
 double ImagesPerSecond(Action run)
@@ -44,7 +44,7 @@ void Bare()
 void Engine()
 {
     var settings = new TrainingSettings { Steps = steps, BatchSize = batch, CheckpointEvery = 50, SampleEvery = 50 };
-    using var trainer = new DcganTrainer(config, settings, CPU);
+    using var trainer = Trainer.Create(config, settings, CPU);
     var hooks = new TrainingHooks
     {
         Checkpoint = t => t.SaveCheckpoint(Directory.CreateDirectory(Path.Combine(scratch.FullName, $"step-{t.Step}")).FullName),

@@ -82,7 +82,7 @@ internal static class ServiceBench
             await client.GetByteArrayAsync($"/v1/models/{modelId}/samples.png?count=64&seed={1000 + i}");
             http[i] = clock.Elapsed.TotalMilliseconds;
             clock.Restart();
-            sampler.RenderGrid(model, 64, 1000 + i, null, null, 1);
+            sampler.RenderGrid(model, SampleOptions.Default, 64, 1000 + i, null, null, 1);
             floor[i] = clock.Elapsed.TotalMilliseconds;
         }
         await app.StopAsync();

@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using System.IO.Compression;
+using System.Text.Json;
+using GenApi.Worker.Storage;
+using Microsoft.Extensions.Options;
+using SkiaSharp;
+
+namespace GenApi.Worker.Datasets;
+
+/// <summary>
+/// Turns a zip of PNG/JPEG images into a stored dataset, and reads stored ones back. The zip is untrusted: entry
+/// names, counts, sizes and contents are all checked, and a dataset folder appears only once it is complete.
+/// </summary>
+public sealed class UploadedDatasets(ArtifactPaths paths, IOptions<DatasetOptions> options, TimeProvider time)
+{
+    private const string MetadataFile = "dataset.json";
+    private const string PixelsFile = "images.bin";
+    private const string LabelsFile = "labels.bin";
+    private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg"];
+    private readonly ConcurrentDictionary<string, UploadedDataset> _known = new();
+
+    /// <summary>Reads <paramref name="zip"/> and stores it as <paramref name="team"/>'s dataset; throws <see cref="UploadRejectedException"/>.</summary>
+    public UploadedDataset Import(Stream zip, string name, string team)
+    {
+        var o = options.Value;
+        var size = DatasetOptions.UploadSize;
+        ZipArchive archive;
+        try { archive = new ZipArchive(zip, ZipArchiveMode.Read); }
+        catch (InvalidDataException) { throw new UploadRejectedException("The upload is not a zip archive."); }
+        using (archive)
+        {
+            var entries = archive.Entries.Where(e => !e.FullName.EndsWith('/') && !IsMacMetadata(e.FullName)).ToList();
+            foreach (var entry in entries) CheckName(entry.FullName);
+            if (entries.Count == 0) throw new UploadRejectedException("The zip holds no images.");
+            if (entries.Count > o.MaxImages) throw new UploadRejectedException($"The zip holds {entries.Count} files; at most {o.MaxImages} are allowed.");
+            var declared = entries.Sum(e => e.Length);
+            if (declared > o.MaxUncompressedBytes)
+                throw new UploadRejectedException($"The zip unpacks to {declared} bytes; at most {o.MaxUncompressedBytes} are allowed.");
+
+            var folders = entries.Select(e => Path.GetDirectoryName(e.FullName) ?? "").Distinct().Order(StringComparer.Ordinal).ToList();
+            // One folder per class labels the images; images all in one place carry no labels.
+            var classes = folders.Count > 1 ? folders.Select(f => Path.GetFileName(f)).ToList() : [];
+            if (classes.Contains("")) throw new UploadRejectedException("Some images are in class folders and some are not: put every image in a class folder, or none.");
+            if (classes.Distinct().Count() != classes.Count) throw new UploadRejectedException("Two class folders have the same name at different depths.");
+
+            var pixels = new byte[(long)entries.Count * 3 * size * size];
+            var labels = new int[entries.Count];
+            var grayscale = true;
+            long unpacked = 0;
+            for (var i = 0; i < entries.Count; i++)
+            {
+                var entry = entries[i];
+                var bytes = ReadBounded(entry, o.MaxUncompressedBytes - unpacked);
+                unpacked += bytes.Length;
+                using var bitmap = SKBitmap.Decode(bytes)
+                    ?? throw new UploadRejectedException($"'{entry.FullName}' is not a PNG or JPEG image.");
+                grayscale &= SquareImage.ToRgbPlanes(bitmap, size, pixels.AsSpan(i * 3 * size * size, 3 * size * size));
+                labels[i] = classes.Count == 0 ? 0 : folders.IndexOf(Path.GetDirectoryName(entry.FullName) ?? "");
+            }
+
+            var channels = grayscale ? 1 : 3;
+            var dataset = new UploadedDataset(UploadedDataset.NewId(), team, name, entries.Count, size, channels, classes, time.GetUtcNow());
+            Directory.CreateDirectory(paths.Datasets);
+            AtomicFile.WriteDirectory(paths.Dataset(dataset.Id), folder =>
+            {
+                File.WriteAllBytes(Path.Combine(folder, PixelsFile), channels == 3 ? pixels : RedPlanes(pixels, size * size));
+                File.WriteAllBytes(Path.Combine(folder, LabelsFile), labels.SelectMany(BitConverter.GetBytes).ToArray());
+                File.WriteAllText(Path.Combine(folder, MetadataFile), JsonSerializer.Serialize(dataset));
+            });
+            _known[dataset.Id] = dataset;
+            return dataset;
+        }
+    }
+
+    /// <summary>The upload with this id, whoever owns it; null when there is none.</summary>
+    public UploadedDataset? Find(string id)
+    {
+        if (!id.StartsWith("dataset_", StringComparison.Ordinal) || id.IndexOfAny(['/', '\\', '.']) >= 0) return null;
+        if (_known.TryGetValue(id, out var known)) return known;
+        var file = Path.Combine(paths.Dataset(id), MetadataFile);
+        if (!File.Exists(file)) return null;
+        return _known[id] = JsonSerializer.Deserialize<UploadedDataset>(File.ReadAllText(file))!;
+    }
+
+    /// <summary>The team's uploads, newest first.</summary>
+    public IReadOnlyList<UploadedDataset> List(string team) =>
+        !Directory.Exists(paths.Datasets) ? []
+        : Directory.GetDirectories(paths.Datasets).Select(Path.GetFileName).OfType<string>().Select(Find).OfType<UploadedDataset>()
+            .Where(d => d.Team == team).OrderByDescending(d => d.CreatedAt).ToList();
+
+    public void Delete(string id)
+    {
+        _known.TryRemove(id, out _);
+        var folder = paths.Dataset(id);
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+    }
+
+    public ImageDataset Load(string id)
+    {
+        var dataset = Find(id) ?? throw new InvalidOperationException($"Dataset '{id}' does not exist.");
+        var folder = paths.Dataset(id);
+        var pixels = File.ReadAllBytes(Path.Combine(folder, PixelsFile));
+        var labelBytes = File.ReadAllBytes(Path.Combine(folder, LabelsFile));
+        var labels = Enumerable.Range(0, dataset.Count).Select(i => (long)BitConverter.ToInt32(labelBytes, i * 4)).ToArray();
+        return ImageDataset.FromBytes(id, pixels, labels, dataset.Count, dataset.Channels, dataset.Size, dataset.Classes.Count);
+    }
+
+    // Gray images have R = G = B: one plane of each keeps all they hold.
+    private static byte[] RedPlanes(byte[] rgb, int plane)
+    {
+        var gray = new byte[rgb.Length / 3];
+        for (var i = 0; i < gray.Length / plane; i++) rgb.AsSpan(i * 3 * plane, plane).CopyTo(gray.AsSpan(i * plane));
+        return gray;
+    }
+
+    private static bool IsMacMetadata(string name) => name.StartsWith("__MACOSX/", StringComparison.Ordinal) || Path.GetFileName(name).StartsWith("._", StringComparison.Ordinal);
+
+    private static void CheckName(string name)
+    {
+        var parts = name.Split('/', '\\');
+        if (name.StartsWith('/') || name.Contains('\\') || Path.IsPathRooted(name) || name.Contains(':') || parts.Any(p => p is ".." or "."))
+            throw new UploadRejectedException($"Entry '{name}' has an unsafe path (absolute, or with '..'): refused.");
+        if (!ImageExtensions.Contains(Path.GetExtension(name).ToLowerInvariant()))
+            throw new UploadRejectedException($"Entry '{name}' is not an image: only .png, .jpg and .jpeg files are accepted.");
+    }
+
+    // The declared size of an entry is the attacker's word; count what actually comes out.
+    private static byte[] ReadBounded(ZipArchiveEntry entry, long budget)
+    {
+        using var stream = entry.Open();
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        try
+        {
+            while ((read = stream.Read(chunk)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > budget || buffer.Length > entry.Length)
+                    throw new UploadRejectedException($"Entry '{entry.FullName}' unpacks to more than it declares or than the upload limit allows: refused as a zip bomb.");
+            }
+        }
+        catch (InvalidDataException error)
+        {
+            throw new UploadRejectedException($"Entry '{entry.FullName}' is corrupt: {error.Message}");
+        }
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,12 @@
+using static TorchSharp.torch;
+
+namespace GenApi.Worker.Models;
+
+/// <summary>Maps noise <c>[N, latent]</c> (and, for conditional models, labels <c>[N]</c>) to images <c>[N, C, H, W]</c> in [-1, 1].</summary>
+public abstract class ImageGenerator(string name, ModelConfig config) : nn.Module<Tensor, Tensor?, Tensor>(name)
+{
+    public ModelConfig Config { get; } = config;
+
+    /// <summary>Unconditional shorthand.</summary>
+    public Tensor call(Tensor z) => call(z, null);
+}

@@ -1,0 +1,32 @@
+namespace GenApi.Worker.Models;
+
+/// <summary>The shape of a trained model: enough to rebuild its generator (and encoder) for sampling.</summary>
+/// <param name="ImageSize">28, 32 or 64.</param>
+/// <param name="Channels">1 (grayscale) or 3 (RGB).</param>
+/// <param name="LatentDim">Length of the noise vector z.</param>
+/// <param name="BaseChannels">Width of the networks: feature maps at the highest resolution (ngf = ndf) for the convolutional
+/// families; the MLP's hidden layers are multiples of it.</param>
+/// <param name="Family">One of <see cref="ModelFamily.Names"/>.</param>
+/// <param name="Classes">Number of classes a conditional model takes as labels; 0 for unconditional models.</param>
+/// <param name="Ema">Whether an exponential moving average of the generator's weights was kept (and published).</param>
+public sealed record ModelConfig(
+    int ImageSize, int Channels, int LatentDim = 100, int BaseChannels = 64, string Family = ModelFamily.Dcgan, int Classes = 0, bool Ema = false)
+{
+    public static IReadOnlyList<int> SupportedSizes { get; } = [28, 32, 64];
+
+    public bool Conditional => Classes > 0;
+
+    /// <summary>Side of the smallest feature map: 28 = 7·2², powers of two start from 4.</summary>
+    internal int StartSize => ImageSize == 28 ? 7 : 4;
+
+    /// <summary>Number of 2× up-samplings from <see cref="StartSize"/> to <see cref="ImageSize"/>.</summary>
+    internal int Upsamplings => (int)Math.Round(Math.Log2(ImageSize / (double)StartSize));
+
+    internal long Pixels => (long)Channels * ImageSize * ImageSize;
+
+    internal void Validate()
+    {
+        if (!SupportedSizes.Contains(ImageSize))
+            throw new ArgumentException($"Models support image sizes {string.Join(", ", SupportedSizes)}, not {ImageSize}.");
+    }
+}

@@ -1,0 +1,93 @@
+using TorchSharp;
+using GenApi.Worker.Models;
+using static TorchSharp.torch;
+
+namespace GenApi.Worker.Training;
+
+/// <summary>
+/// Trains a generator against a discriminator (or critic): <c>nCritic</c> D updates then one G update per step, with
+/// the selected adversarial loss, optional gradient penalty, label smoothing, instance noise and D dropout.
+/// </summary>
+public sealed class GanTrainer : Trainer
+{
+    private const int OptimizerG = 0, OptimizerD = 1;
+    private readonly ImageDiscriminator _discriminator;
+    private Tensor? _realTarget;
+    private (Tensor Images, Tensor? Labels)? _lastFake;
+
+    public GanTrainer(ModelConfig config, TrainingSettings settings, Device device) : base(config, settings, device)
+    {
+        _discriminator = config.Family == ModelFamily.Gan
+            ? new MlpDiscriminator(config, settings.Dropout)
+            : new DcganDiscriminator(config, settings.Dropout, layerNorm: settings.GradientPenalty > 0);
+        _discriminator.to(device);
+        AddOptimizer("optimizer-g.bin", settings.OptimizerG, Generator.parameters());
+        AddOptimizer("optimizer-d.bin", settings.OptimizerD, _discriminator.parameters());
+        KeepEma();
+        Generator.train();
+        _discriminator.train();
+    }
+
+    public ImageDiscriminator Discriminator => _discriminator;
+
+    protected override IEnumerable<(string File, nn.Module Module)> Networks =>
+        [(GeneratorFile, Generator), ("discriminator.pt", _discriminator)];
+
+    protected override int BatchesPerStep => Settings.NCritic * Settings.AccumulateSteps;
+
+    // The common case (one D update of one micro-batch) lets G's update reuse D's fake batch, as the PyTorch DCGAN
+    // example does: one generator forward per step instead of two.
+    private bool ReuseFake => Settings.NCritic == 1 && Settings.AccumulateSteps == 1;
+
+    protected override void TrainStep(Tensor lossSums)
+    {
+        _realTarget ??= full(Settings.BatchSize, 1.0 - Settings.LabelSmoothing, device: Device).DetachFromDisposeScope();
+        for (var i = 0; i < Settings.NCritic; i++)
+            Update(OptimizerD, DiscriminatorLoss, lossSums[0], 1.0 / Settings.NCritic);
+        Update(OptimizerG, GeneratorLoss, lossSums[1]);
+        _lastFake = null;
+        UpdateEma();
+    }
+
+    private Tensor DiscriminatorLoss()
+    {
+        var (real, labels) = NextBatch();
+        var fakeLabels = Config.Conditional ? labels : null;
+        var fake = Generator.call(Noise(), fakeLabels);
+        if (ReuseFake) _lastFake = (fake, fakeLabels);
+        var fakeInput = fake.detach();
+        var loss = AdversarialLoss.Discriminator(Settings.Loss,
+            _discriminator.call(WithInstanceNoise(real), fakeLabels), _discriminator.call(WithInstanceNoise(fakeInput), fakeLabels), _realTarget!);
+        if (Settings.GradientPenalty <= 0) return loss;
+        var alpha = empty(new long[] { Settings.BatchSize, 1, 1, 1 }, device: Device).uniform_(0, 1, generator: NoiseRandom);
+        return loss + Settings.GradientPenalty * AdversarialLoss.GradientPenalty(x => _discriminator.call(x, fakeLabels), real, fakeInput, alpha);
+    }
+
+    private Tensor GeneratorLoss()
+    {
+        var (fake, labels) = _lastFake ?? NewFake();
+        return AdversarialLoss.Generator(Settings.Loss, _discriminator.call(WithInstanceNoise(fake), labels));
+    }
+
+    private (Tensor, Tensor?) NewFake()
+    {
+        var labels = Config.Conditional
+            ? randint(Config.Classes, new long[] { Settings.BatchSize }, dtype: int64, device: Device, generator: NoiseRandom)
+            : null;
+        return (Generator.call(Noise(), labels), labels);
+    }
+
+    // Instance noise (Sønderby et al. 2016): blurs real and fake distributions together early on, annealed to none.
+    private Tensor WithInstanceNoise(Tensor images)
+    {
+        if (Settings.InstanceNoise <= 0) return images;
+        var sigma = Settings.InstanceNoise * Math.Max(0, 1 - Step / (double)Settings.Steps);
+        return images + empty_like(images).normal_(generator: NoiseRandom) * sigma;
+    }
+
+    public override void Dispose()
+    {
+        _realTarget?.Dispose();
+        base.Dispose();
+    }
+}

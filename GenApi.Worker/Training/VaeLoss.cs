@@ -1,0 +1,22 @@
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn.functional;
+
+namespace GenApi.Worker.Training;
+
+/// <summary>The VAE objective: reconstruction (summed over pixels) + β·KL(q(z|x) ‖ N(0, I)), per image.</summary>
+public static class VaeLoss
+{
+    public static IReadOnlyList<string> Reconstructions { get; } = ["bce", "mse"];
+
+    /// <summary>KL(N(μ, σ²) ‖ N(0, I)) = −½ Σ (1 + log σ² − μ² − σ²), per row <c>[N]</c>.</summary>
+    public static Tensor Kl(Tensor mean, Tensor logVariance) =>
+        -0.5 * (1 + logVariance - mean.square() - logVariance.exp()).sum(1);
+
+    /// <summary>Per-image reconstruction loss <c>[N]</c> of images in [-1, 1]; BCE reads both as Bernoulli means in [0, 1].</summary>
+    public static Tensor Reconstruction(string kind, Tensor reconstructed, Tensor images)
+    {
+        if (kind == "mse") return (reconstructed - images).square().flatten(1).sum(1);
+        var p = ((reconstructed + 1) / 2).clamp(1e-6, 1 - 1e-6);
+        return binary_cross_entropy(p, (images + 1) / 2, reduction: nn.Reduction.None).flatten(1).sum(1);
+    }
+}

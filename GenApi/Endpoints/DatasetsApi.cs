@@ -1,0 +1,104 @@
+using System.Security.Claims;
+using GenApi.Auth;
+using GenApi.Calling;
+using GenApi.Contracts;
+using GenApi.Worker.Datasets;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace GenApi.Endpoints;
+
+/// <summary>Datasets: the built-in ones, and zips of images your team uploads.</summary>
+public static class DatasetsApi
+{
+    public static RouteGroupBuilder MapDatasetsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/datasets").WithTags("Datasets").RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        group.MapGet("/", ListDatasets).WithName(nameof(ListDatasets));
+        group.MapGet("/{id}", GetDataset).WithName(nameof(GetDataset)).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/", UploadDataset).WithName(nameof(UploadDataset))
+            .Accepts<byte[]>("application/zip")
+            .WithMetadata(new UploadSizeLimit())
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        group.MapDelete("/{id}", DeleteDataset).WithName(nameof(DeleteDataset)).ProducesProblem(StatusCodes.Status404NotFound);
+        return group;
+    }
+
+    /// <summary>List datasets.</summary>
+    /// <remarks>The built-in datasets (with whether each is installed here) and your team's uploads, newest first.</remarks>
+    /// <response code="200">The datasets.</response>
+    public static Ok<List<DatasetResponse>> ListDatasets(ClaimsPrincipal user, DatasetCatalog catalog, UploadedDatasets uploads)
+    {
+        var builtIn = DatasetCatalog.Names.Select(name =>
+        {
+            var shape = catalog.Describe(name)!.Value;
+            var problem = catalog.Problem(name);
+            return new DatasetResponse(name, name, true, problem is null, problem, shape.Size, shape.Channels,
+                Enumerable.Range(0, shape.Classes).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList(), null, null);
+        });
+        return TypedResults.Ok(builtIn.Concat(uploads.List(user.Team()).Select(DatasetResponse.From)).ToList());
+    }
+
+    /// <summary>Get an uploaded dataset.</summary>
+    /// <param name="id">Dataset id.</param>
+    /// <response code="200">The dataset.</response>
+    /// <response code="404">No upload of yours has this id.</response>
+    public static Results<Ok<DatasetResponse>, ProblemHttpResult> GetDataset(string id, ClaimsPrincipal user, UploadedDatasets uploads) =>
+        uploads.Find(id) is { } d && d.Team == user.Team() ? TypedResults.Ok(DatasetResponse.From(d)) : NotFound(id);
+
+    /// <summary>Upload a dataset.</summary>
+    /// <remarks>Send a zip of PNG or JPEG images as the body (<c>Content-Type: application/zip</c>). Images in one folder per class
+    /// are labelled by folder (sorted names → labels 0…n−1); images all in one folder are unlabelled. Each image is
+    /// centre-cropped and resized to 64×64, stored once; a job resizes again to its <c>imageSize</c>. All-gray images make a
+    /// 1-channel dataset. Refused, with nothing stored: entries with absolute or <c>..</c> paths, files that are not images,
+    /// more images or bytes than the server allows (<c>Datasets:MaxImages</c>, <c>Datasets:MaxUncompressedBytes</c>) and
+    /// entries that unpack to more than they declare (zip bombs). macOS <c>__MACOSX/</c> metadata is skipped.</remarks>
+    /// <param name="name">A display name (default: the id).</param>
+    /// <response code="201">The stored dataset; train on it with <c>dataset: id</c>.</response>
+    /// <response code="400">The zip was refused; <c>errors.body</c> says which entry and why.</response>
+    /// <response code="413">The zip exceeds <c>Datasets:MaxUploadBytes</c>.</response>
+    public static async Task<Results<Created<DatasetResponse>, ValidationProblem>> UploadDataset(
+        string? name, HttpRequest request, ClaimsPrincipal user, UploadedDatasets uploads, CancellationToken cancellation)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (name is { Length: > 200 }) errors["name"] = ["name must be at most 200 characters."];
+        if (request.ContentType is { } type && !type.StartsWith("application/zip", StringComparison.OrdinalIgnoreCase)
+            && !type.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase))
+            errors["body"] = [$"Send the zip itself as the body with Content-Type application/zip, not {type}."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The upload is invalid.", type: Problems.InvalidRequest);
+
+        // ZipArchive needs a seekable stream; the body is bounded by the upload limit.
+        await using var zip = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
+        await request.Body.CopyToAsync(zip, cancellation);
+        zip.Position = 0;
+        try
+        {
+            var dataset = await Task.Run(() => uploads.Import(zip, name ?? "", user.Team()), cancellation);
+            return TypedResults.Created($"/v1/datasets/{dataset.Id}", DatasetResponse.From(dataset));
+        }
+        catch (UploadRejectedException error)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [error.Message] },
+                title: "The upload was refused.", type: Problems.InvalidRequest);
+        }
+    }
+
+    /// <summary>Delete an uploaded dataset.</summary>
+    /// <remarks>Jobs already trained on it keep their models; new jobs can no longer use it.</remarks>
+    /// <param name="id">Dataset id.</param>
+    /// <response code="204">Deleted.</response>
+    /// <response code="404">No upload of yours has this id.</response>
+    public static Results<NoContent, ProblemHttpResult> DeleteDataset(string id, ClaimsPrincipal user, UploadedDatasets uploads, DatasetCatalog catalog)
+    {
+        if (uploads.Find(id) is not { } d || d.Team != user.Team()) return NotFound(id);
+        uploads.Delete(id);
+        catalog.Forget(id);
+        return TypedResults.NoContent();
+    }
+
+    private static ProblemHttpResult NotFound(string id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Dataset not found.",
+            detail: $"No dataset of yours has the id '{id}'.", type: Problems.Type("dataset-not-found"));
+}
