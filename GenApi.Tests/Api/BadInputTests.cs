@@ -31,6 +31,32 @@ public sealed class BadInputTests : IAsyncLifetime
     [InlineData("""{"dataset":"synthetic","stpes":10}""", "stpes")]
     [InlineData("""{"dataset":"synthetic",""", "body")]
     [InlineData("""[1,2]""", "body")]
+    [InlineData("""{"dataset":"synthetic","imageSize":30}""", "imageSize")]
+    [InlineData("""{"dataset":"synthetic","imageSize":64,"resize":false}""", "imageSize")]
+    [InlineData("""{"dataset":"synthetic","model":"wgan-gp","loss":"bce"}""", "loss")]
+    [InlineData("""{"dataset":"synthetic","model":"wgan-gp","gradientPenalty":0}""", "gradientPenalty")]
+    [InlineData("""{"dataset":"synthetic","loss":"hinge","labelSmoothing":0.1}""", "labelSmoothing")]
+    [InlineData("""{"dataset":"synthetic","loss":"softmax"}""", "loss")]
+    [InlineData("""{"dataset":"synthetic","model":"vae","loss":"hinge"}""", "loss")]
+    [InlineData("""{"dataset":"synthetic","model":"vae","optimizerD":{"type":"sgd"}}""", "optimizerD")]
+    [InlineData("""{"dataset":"synthetic","model":"dcgan","klWeight":2}""", "klWeight")]
+    [InlineData("""{"dataset":"synthetic","optimizerG":{"type":"adam","momentum":0.9}}""", "optimizerG.momentum")]
+    [InlineData("""{"dataset":"synthetic","optimizerG":{"type":"sgd","nesterov":true}}""", "optimizerG.nesterov")]
+    [InlineData("""{"dataset":"synthetic","optimizerD":{"type":"lbfgs"}}""", "optimizerD.type")]
+    [InlineData("""{"dataset":"synthetic","optimizerD":{"lr":0}}""", "optimizerD.lr")]
+    [InlineData("""{"dataset":"synthetic","optimizerD":{"betas":[0.5,0.9]}}""", "optimizerD.betas")]
+    [InlineData("""{"dataset":"synthetic","schedule":{"type":"cosine","gamma":0.5}}""", "schedule.gamma")]
+    [InlineData("""{"dataset":"synthetic","schedule":{"type":"warp"}}""", "schedule.type")]
+    [InlineData("""{"dataset":"synthetic","steps":10,"schedule":{"warmupSteps":10}}""", "schedule.warmupSteps")]
+    [InlineData("""{"dataset":"synthetic","lrScaling":"cubic"}""", "lrScaling")]
+    [InlineData("""{"dataset":"synthetic","accumulateSteps":0}""", "accumulateSteps")]
+    [InlineData("""{"dataset":"synthetic","emaDecay":1}""", "emaDecay")]
+    [InlineData("""{"dataset":"synthetic","clipGradNorm":0}""", "clipGradNorm")]
+    [InlineData("""{"dataset":"synthetic","dropout":1}""", "dropout")]
+    [InlineData("""{"dataset":"synthetic","nCritic":0}""", "nCritic")]
+    [InlineData("""{"dataset":"synthetic","resumeFrom":"job_missing"}""", "resumeFrom")]
+    [InlineData("""{"dataset":"mnist"}""", "dataset")]
+    [InlineData("""{"dataset":"cifar10"}""", "dataset")]
     public async Task CreateJob_Returns400_NamingTheBadField(string body, string field)
     {
         var response = await _client.PostAsync("/v1/jobs", new StringContent(body, Encoding.UTF8, "application/json"));
@@ -44,6 +70,19 @@ public sealed class BadInputTests : IAsyncLifetime
         var response = await _client.PostAsJsonAsync("/v1/jobs", new { model = "nope", dataset = "nope", steps = -1, batchSize = 5000 });
         var errors = await ValidationErrorsAsync(response);
         Assert.Equal(["batchSize", "dataset", "model", "steps"], errors.Keys.Order());
+    }
+
+    [Fact]
+    public async Task CreateJob_ReportsEveryCombinationThatCannotWork_AtOnce()
+    {
+        var response = await _client.PostAsJsonAsync("/v1/jobs", new
+        {
+            model = "vae", dataset = "synthetic", loss = "hinge", labelSmoothing = 0.1, nCritic = 3, dropout = 0.2,
+            optimizerD = new { type = "adam" }, optimizerG = new { type = "rmsprop", beta1 = 0.9 }, schedule = new { type = "step", minLr = 0.1 },
+        });
+        var errors = await ValidationErrorsAsync(response);
+        Assert.Equal(["dropout", "labelSmoothing", "loss", "nCritic", "optimizerD", "optimizerG.beta1", "schedule.minLr"], errors.Keys.Order());
+        Assert.Contains("VAE", errors["loss"][0]);
     }
 
     [Fact]
@@ -86,7 +125,7 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.Contains(field, errors.Keys);
     }
 
-    private static async Task<Dictionary<string, string[]>> ValidationErrorsAsync(HttpResponseMessage response)
+    internal static async Task<Dictionary<string, string[]>> ValidationErrorsAsync(HttpResponseMessage response)
     {
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);

@@ -81,8 +81,6 @@ public sealed class SamplingTests
     }
 
     [Theory]
-    [InlineData("samples.png?ema=true", "ema")]
-    [InlineData("samples.png?label=3", "label")]
     [InlineData("samples.png?scale=9", "scale")]
     [InlineData("samples.png?truncation=0", "truncation")]
     [InlineData("samples.png?nrow=0", "nrow")]

@@ -60,26 +60,6 @@ public sealed class TrainerTests
     }
 
     [Fact]
-    public void Train_ResumedFromCheckpoint_MatchesAnUninterruptedRun()
-    {
-        var folder = TestPaths.NewScratch();
-        using var uninterrupted = Trainer.Create(Tiny, Settings(6), CPU);
-        var expected = Train(uninterrupted, Shapes);
-
-        using (var firstHalf = Trainer.Create(Tiny, Settings(6) with { Steps = 3 }, CPU))
-        {
-            Train(firstHalf, Shapes);
-            firstHalf.SaveCheckpoint(folder);
-        }
-        using var resumed = Trainer.Create(Tiny, Settings(6), CPU);
-        resumed.LoadCheckpoint(folder);
-        Assert.Equal(3, resumed.Step);
-        var actual = Train(resumed, Shapes);
-
-        Assert.Equal(expected.Skip(3).Select(r => (r.Step, r.LossD, r.LossG)), actual.Select(r => (r.Step, r.LossD, r.LossG)));
-    }
-
-    [Fact]
     public void Train_FailsWithAReadableReason_WhenALossBecomesNaN()
     {
         using var poisoned = Shapes.Images.clone().fill_(float.NaN);
@@ -97,5 +77,65 @@ public sealed class TrainerTests
         var hooks = new TrainingHooks { Progress = p => { if (p.Step == 2) cancel.Cancel(); }, ReportInterval = TimeSpan.Zero };
         Assert.Throws<OperationCanceledException>(() => trainer.Train(Shapes, hooks, cancel.Token));
         Assert.Equal(2, trainer.Step);
+    }
+
+    // Every knob that carries state across steps at once: EMA, schedule position, accumulation, critic updates,
+    // penalty mixing weights, instance noise, label sampling.
+    public static TheoryData<string, TrainingSettings> KitchenSinks => new()
+    {
+        { "gan", Settings(6) with { Loss = "lsgan", LabelSmoothing = 0.1, Dropout = 0.3, EmaDecay = 0.9, L2 = 1e-4, Schedule = new() { Type = "cosine", WarmupSteps = 2 } } },
+        { "cdcgan", Settings(6) with { Loss = "hinge", InstanceNoise = 0.1, AccumulateSteps = 2, ClipGradNorm = 1.0, OptimizerD = new() { Type = "rmsprop", LearningRate = 1e-3, Momentum = 0.5 } } },
+        { "wgan-gp", Settings(6) with { Loss = "wasserstein", GradientPenalty = 10, NCritic = 2, OptimizerG = new() { LearningRate = 1e-4, Beta1 = 0, Beta2 = 0.9 }, Schedule = new() { Type = "step", StepSize = 2, Gamma = 0.5 } } },
+        { "vae", Settings(6) with { Reconstruction = "mse", Beta = 0.5, EmaDecay = 0.5, L1 = 1e-5, OptimizerG = new() { Type = "sgd", LearningRate = 1e-3, Momentum = 0.9, Nesterov = true } } },
+        { "cvae", Settings(6) with { AccumulateSteps = 2, OptimizerG = new() { Type = "adagrad", LearningRate = 1e-2 }, Schedule = new() { Type = "polynomial", Power = 2 } } },
+        { "dcgan", Settings(6) with { OptimizerG = new() { Type = "adamw", WeightDecay = 0.01 }, LrScaling = "sqrt", Schedule = new() { Type = "exponential", TimeConstant = 3 } } },
+    };
+
+    private static ModelConfig TinyOf(string family, TrainingSettings settings) =>
+        Tiny with { Family = family, Classes = ModelFamily.IsConditional(family) ? SyntheticShapes.Classes : 0, Ema = settings.EmaDecay > 0 };
+
+    [Theory]
+    [MemberData(nameof(KitchenSinks))]
+    public void EveryFamily_ResumedFromCheckpoint_MatchesAnUninterruptedRun(string family, TrainingSettings settings)
+    {
+        var config = TinyOf(family, settings);
+        var folder = TestPaths.NewScratch();
+        using var uninterrupted = Trainer.Create(config, settings with { CheckpointEvery = 3 }, CPU);
+        var expected = new List<TrainingProgress>();
+        uninterrupted.Train(Shapes, new TrainingHooks
+        {
+            Progress = expected.Add, ReportInterval = TimeSpan.Zero,
+            Checkpoint = t => { if (t.Step == 3) t.SaveCheckpoint(folder); },
+        }, CancellationToken.None);
+        Assert.All(expected, r => Assert.True(double.IsFinite(r.LossD) && double.IsFinite(r.LossG)));
+
+        using var resumed = Trainer.Create(config, settings, CPU);
+        resumed.LoadCheckpoint(folder);
+        var actual = Train(resumed, Shapes);
+
+        Assert.Equal(expected.Skip(3).Select(r => (r.Step, r.LossD, r.LossG, r.LearningRate)), actual.Select(r => (r.Step, r.LossD, r.LossG, r.LearningRate)));
+        using var grid = uninterrupted.SampleProgressGrid();
+        using var resumedGrid = resumed.SampleProgressGrid();
+        Assert.True(grid.equal(resumedGrid).all().item<bool>(), "the sampled generators differ");
+    }
+
+    [Fact]
+    public void Ema_TrailsTheTrainedGenerator()
+    {
+        using var trainer = Trainer.Create(Tiny with { Ema = true }, Settings(4) with { EmaDecay = 0.99 }, CPU);
+        Train(trainer, Shapes);
+        Assert.NotSame(trainer.Generator, trainer.SamplingGenerator);
+        var trained = trainer.Generator.parameters().First();
+        var average = trainer.SamplingGenerator.parameters().First();
+        Assert.False(trained.equal(average).all().item<bool>());
+    }
+
+    [Fact]
+    public void AnAbsurdLearningRate_FailsWithAReadableReason()
+    {
+        var settings = Settings(50) with { OptimizerD = new() { Type = "sgd", LearningRate = 10 }, OptimizerG = new() { Type = "sgd", LearningRate = 10 }, Loss = "lsgan" };
+        using var trainer = Trainer.Create(Tiny with { Family = "gan" }, settings, CPU);
+        var error = Assert.Throws<TrainingDivergedException>(() => Train(trainer, Shapes));
+        Assert.Matches(@"^loss [DG] became (NaN|infinite) at step \d+; try a lower learning rate\.$", error.Message);
     }
 }

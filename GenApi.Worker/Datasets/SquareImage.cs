@@ -32,10 +32,18 @@ public static class SquareImage
         return gray;
     }
 
+    /// <summary>Decodes PNG or JPEG bytes; null when they are neither (SKBitmap.Decode throws on bytes no codec recognises).</summary>
+    public static SKBitmap? TryDecode(byte[] bytes)
+    {
+        using var data = SKData.CreateCopy(bytes);
+        using var codec = SKCodec.Create(data);
+        return codec is null ? null : SKBitmap.Decode(codec);
+    }
+
     /// <summary>Decodes a PNG or JPEG into <c>[channels, size, size]</c> in [-1, 1]; null when the bytes are not an image.</summary>
     public static Tensor? Decode(byte[] bytes, int size, int channels)
     {
-        using var bitmap = SKBitmap.Decode(bytes);
+        using var bitmap = TryDecode(bytes);
         if (bitmap is null) return null;
         var planes = new byte[3 * size * size];
         ToRgbPlanes(bitmap, size, planes);

@@ -52,7 +52,7 @@ public sealed class UploadedDatasets(ArtifactPaths paths, IOptions<DatasetOption
                 var entry = entries[i];
                 var bytes = ReadBounded(entry, o.MaxUncompressedBytes - unpacked);
                 unpacked += bytes.Length;
-                using var bitmap = SKBitmap.Decode(bytes)
+                using var bitmap = SquareImage.TryDecode(bytes)
                     ?? throw new UploadRejectedException($"'{entry.FullName}' is not a PNG or JPEG image.");
                 grayscale &= SquareImage.ToRgbPlanes(bitmap, size, pixels.AsSpan(i * 3 * size * size, 3 * size * size));
                 labels[i] = classes.Count == 0 ? 0 : folders.IndexOf(Path.GetDirectoryName(entry.FullName) ?? "");

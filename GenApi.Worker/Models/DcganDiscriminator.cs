@@ -15,7 +15,8 @@ public sealed class DcganDiscriminator : ImageDiscriminator
     private readonly Module<Tensor, Tensor> _logit;
     private readonly LabelProjection? _projection;
 
-    public DcganDiscriminator(ModelConfig config, double dropout = 0, bool layerNorm = false) : base(nameof(DcganDiscriminator))
+    /// <param name="random">Where dropout masks come from (the trainer's generator).</param>
+    public DcganDiscriminator(ModelConfig config, double dropout = 0, bool layerNorm = false, Func<Generator?>? random = null) : base(nameof(DcganDiscriminator))
     {
         config.Validate();
         var width = config.BaseChannels;
@@ -27,7 +28,7 @@ public sealed class DcganDiscriminator : ImageDiscriminator
         };
         for (var i = 1; i < config.Upsamplings; i++, width *= 2)
         {
-            if (dropout > 0) layers.Add(($"drop{i}", Dropout2d(dropout)));
+            if (dropout > 0) layers.Add(($"drop{i}", new SeededDropout(dropout, channels: true, random ?? (() => null))));
             layers.Add(($"down{i}", Conv2d(width, width * 2, 4, stride: 2, padding: 1, bias: false)));
             layers.Add(($"down{i}_norm", layerNorm ? GroupNorm(1, width * 2) : BatchNorm2d(width * 2)));
             layers.Add(($"down{i}_act", LeakyReLU(0.2, inplace: true)));

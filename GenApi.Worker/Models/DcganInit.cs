@@ -23,6 +23,11 @@ internal static class DcganInit
                     nn.init.normal_(norm.weight, 1.0, 0.02);
                     nn.init.zeros_(norm.bias);
                     break;
+                // TorchSharp 0.107 leaves GroupNorm's affine parameters uninitialised: set PyTorch's (1, 0).
+                case GroupNorm norm:
+                    nn.init.ones_(norm.weight);
+                    nn.init.zeros_(norm.bias);
+                    break;
             }
         }
     }

@@ -8,12 +8,14 @@ public sealed class MlpDiscriminator : ImageDiscriminator
 {
     private readonly Module<Tensor, Tensor> _net;
 
-    public MlpDiscriminator(ModelConfig config, double dropout) : base(nameof(MlpDiscriminator))
+    /// <param name="random">Where dropout masks come from (the trainer's generator).</param>
+    public MlpDiscriminator(ModelConfig config, double dropout, Func<Generator?>? random = null) : base(nameof(MlpDiscriminator))
     {
         var w = config.BaseChannels;
+        random ??= () => null;
         _net = Sequential(
-            ("hidden1", Linear(config.Pixels, 8 * w)), ("act1", LeakyReLU(0.2, inplace: true)), ("drop1", Dropout(dropout)),
-            ("hidden2", Linear(8 * w, 4 * w)), ("act2", LeakyReLU(0.2, inplace: true)), ("drop2", Dropout(dropout)),
+            ("hidden1", Linear(config.Pixels, 8 * w)), ("act1", LeakyReLU(0.2, inplace: true)), ("drop1", new SeededDropout(dropout, false, random)),
+            ("hidden2", Linear(8 * w, 4 * w)), ("act2", LeakyReLU(0.2, inplace: true)), ("drop2", new SeededDropout(dropout, false, random)),
             ("logit", Linear(4 * w, 1)));
         RegisterComponents();
     }

@@ -45,7 +45,8 @@ public static class AdversarialLoss
     {
         var mixed = (alpha * real + (1 - alpha) * fake).detach().requires_grad_(true);
         var scores = critic(mixed);
-        var gradient = autograd.grad([scores.sum()], [mixed], create_graph: true)[0];
+        // retain_graph: the penalty's own backward runs through this graph again.
+        var gradient = autograd.grad([scores.sum()], [mixed], retain_graph: true, create_graph: true)[0];
         return (gradient.flatten(1).norm(1, false, 2) - 1).square().mean();
     }
 }

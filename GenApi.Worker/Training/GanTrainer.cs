@@ -18,8 +18,8 @@ public sealed class GanTrainer : Trainer
     public GanTrainer(ModelConfig config, TrainingSettings settings, Device device) : base(config, settings, device)
     {
         _discriminator = config.Family == ModelFamily.Gan
-            ? new MlpDiscriminator(config, settings.Dropout)
-            : new DcganDiscriminator(config, settings.Dropout, layerNorm: settings.GradientPenalty > 0);
+            ? new MlpDiscriminator(config, settings.Dropout, () => NoiseRandom)
+            : new DcganDiscriminator(config, settings.Dropout, layerNorm: settings.GradientPenalty > 0, () => NoiseRandom);
         _discriminator.to(device);
         AddOptimizer("optimizer-g.bin", settings.OptimizerG, Generator.parameters());
         AddOptimizer("optimizer-d.bin", settings.OptimizerD, _discriminator.parameters());

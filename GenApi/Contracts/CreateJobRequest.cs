@@ -46,7 +46,7 @@ public sealed record CreateJobRequest
     [DefaultValue(1)]
     public long? Seed { get; init; }
 
-    /// <summary>Shorthand: the learning rate of both networks' optimizers (each can still set its own <c>lr</c>), (0, 1].</summary>
+    /// <summary>Shorthand: the learning rate of both networks' optimizers (each can still set its own <c>lr</c>), (0, 10].</summary>
     /// <example>0.0002</example>
     public double? LearningRate { get; init; }
 

@@ -17,7 +17,7 @@ public sealed record OptimizerRequest
     [DefaultValue("adam")]
     public string? Type { get; init; }
 
-    /// <summary>Base learning rate η0, (0, 1]; the schedule and <c>lrScaling</c> act on it.</summary>
+    /// <summary>Base learning rate η0, (0, 10]; the schedule and <c>lrScaling</c> act on it.</summary>
     /// <example>0.0002</example>
     public double? Lr { get; init; }
 

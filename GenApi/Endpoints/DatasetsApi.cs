@@ -18,7 +18,7 @@ public static class DatasetsApi
         group.MapGet("/", ListDatasets).WithName(nameof(ListDatasets));
         group.MapGet("/{id}", GetDataset).WithName(nameof(GetDataset)).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/", UploadDataset).WithName(nameof(UploadDataset))
-            .Accepts<byte[]>("application/zip")
+            .Accepts<Stream>("application/zip")
             .WithMetadata(new UploadSizeLimit())
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);

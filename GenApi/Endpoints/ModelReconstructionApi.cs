@@ -13,7 +13,7 @@ public static class ModelReconstructionApi
 {
     public static void MapModelReconstruction(this RouteGroupBuilder group) =>
         group.MapPost("/{id}/reconstruct", ReconstructImage).WithName(nameof(ReconstructImage))
-            .Accepts<byte[]>("image/png", "image/jpeg")
+            .Accepts<Stream>("image/png", "image/jpeg")
             .Produces(StatusCodes.Status200OK, contentType: "image/png")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);

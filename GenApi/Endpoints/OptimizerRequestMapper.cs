@@ -35,7 +35,7 @@ public static class OptimizerRequestMapper
             WeightDecay = r.WeightDecay ?? 0,
             Alpha = r.Alpha ?? defaults.Alpha,
         };
-        errors.Check(settings.LearningRate is > 0 and <= 1, r.Lr is null && learningRate is not null ? "learningRate" : $"{field}.lr", "The learning rate must be in (0, 1].");
+        errors.Check(settings.LearningRate is > 0 and <= 10, r.Lr is null && learningRate is not null ? "learningRate" : $"{field}.lr", "The learning rate must be in (0, 10].");
         errors.Check(settings.Beta1 is >= 0 and < 1, r.Beta1 is null && beta1 is not null ? "beta1" : $"{field}.beta1", "β1 must be in [0, 1).");
         errors.Check(settings.Beta2 is >= 0 and < 1, r.Beta2 is null && beta2 is not null ? "beta2" : $"{field}.beta2", "β2 must be in [0, 1).");
         errors.Check(settings.Eps is > 0 and < 1, $"{field}.eps", "eps must be in (0, 1).");
