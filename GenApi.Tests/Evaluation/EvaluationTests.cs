@@ -27,13 +27,16 @@ public sealed class EvaluationTests
         Assert.True(accuracy >= 0.88, $"test accuracy {accuracy:P1}");
     }
 
+    // 300 samples and a quickly trained classifier: enough to test the plumbing in seconds.
+    private static GenApiFactory SmallEvaluations() => new(TestPaths.NewScratch(), settings: new Dictionary<string, string>
+    {
+        ["Evaluation:Samples"] = "300", ["Evaluation:ClassifierEpochs"] = "2",
+    });
+
     [Fact]
     public async Task JobWithEvaluate_ScoresEveryCheckpoint_WithTheRealDataFloor()
     {
-        await using var app = new GenApiFactory(TestPaths.NewScratch(), settings: new Dictionary<string, string>
-        {
-            ["Evaluation:Samples"] = "300", ["Evaluation:ClassifierEpochs"] = "2",
-        });
+        await using var app = SmallEvaluations();
         var client = app.CreateClient();
         var job = await app.PostJobAsync(client, new
         {
@@ -49,6 +52,8 @@ public sealed class EvaluationTests
         Assert.InRange(scores.Precision, 0, 1);
         Assert.InRange(scores.Recall, 0, 1);
         Assert.True(scores.ClassifierAccuracy > 0.9, $"synthetic classifier accuracy {scores.ClassifierAccuracy}");
+        Assert.True(scores.ClassKl >= 0 && scores.Floor.ClassKl >= 0 && scores.Floor.ClassKl < 0.05, $"class KL {scores.ClassKl}, floor {scores.Floor.ClassKl}");
+        Assert.Null(scores.ConditionalAccuracy);
 
         var metrics = (await client.GetFromJsonAsync<MetricsResponse>($"/v1/jobs/{job.Id}/metrics", GenApiFactory.Json))!;
         Assert.Equal([20, 40], metrics.Evaluations.Select(e => e.Step));
@@ -61,5 +66,22 @@ public sealed class EvaluationTests
         onDemand.EnsureSuccessStatusCode();
         var again = (await onDemand.Content.ReadFromJsonAsync<ScoresResponse>(GenApiFactory.Json))!;
         Assert.Equal((40, scores.FrechetDistance, scores.Floor.FrechetDistance), (again.Step, again.FrechetDistance, again.Floor.FrechetDistance));
+    }
+
+    [Fact]
+    public async Task ConditionalModels_AreScoredForConditionalAccuracy()
+    {
+        await using var app = SmallEvaluations();
+        var client = app.CreateClient();
+        var job = await app.PostJobAsync(client, new
+        {
+            model = "cdcgan", dataset = "synthetic", steps = 600, batchSize = 32, baseChannels = 16, latentDim = 16, seed = 1, checkpointEvery = 200, evaluate = true,
+        });
+        var done = await GenApiFactory.WaitForFinishAsync(client, job.Id, TimeSpan.FromMinutes(3));
+        Assert.Equal(Worker.Jobs.JobStatus.Succeeded, done.Status);
+        var scores = done.Scores ?? (await client.GetFromJsonAsync<JobResponse>($"/v1/jobs/{job.Id}", GenApiFactory.Json))!.Scores!;
+        // Three shapes, so chance is 1/3; 600 steps of a small cDCGAN already draw the asked-for shape far more often.
+        Assert.True(scores.ConditionalAccuracy > 0.6, $"conditional accuracy {scores.ConditionalAccuracy}, class KL {scores.ClassKl}");
+        Assert.True(double.IsFinite(scores.ClassKl) && scores.ClassKl >= 0, $"class KL {scores.ClassKl}");
     }
 }

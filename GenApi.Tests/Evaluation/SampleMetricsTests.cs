@@ -64,4 +64,14 @@ public sealed class SampleMetricsTests
         var (p, r) = SampleMetrics.PrecisionRecall(real, real);
         Assert.Equal((1.0, 1.0), (p, r));
     }
+
+    [Fact]
+    public void ClassKl_IsZeroForTheSameBalance_AndMatchesTheClosedForm()
+    {
+        using var scope = NewDisposeScope();
+        Assert.Equal(0.0, SampleMetrics.ClassKl(tensor(new double[] { 99, 199 }), tensor(new double[] { 49, 99 })), 9);
+        // Smoothed by one count: p = (0.25, 0.75), q = (0.5, 0.5).
+        var expected = 0.25 * Math.Log(0.5) + 0.75 * Math.Log(1.5);
+        Assert.Equal(expected, SampleMetrics.ClassKl(tensor(new double[] { 0, 2 }), tensor(new double[] { 1, 1 })), 9);
+    }
 }

@@ -32,6 +32,9 @@ public sealed class DomainClassifier : Module<Tensor, Tensor>
     /// <summary>Class logits.</summary>
     public override Tensor forward(Tensor images) => _head.forward(_features.forward(images));
 
+    /// <summary>Class logits from <see cref="Features"/>.</summary>
+    public Tensor Logits(Tensor features) => _head.forward(features);
+
     /// <summary>The penultimate features, <c>[N, 128]</c>.</summary>
     public Tensor Features(Tensor images) => _features.forward(images);
 }

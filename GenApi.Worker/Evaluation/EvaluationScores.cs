@@ -1,7 +1,10 @@
 namespace GenApi.Worker.Evaluation;
 
 /// <summary>Sample-quality scores of one comparison between two image sets, in a domain classifier's feature space.</summary>
-public sealed record EvaluationScores(double FrechetDistance, double Kid, double KidStd, double Precision, double Recall, int Samples);
+/// <param name="ClassKl">KL(real ‖ generated) between the class histograms the classifier predicts: mode dropping and class imbalance.</param>
+/// <param name="ConditionalAccuracy">Conditional models: share of samples the classifier assigns to the class they were asked for.</param>
+public sealed record EvaluationScores(double FrechetDistance, double Kid, double KidStd, double Precision, double Recall, int Samples,
+    double ClassKl = 0, double? ConditionalAccuracy = null);
 
 /// <summary>Scores of a generator, with the real-data floor (train split against test split) to read them against.</summary>
 public sealed record Evaluation(EvaluationScores Scores, EvaluationScores Floor, double ClassifierAccuracy, int Step);

@@ -31,11 +31,13 @@ public sealed class Evaluator(DatasetCatalog datasets, ArtifactPaths paths, Torc
         var wasTraining = generator.training;
         generator.eval();
         Tensor fakeFeatures;
+        double? conditionalAccuracy = null;
         try
         {
             using var noGrad = no_grad();
             using var random = new Generator(12345);
             var batches = new List<Tensor>();
+            var hits = 0L;
             for (var done = 0; done < Options.Samples; done += Options.BatchSize)
             {
                 var n = Math.Min(Options.BatchSize, Options.Samples - done);
@@ -46,18 +48,22 @@ public sealed class Evaluator(DatasetCatalog datasets, ArtifactPaths paths, Torc
                 if (images.shape[2] != reference.ImageSize)
                     images = nn.functional.interpolate(images, [reference.ImageSize, reference.ImageSize], mode: InterpolationMode.Bilinear,
                         align_corners: false, antialias: images.shape[2] > reference.ImageSize);
-                batches.Add(reference.Classifier.Features(images).cpu());
+                var features = reference.Classifier.Features(images);
+                if (labels is not null) hits += reference.Classifier.Logits(features).argmax(1).eq(labels).sum().item<long>();
+                batches.Add(features.cpu());
             }
             fakeFeatures = cat(batches);
+            if (generator.Config.Conditional) conditionalAccuracy = hits / (double)Options.Samples;
         }
         finally
         {
             if (wasTraining) generator.train();
         }
-        var scores = Compare(reference.TestFeatures, fakeFeatures);
+        var scores = Compare(reference.TestFeatures, fakeFeatures, reference.Classifier) with { ConditionalAccuracy = conditionalAccuracy };
+        var conditional = conditionalAccuracy is { } accuracy ? $", conditional accuracy {accuracy:P1}" : "";
         progress?.Invoke($"evaluated {Options.Samples} samples in {clock.Elapsed.TotalSeconds:0.0} s: " +
                          $"FD {scores.FrechetDistance:0.###} (real floor {reference.Floor.FrechetDistance:0.###}), KID {scores.Kid:0.####}, " +
-                         $"precision {scores.Precision:0.###}, recall {scores.Recall:0.###}");
+                         $"precision {scores.Precision:0.###}, recall {scores.Recall:0.###}, class KL {scores.ClassKl:0.####}{conditional}");
         return new Evaluation(scores, reference.Floor, reference.Accuracy, step);
     }
 
@@ -72,11 +78,19 @@ public sealed class Evaluator(DatasetCatalog datasets, ArtifactPaths paths, Torc
     private Reference ReferenceFor(string dataset, Action<string>? progress) =>
         _references.GetOrAdd(dataset, d => new Lazy<Reference>(() => BuildReference(d, progress))).Value;
 
-    public EvaluationScores Compare(Tensor real, Tensor fake)
+    public EvaluationScores Compare(Tensor real, Tensor fake, DomainClassifier classifier)
     {
         var (kid, kidStd) = SampleMetrics.KernelInceptionDistance(real, fake, subsetSize: Math.Min(1000, (int)Math.Min(real.shape[0], fake.shape[0])));
         var (precision, recall) = SampleMetrics.PrecisionRecall(real, fake);
-        return new EvaluationScores(SampleMetrics.FrechetDistance(real, fake), kid, kidStd, precision, recall, (int)fake.shape[0]);
+        using var noGrad = no_grad();
+        var classKl = SampleMetrics.ClassKl(ClassHistogram(classifier, real), ClassHistogram(classifier, fake));
+        return new EvaluationScores(SampleMetrics.FrechetDistance(real, fake), kid, kidStd, precision, recall, (int)fake.shape[0], classKl);
+    }
+
+    private Tensor ClassHistogram(DomainClassifier classifier, Tensor features)
+    {
+        var logits = classifier.Logits(features.to(device.Device));
+        return bincount(logits.argmax(1), minlength: logits.shape[1]).cpu().to(float64);
     }
 
     private Reference BuildReference(string dataset, Action<string>? progress)
@@ -107,7 +121,7 @@ public sealed class Evaluator(DatasetCatalog datasets, ArtifactPaths paths, Torc
         var n = Options.Samples;
         var testFeatures = FeaturesOf(classifier, test.Images, n);
         var trainFeatures = FeaturesOf(classifier, train.Images, n);
-        var floor = Compare(testFeatures, trainFeatures);
+        var floor = Compare(testFeatures, trainFeatures, classifier) with { ConditionalAccuracy = accuracy };
         progress?.Invoke($"real-data floor for {dataset} (train vs test, {n} each): FD {floor.FrechetDistance:0.###}, KID {floor.Kid:0.####}");
         return new Reference(classifier, accuracy, testFeatures, floor, train.ImageSize);
     }

@@ -91,4 +91,13 @@ public static class SampleMetrics
         var (values, vectors) = linalg.eigh((matrix + matrix.T) / 2);
         return vectors.matmul(diag(values.clamp_min(0).sqrt())).matmul(vectors.T);
     }
+
+    /// <summary>KL(p ‖ q) of two class-count histograms, each smoothed by one count per class so an absent class stays finite.</summary>
+    public static double ClassKl(Tensor realCounts, Tensor fakeCounts)
+    {
+        using var scope = NewDisposeScope();
+        var p = (realCounts + 1) / (realCounts + 1).sum();
+        var q = (fakeCounts + 1) / (fakeCounts + 1).sum();
+        return (p * (p / q).log()).sum().item<double>();
+    }
 }

@@ -39,7 +39,7 @@ public sealed record SqlDialect(
 
     // Every version in order, in a dialect's column types. New versions are appended; applied ones never change.
     private static IReadOnlyList<string> Schema(string timestamp, string real, string identity) =>
-        [Version1(timestamp, real, identity), Version2(timestamp, real, identity), Version3(timestamp, real)];
+        [Version1(timestamp, real, identity), Version2(timestamp, real, identity), Version3(timestamp, real), Version4(real)];
 
     // Schema version 1.
     private static string Version1(string timestamp, string real, string identity) => $"""
@@ -92,5 +92,12 @@ public sealed record SqlDialect(
             FloorFrechetDistance {real} NOT NULL, FloorKid {real} NOT NULL, FloorPrecision {real} NOT NULL, FloorRecall {real} NOT NULL,
             ClassifierAccuracy {real} NOT NULL, At {timestamp} NOT NULL);
         CREATE INDEX JobScoresByJob ON JobScores (JobId, Step);
+        """;
+
+    // Schema version 4: class-distribution scores.
+    private static string Version4(string real) => $"""
+        ALTER TABLE JobScores ADD COLUMN ClassKl {real} NOT NULL DEFAULT 0;
+        ALTER TABLE JobScores ADD COLUMN FloorClassKl {real} NOT NULL DEFAULT 0;
+        ALTER TABLE JobScores ADD COLUMN ConditionalAccuracy {real};
         """;
 }

@@ -11,24 +11,27 @@ public sealed partial class SqlJobStore
         var (s, f) = (evaluation.Scores, evaluation.Floor);
         await Run(connection => connection.ExecuteAsync(Command($"""
             INSERT INTO JobScores (JobId, Step, FrechetDistance, Kid, KidStd, Precision, Recall, Samples,
-                FloorFrechetDistance, FloorKid, FloorPrecision, FloorRecall, ClassifierAccuracy, At)
-            VALUES (@jobId, @Step, @Fd, @Kid, @KidStd, @Precision, @Recall, @Samples, @FloorFd, @FloorKid, @FloorPrecision, @FloorRecall, @Accuracy, {_sql.Now})
+                FloorFrechetDistance, FloorKid, FloorPrecision, FloorRecall, ClassifierAccuracy, ClassKl, FloorClassKl, ConditionalAccuracy, At)
+            VALUES (@jobId, @Step, @Fd, @Kid, @KidStd, @Precision, @Recall, @Samples, @FloorFd, @FloorKid, @FloorPrecision, @FloorRecall, @Accuracy,
+                @ClassKl, @FloorClassKl, @ConditionalAccuracy, {_sql.Now})
             """, new
             {
                 jobId, evaluation.Step, Fd = s.FrechetDistance, s.Kid, s.KidStd, s.Precision, s.Recall, s.Samples,
                 FloorFd = f.FrechetDistance, FloorKid = f.Kid, FloorPrecision = f.Precision, FloorRecall = f.Recall, Accuracy = evaluation.ClassifierAccuracy,
+                s.ClassKl, FloorClassKl = f.ClassKl, s.ConditionalAccuracy,
             }, cancellation)), cancellation);
     }
 
     public async Task<IReadOnlyList<Evaluation.Evaluation>> ListScoresAsync(string jobId, CancellationToken cancellation = default)
     {
         var rows = await Run(connection => connection.QueryAsync<ScoreRow>(Command("""
-            SELECT Step, FrechetDistance, Kid, KidStd, Precision, Recall, Samples, FloorFrechetDistance, FloorKid, FloorPrecision, FloorRecall, ClassifierAccuracy
+            SELECT Step, FrechetDistance, Kid, KidStd, Precision, Recall, Samples, FloorFrechetDistance, FloorKid, FloorPrecision, FloorRecall, ClassifierAccuracy,
+                ClassKl, FloorClassKl, ConditionalAccuracy
             FROM JobScores WHERE JobId = @jobId ORDER BY Step
             """, new { jobId }, cancellation)), cancellation);
         return rows.Select(r => new Evaluation.Evaluation(
-            new EvaluationScores(r.FrechetDistance, r.Kid, r.KidStd, r.Precision, r.Recall, (int)r.Samples),
-            new EvaluationScores(r.FloorFrechetDistance, r.FloorKid, 0, r.FloorPrecision, r.FloorRecall, (int)r.Samples),
+            new EvaluationScores(r.FrechetDistance, r.Kid, r.KidStd, r.Precision, r.Recall, (int)r.Samples, r.ClassKl, r.ConditionalAccuracy),
+            new EvaluationScores(r.FloorFrechetDistance, r.FloorKid, 0, r.FloorPrecision, r.FloorRecall, (int)r.Samples, r.FloorClassKl, r.ClassifierAccuracy),
             r.ClassifierAccuracy, (int)r.Step)).ToList();
     }
 
@@ -46,5 +49,8 @@ public sealed partial class SqlJobStore
         public double FloorPrecision { get; set; }
         public double FloorRecall { get; set; }
         public double ClassifierAccuracy { get; set; }
+        public double ClassKl { get; set; }
+        public double FloorClassKl { get; set; }
+        public double? ConditionalAccuracy { get; set; }
     }
 }

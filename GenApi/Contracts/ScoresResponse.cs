@@ -15,12 +15,15 @@ namespace GenApi.Contracts;
 /// <param name="Samples">Generated images compared.</param>
 /// <param name="Floor">The same metrics between the dataset's train and test splits: the best to expect.</param>
 /// <param name="ClassifierAccuracy">Test accuracy of the feature classifier.</param>
+/// <param name="ClassKl">KL(real ‖ generated) of the class histograms the classifier predicts (0 = same class balance; mode dropping raises it).</param>
+/// <param name="ConditionalAccuracy">Conditional models: share of samples classified as the class they were generated for.</param>
 public sealed record ScoresResponse(int Step, double FrechetDistance, double Kid, double KidStd, double Precision, double Recall, int Samples,
-    FloorResponse Floor, double ClassifierAccuracy)
+    FloorResponse Floor, double ClassifierAccuracy, double ClassKl, double? ConditionalAccuracy)
 {
     public static ScoresResponse From(Evaluation e) => new(e.Step, e.Scores.FrechetDistance, e.Scores.Kid, e.Scores.KidStd, e.Scores.Precision,
-        e.Scores.Recall, e.Scores.Samples, new FloorResponse(e.Floor.FrechetDistance, e.Floor.Kid, e.Floor.Precision, e.Floor.Recall), e.ClassifierAccuracy);
+        e.Scores.Recall, e.Scores.Samples, new FloorResponse(e.Floor.FrechetDistance, e.Floor.Kid, e.Floor.Precision, e.Floor.Recall, e.Floor.ClassKl),
+        e.ClassifierAccuracy, e.Scores.ClassKl, e.Scores.ConditionalAccuracy);
 }
 
-/// <summary>The real-data floor: train split against test split.</summary>
-public sealed record FloorResponse(double FrechetDistance, double Kid, double Precision, double Recall);
+/// <summary>The real-data floor: train split against test split (its conditional-accuracy counterpart is the classifier's accuracy).</summary>
+public sealed record FloorResponse(double FrechetDistance, double Kid, double Precision, double Recall, double ClassKl);

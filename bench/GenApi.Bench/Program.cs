@@ -12,12 +12,13 @@ using static TorchSharp.torch;
 // the machine's fp32 matmul peak, a full job through the API against the bare loop, warm sampling over HTTP against
 // the same work in-process, queue and cancel latency, API throughput, and intra-op threads 1 vs all cores.
 // Usage: dotnet run -c Release --project bench/GenApi.Bench -- [--steps N] [--rounds N] [--job-steps N]
-//        [--sample-requests N] [--load-seconds N] [--out FILE]     (CI runs it with small numbers to prove it works)
+//        [--sample-requests N] [--load-seconds N] [--family-steps N] [--out FILE]     (CI runs it with small numbers to prove it works)
 var steps = Option("--steps", 100);
 var rounds = Option("--rounds", 3);
 var jobSteps = Option("--job-steps", 300);
 var sampleRequests = Option("--sample-requests", 200);
 var loadSeconds = Option("--load-seconds", 5);
+var familySteps = Option("--family-steps", 30);
 var output = OptionText("--out", Path.Combine("bench", "results", "latest.json"));
 const int batch = 64;
 
@@ -70,6 +71,7 @@ var bareOneThread = ImagesPerSecond(Bare);
 set_num_threads(cores);
 var matmulPeak = MatmulGflops();
 var bareGflops = Median(bare) / batch * Flops.PerStep(config, batch) / 1e9;
+var families = FamilyBench.Run(dataset, familySteps);
 var service = await ServiceBench.RunAsync(dataset.Name, jobSteps, sampleRequests, TimeSpan.FromSeconds(loadSeconds));
 
 var result = new Dictionary<string, object>
@@ -99,10 +101,12 @@ var result = new Dictionary<string, object>
     ["samplesFloorP99Ms"] = Math.Round(ServiceBench.Percentile(service.SampleFloorMs, 0.99), 2),
     ["samplesP50VsFloor"] = Math.Round(ServiceBench.Percentile(service.SampleHttpMs, 0.5) / ServiceBench.Percentile(service.SampleFloorMs, 0.5), 3),
     ["samplesP99VsFloor"] = Math.Round(ServiceBench.Percentile(service.SampleHttpMs, 0.99) / ServiceBench.Percentile(service.SampleFloorMs, 0.99), 3),
+    ["familyStepsPerSecond"] = families,
 };
 Console.WriteLine();
 Console.WriteLine("| measure | value |\n|---|---|");
-foreach (var (key, value) in result) Console.WriteLine($"| {key} | {value} |");
+foreach (var (key, value) in result)
+    Console.WriteLine($"| {key} | {(value is Dictionary<string, object> d ? string.Join(", ", d.Select(p => $"{p.Key} {p.Value}")) : value)} |");
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
 File.WriteAllText(output, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }) + "\n");
 return;
