@@ -84,4 +84,27 @@ public sealed class EvaluationTests
         Assert.True(scores.ConditionalAccuracy > 0.6, $"conditional accuracy {scores.ConditionalAccuracy}, class KL {scores.ClassKl}");
         Assert.True(double.IsFinite(scores.ClassKl) && scores.ClassKl >= 0, $"class KL {scores.ClassKl}");
     }
+
+    [Fact]
+    public async Task Vaes_AreScoredForReconstructionAndElbo_OnTheTestSplit()
+    {
+        await using var app = SmallEvaluations();
+        var client = app.CreateClient();
+        var job = await app.PostJobAsync(client, new
+        {
+            model = "vae", dataset = "synthetic", steps = 60, batchSize = 32, baseChannels = 8, latentDim = 8, seed = 1, checkpointEvery = 30, evaluate = true,
+        });
+        var done = await GenApiFactory.WaitForFinishAsync(client, job.Id, TimeSpan.FromMinutes(3));
+        Assert.True(done.Status == Worker.Jobs.JobStatus.Succeeded, done.Error);
+        var metrics = (await client.GetFromJsonAsync<MetricsResponse>($"/v1/jobs/{job.Id}/metrics", GenApiFactory.Json))!;
+        var (early, late) = (metrics.Evaluations[0], metrics.Evaluations[1]);
+        Assert.InRange(late.ReconstructionError!.Value, 0, 1);
+        Assert.True(late.Elbo < 0, $"ELBO {late.Elbo}");
+        // Training raises the bound and lowers the error.
+        Assert.True(late.Elbo > early.Elbo, $"ELBO {early.Elbo} → {late.Elbo}");
+        Assert.True(late.ReconstructionError < early.ReconstructionError, $"MSE {early.ReconstructionError} → {late.ReconstructionError}");
+
+        var onDemand = (await (await client.PostAsync($"/v1/models/{done.ModelId}/evaluate", null)).Content.ReadFromJsonAsync<ScoresResponse>(GenApiFactory.Json))!;
+        Assert.Equal(late.Elbo!.Value, onDemand.Elbo!.Value, 3);
+    }
 }

@@ -22,8 +22,9 @@ public sealed class Evaluator(DatasetCatalog datasets, ArtifactPaths paths, Torc
     private readonly ConcurrentDictionary<string, Lazy<Reference>> _references = new();
     private EvaluationOptions Options => options.Value;
 
-    /// <summary>Scores <paramref name="generator"/> (set to eval mode while sampling) on N of its samples.</summary>
-    public Evaluation Evaluate(ImageGenerator generator, string dataset, int step, Action<string>? progress = null)
+    /// <summary>Scores <paramref name="generator"/> (set to eval mode while sampling) on N of its samples; a VAE's
+    /// <paramref name="encoder"/> adds reconstruction error and ELBO on the test split.</summary>
+    public Evaluation Evaluate(ImageGenerator generator, string dataset, int step, Action<string>? progress = null, VaeEncoder? encoder = null)
     {
         var reference = ReferenceFor(dataset, progress);
         var clock = Stopwatch.StartNew();
@@ -61,10 +62,52 @@ public sealed class Evaluator(DatasetCatalog datasets, ArtifactPaths paths, Torc
         }
         var scores = Compare(reference.TestFeatures, fakeFeatures, reference.Classifier) with { ConditionalAccuracy = conditionalAccuracy };
         var conditional = conditionalAccuracy is { } accuracy ? $", conditional accuracy {accuracy:P1}" : "";
+        if (encoder is not null)
+        {
+            var (error, elbo) = ReconstructTestSplit(generator, encoder, dataset);
+            scores = scores with { ReconstructionError = error, Elbo = elbo };
+            conditional += $", reconstruction MSE {error:0.#####}, ELBO {elbo:0.#} nats";
+        }
         progress?.Invoke($"evaluated {Options.Samples} samples in {clock.Elapsed.TotalSeconds:0.0} s: " +
                          $"FD {scores.FrechetDistance:0.###} (real floor {reference.Floor.FrechetDistance:0.###}), KID {scores.Kid:0.####}, " +
                          $"precision {scores.Precision:0.###}, recall {scores.Recall:0.###}, class KL {scores.ClassKl:0.####}{conditional}");
         return new Evaluation(scores, reference.Floor, reference.Accuracy, step);
+    }
+
+    // Deterministic: posterior means for the reconstruction, one seeded posterior sample for the ELBO.
+    private (double Error, double Elbo) ReconstructTestSplit(ImageGenerator decoder, VaeEncoder encoder, string dataset)
+    {
+        var config = decoder.Config;
+        var test = datasets.Load(dataset, test: true, size: config.ImageSize);
+        var n = (int)Math.Min(Options.Samples, test.Count);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var (decoderTraining, encoderTraining) = (decoder.training, encoder.training);
+        decoder.eval();
+        encoder.eval();
+        try
+        {
+            using var random = new Generator(54321, device.Device);
+            double squaredError = 0, elbo = 0;
+            for (var start = 0; start < n; start += Options.BatchSize)
+            {
+                var count = Math.Min(Options.BatchSize, n - start);
+                var images = test.Images.narrow(0, start, count).to(device.Device);
+                var labels = config.Conditional ? test.Labels.narrow(0, start, count).to(device.Device) : null;
+                var (mean, logVariance) = encoder.call(images, labels);
+                var reconstructed = decoder.call(mean, labels);
+                squaredError += ((reconstructed - images) / 2).square().flatten(1).mean([1]).sum().item<float>();
+                var z = mean + (0.5 * logVariance).exp() * empty_like(mean).normal_(generator: random);
+                var sampled = decoder.call(z, labels);
+                elbo -= (Training.VaeLoss.Reconstruction("bce", sampled, images) + Training.VaeLoss.Kl(mean, logVariance)).sum().item<float>();
+            }
+            return (squaredError / n, elbo / n);
+        }
+        finally
+        {
+            decoder.train(decoderTraining);
+            encoder.train(encoderTraining);
+        }
     }
 
     /// <summary>The dataset's classifier and its test accuracy (trained and saved on first use).</summary>

@@ -154,7 +154,7 @@ public sealed class TrainingJob(
                 // Scores are for the weights as they will be sampled: batch-norm statistics recalibrated first.
                 t.RecalibrateBatchNorm();
                 var evaluation = evaluator.Evaluate(t.SamplingGenerator, spec.Dataset, t.Step,
-                    message => Tolerate(() => store.AddEventAsync(job.Id, "evaluation", message, CancellationToken.None)));
+                    message => Tolerate(() => store.AddEventAsync(job.Id, "evaluation", message, CancellationToken.None)), (t as VaeTrainer)?.Encoder);
                 Tolerate(() => store.AddScoresAsync(job.Id, evaluation, CancellationToken.None));
             },
         };

@@ -61,10 +61,16 @@ public sealed class ModelSampler(ArtifactPaths paths, TorchDevice device, Sample
     }
 
     /// <summary>Runs <paramref name="use"/> with the model's loaded generator, alone (e.g. to evaluate it).</summary>
-    public T WithGenerator<T>(ModelRecord model, Func<ImageGenerator, T> use)
+    /// <remarks>VAEs also get their encoder; other families null.</remarks>
+    public T WithGenerator<T>(ModelRecord model, Func<ImageGenerator, VaeEncoder?, T> use)
     {
         var generator = Acquire(model, model.Config.Ema);
-        lock (generator) return use(generator);
+        var encoder = ModelFamily.IsVae(model.Family) ? AcquireEncoder(model) : null;
+        lock (generator)
+        {
+            if (encoder is null) return use(generator, null);
+            lock (encoder) return use(generator, encoder);
+        }
     }
 
     /// <summary>Unloads a model (after it was deleted).</summary>

@@ -94,10 +94,12 @@ public sealed record SqlDialect(
         CREATE INDEX JobScoresByJob ON JobScores (JobId, Step);
         """;
 
-    // Schema version 4: class-distribution scores.
+    // Schema version 4: class-distribution and VAE scores.
     private static string Version4(string real) => $"""
         ALTER TABLE JobScores ADD COLUMN ClassKl {real} NOT NULL DEFAULT 0;
         ALTER TABLE JobScores ADD COLUMN FloorClassKl {real} NOT NULL DEFAULT 0;
         ALTER TABLE JobScores ADD COLUMN ConditionalAccuracy {real};
+        ALTER TABLE JobScores ADD COLUMN ReconstructionError {real};
+        ALTER TABLE JobScores ADD COLUMN Elbo {real};
         """;
 }

@@ -11,14 +11,14 @@ public sealed partial class SqlJobStore
         var (s, f) = (evaluation.Scores, evaluation.Floor);
         await Run(connection => connection.ExecuteAsync(Command($"""
             INSERT INTO JobScores (JobId, Step, FrechetDistance, Kid, KidStd, Precision, Recall, Samples,
-                FloorFrechetDistance, FloorKid, FloorPrecision, FloorRecall, ClassifierAccuracy, ClassKl, FloorClassKl, ConditionalAccuracy, At)
+                FloorFrechetDistance, FloorKid, FloorPrecision, FloorRecall, ClassifierAccuracy, ClassKl, FloorClassKl, ConditionalAccuracy, ReconstructionError, Elbo, At)
             VALUES (@jobId, @Step, @Fd, @Kid, @KidStd, @Precision, @Recall, @Samples, @FloorFd, @FloorKid, @FloorPrecision, @FloorRecall, @Accuracy,
-                @ClassKl, @FloorClassKl, @ConditionalAccuracy, {_sql.Now})
+                @ClassKl, @FloorClassKl, @ConditionalAccuracy, @ReconstructionError, @Elbo, {_sql.Now})
             """, new
             {
                 jobId, evaluation.Step, Fd = s.FrechetDistance, s.Kid, s.KidStd, s.Precision, s.Recall, s.Samples,
                 FloorFd = f.FrechetDistance, FloorKid = f.Kid, FloorPrecision = f.Precision, FloorRecall = f.Recall, Accuracy = evaluation.ClassifierAccuracy,
-                s.ClassKl, FloorClassKl = f.ClassKl, s.ConditionalAccuracy,
+                s.ClassKl, FloorClassKl = f.ClassKl, s.ConditionalAccuracy, s.ReconstructionError, s.Elbo,
             }, cancellation)), cancellation);
     }
 
@@ -26,11 +26,11 @@ public sealed partial class SqlJobStore
     {
         var rows = await Run(connection => connection.QueryAsync<ScoreRow>(Command("""
             SELECT Step, FrechetDistance, Kid, KidStd, Precision, Recall, Samples, FloorFrechetDistance, FloorKid, FloorPrecision, FloorRecall, ClassifierAccuracy,
-                ClassKl, FloorClassKl, ConditionalAccuracy
+                ClassKl, FloorClassKl, ConditionalAccuracy, ReconstructionError, Elbo
             FROM JobScores WHERE JobId = @jobId ORDER BY Step
             """, new { jobId }, cancellation)), cancellation);
         return rows.Select(r => new Evaluation.Evaluation(
-            new EvaluationScores(r.FrechetDistance, r.Kid, r.KidStd, r.Precision, r.Recall, (int)r.Samples, r.ClassKl, r.ConditionalAccuracy),
+            new EvaluationScores(r.FrechetDistance, r.Kid, r.KidStd, r.Precision, r.Recall, (int)r.Samples, r.ClassKl, r.ConditionalAccuracy, r.ReconstructionError, r.Elbo),
             new EvaluationScores(r.FloorFrechetDistance, r.FloorKid, 0, r.FloorPrecision, r.FloorRecall, (int)r.Samples, r.FloorClassKl, r.ClassifierAccuracy),
             r.ClassifierAccuracy, (int)r.Step)).ToList();
     }
@@ -52,5 +52,7 @@ public sealed partial class SqlJobStore
         public double ClassKl { get; set; }
         public double FloorClassKl { get; set; }
         public double? ConditionalAccuracy { get; set; }
+        public double? ReconstructionError { get; set; }
+        public double? Elbo { get; set; }
     }
 }

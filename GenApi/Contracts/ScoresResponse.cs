@@ -17,12 +17,14 @@ namespace GenApi.Contracts;
 /// <param name="ClassifierAccuracy">Test accuracy of the feature classifier.</param>
 /// <param name="ClassKl">KL(real ‖ generated) of the class histograms the classifier predicts (0 = same class balance; mode dropping raises it).</param>
 /// <param name="ConditionalAccuracy">Conditional models: share of samples classified as the class they were generated for.</param>
+/// <param name="ReconstructionError">VAEs: mean squared error per pixel ([0, 1] scale) of test images decoded from their posterior mean.</param>
+/// <param name="Elbo">VAEs: evidence lower bound on the test split in nats per image (Bernoulli likelihood; higher is better).</param>
 public sealed record ScoresResponse(int Step, double FrechetDistance, double Kid, double KidStd, double Precision, double Recall, int Samples,
-    FloorResponse Floor, double ClassifierAccuracy, double ClassKl, double? ConditionalAccuracy)
+    FloorResponse Floor, double ClassifierAccuracy, double ClassKl, double? ConditionalAccuracy, double? ReconstructionError, double? Elbo)
 {
     public static ScoresResponse From(Evaluation e) => new(e.Step, e.Scores.FrechetDistance, e.Scores.Kid, e.Scores.KidStd, e.Scores.Precision,
         e.Scores.Recall, e.Scores.Samples, new FloorResponse(e.Floor.FrechetDistance, e.Floor.Kid, e.Floor.Precision, e.Floor.Recall, e.Floor.ClassKl),
-        e.ClassifierAccuracy, e.Scores.ClassKl, e.Scores.ConditionalAccuracy);
+        e.ClassifierAccuracy, e.Scores.ClassKl, e.Scores.ConditionalAccuracy, e.Scores.ReconstructionError, e.Scores.Elbo);
 }
 
 /// <summary>The real-data floor: train split against test split (its conditional-accuracy counterpart is the classifier's accuracy).</summary>

@@ -95,7 +95,7 @@ public static class ModelsApi
     {
         if (await store.GetModelAsync(id, user.Team(), cancellation) is not { } model) return Problems.ModelNotFound(id);
         // Off the request thread's synchronization: evaluation is CPU-bound for seconds.
-        var evaluation = await Task.Run(() => sampler.WithGenerator(model, g => evaluator.Evaluate(g, model.Dataset, model.Steps)), cancellation);
+        var evaluation = await Task.Run(() => sampler.WithGenerator(model, (g, e) => evaluator.Evaluate(g, model.Dataset, model.Steps, encoder: e)), cancellation);
         return TypedResults.Ok(ScoresResponse.From(evaluation));
     }
 
