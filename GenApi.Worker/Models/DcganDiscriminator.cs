@@ -6,14 +6,16 @@ namespace GenApi.Worker.Models;
 
 /// <summary>
 /// DCGAN discriminator: strided convolutions with leaky ReLU; one logit per image. A WGAN-GP critic uses layer
-/// norm instead of batch norm (the penalty is per sample, batch norm couples samples); conditional configs add a
-/// projection term.
+/// norm instead of batch norm (the penalty is per sample, batch norm couples samples). Conditional configs see the
+/// label as one-hot input planes (the classic cDCGAN). Measured alternatives on Fashion-MNIST (README, tuning table):
+/// a projection term without spectral norm collapsed the generator to one image per class, and a per-class bias on
+/// the first feature maps (the planes' interior equivalent) trained 1.4× faster per step but scored worse at 3,000 steps.
 /// </summary>
 public sealed class DcganDiscriminator : ImageDiscriminator
 {
     private readonly Sequential _features;
     private readonly Module<Tensor, Tensor> _logit;
-    private readonly LabelProjection? _projection;
+    private readonly int _classes;
 
     /// <param name="random">Where dropout masks come from (the trainer's generator).</param>
     public DcganDiscriminator(ModelConfig config, double dropout = 0, bool layerNorm = false, Func<Generator?>? random = null) : base(nameof(DcganDiscriminator))
@@ -23,7 +25,7 @@ public sealed class DcganDiscriminator : ImageDiscriminator
         var layers = new List<(string, Module<Tensor, Tensor>)>
         {
             // no normalisation on the input layer, as in the paper
-            ("from_image", Conv2d(config.Channels, width, 4, stride: 2, padding: 1, bias: false)),
+            ("from_image", Conv2d(config.Channels + config.Classes, width, 4, stride: 2, padding: 1, bias: false)),
             ("from_image_act", LeakyReLU(0.2, inplace: true)),
         };
         for (var i = 1; i < config.Upsamplings; i++, width *= 2)
@@ -36,16 +38,14 @@ public sealed class DcganDiscriminator : ImageDiscriminator
         _features = Sequential(layers);
         // state size: (width) x start x start → 1 x 1 x 1
         _logit = Conv2d(width, 1, config.StartSize, stride: 1, padding: 0L, bias: false);
-        if (config.Conditional) _projection = new LabelProjection(config.Classes, width);
+        _classes = config.Classes;
         RegisterComponents();
         DcganInit.Apply(this);
     }
 
     public override Tensor forward(Tensor images, Tensor? labels)
     {
-        var features = _features.call(images);
-        var logits = _logit.call(features).flatten();
-        if (_projection is null) return logits;
-        return logits + _projection.call(features.sum([2, 3]), labels ?? throw new ArgumentException("A conditional discriminator needs labels."));
+        if (_classes > 0) images = LabelPlanes.Append(images, labels, _classes);
+        return _logit.call(_features.call(images)).flatten();
     }
 }

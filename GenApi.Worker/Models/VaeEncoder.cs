@@ -42,12 +42,7 @@ public sealed class VaeEncoder : Module<Tensor, Tensor?, (Tensor Mean, Tensor Lo
 
     public override (Tensor Mean, Tensor LogVariance) forward(Tensor images, Tensor? labels)
     {
-        if (_classes > 0)
-        {
-            var planes = functional.one_hot(labels ?? throw new ArgumentException("A conditional encoder needs labels."), _classes)
-                .to(images.dtype).view(images.shape[0], _classes, 1, 1).expand(-1, -1, images.shape[2], images.shape[3]);
-            images = cat([images, planes], 1);
-        }
+        if (_classes > 0) images = LabelPlanes.Append(images, labels, _classes);
         var features = _features.call(images);
         return (_mean.call(features), _logVariance.call(features));
     }
