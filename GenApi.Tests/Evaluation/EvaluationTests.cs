@@ -68,18 +68,23 @@ public sealed class EvaluationTests
         Assert.Equal((40, scores.FrechetDistance, scores.Floor.FrechetDistance), (again.Step, again.FrechetDistance, again.Floor.FrechetDistance));
     }
 
+    private static async Task<JobResponse> TrainAsync(GenApiFactory app, HttpClient client, object body)
+    {
+        var done = await GenApiFactory.WaitForFinishAsync(client, (await app.PostJobAsync(client, body)).Id, TimeSpan.FromMinutes(3));
+        Assert.True(done.Status == Worker.Jobs.JobStatus.Succeeded, done.Error);
+        return done;
+    }
+
     [Fact]
     public async Task ConditionalModels_AreScoredForConditionalAccuracy()
     {
         await using var app = SmallEvaluations();
         var client = app.CreateClient();
-        var job = await app.PostJobAsync(client, new
+        var done = await TrainAsync(app, client, new
         {
             model = "cdcgan", dataset = "synthetic", steps = 600, batchSize = 32, baseChannels = 16, latentDim = 16, seed = 1, checkpointEvery = 200, evaluate = true,
         });
-        var done = await GenApiFactory.WaitForFinishAsync(client, job.Id, TimeSpan.FromMinutes(3));
-        Assert.Equal(Worker.Jobs.JobStatus.Succeeded, done.Status);
-        var scores = done.Scores ?? (await client.GetFromJsonAsync<JobResponse>($"/v1/jobs/{job.Id}", GenApiFactory.Json))!.Scores!;
+        var scores = (await client.GetFromJsonAsync<JobResponse>($"/v1/jobs/{done.Id}", GenApiFactory.Json))!.Scores!;
         // Three shapes, so chance is 1/3; 600 steps of a small cDCGAN already draw the asked-for shape far more often.
         Assert.True(scores.ConditionalAccuracy > 0.6, $"conditional accuracy {scores.ConditionalAccuracy}, class KL {scores.ClassKl}");
         Assert.True(double.IsFinite(scores.ClassKl) && scores.ClassKl >= 0, $"class KL {scores.ClassKl}");
@@ -90,13 +95,11 @@ public sealed class EvaluationTests
     {
         await using var app = SmallEvaluations();
         var client = app.CreateClient();
-        var job = await app.PostJobAsync(client, new
+        var done = await TrainAsync(app, client, new
         {
             model = "vae", dataset = "synthetic", steps = 60, batchSize = 32, baseChannels = 8, latentDim = 8, seed = 1, checkpointEvery = 30, evaluate = true,
         });
-        var done = await GenApiFactory.WaitForFinishAsync(client, job.Id, TimeSpan.FromMinutes(3));
-        Assert.True(done.Status == Worker.Jobs.JobStatus.Succeeded, done.Error);
-        var metrics = (await client.GetFromJsonAsync<MetricsResponse>($"/v1/jobs/{job.Id}/metrics", GenApiFactory.Json))!;
+        var metrics = (await client.GetFromJsonAsync<MetricsResponse>($"/v1/jobs/{done.Id}/metrics", GenApiFactory.Json))!;
         var (early, late) = (metrics.Evaluations[0], metrics.Evaluations[1]);
         Assert.InRange(late.ReconstructionError!.Value, 0, 1);
         Assert.True(late.Elbo < 0, $"ELBO {late.Elbo}");

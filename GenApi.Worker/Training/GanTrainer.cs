@@ -39,12 +39,12 @@ public sealed class GanTrainer : Trainer
     // example does: one generator forward per step instead of two.
     private bool ReuseFake => Settings.NCritic == 1 && Settings.AccumulateSteps == 1;
 
-    protected override void TrainStep(Tensor lossSums)
+    protected override void TrainStep(Tensor lossD, Tensor lossG)
     {
         _realTarget ??= full(Settings.BatchSize, 1.0 - Settings.LabelSmoothing, device: Device).DetachFromDisposeScope();
         for (var i = 0; i < Settings.NCritic; i++)
-            Update(OptimizerD, DiscriminatorLoss, lossSums[0], 1.0 / Settings.NCritic);
-        Update(OptimizerG, GeneratorLoss, lossSums[1]);
+            Update(OptimizerD, DiscriminatorLoss, lossD, 1.0 / Settings.NCritic);
+        Update(OptimizerG, GeneratorLoss, lossG);
         _lastFake = null;
         UpdateEma();
     }

@@ -23,7 +23,7 @@ public abstract class Trainer : IDisposable
     private readonly List<(string File, OptimizerHelper Optimizer, double BaseLr, Parameter[] Parameters)> _optimizers = [];
     private ExponentialMovingAverage? _ema;
     private int _calibratedAtStep = -1;
-    private Tensor? _images, _labels, _order;
+    private Tensor? _images, _labels, _order, _noise;
     private long _orderEpoch = -1, _nextBatch, _batchesPerEpoch;
 
     protected Trainer(ModelConfig config, TrainingSettings settings, Device device)
@@ -65,8 +65,8 @@ public abstract class Trainer : IDisposable
     /// <summary>Real batches one step consumes.</summary>
     protected abstract int BatchesPerStep { get; }
 
-    /// <summary>The two numbers a step adds to the report: (D, G) losses, or for VAEs (KL, negative ELBO).</summary>
-    protected abstract void TrainStep(Tensor lossSums);
+    /// <summary>One step; it adds its losses to the two sums: (D, G), or for VAEs (KL, negative ELBO).</summary>
+    protected abstract void TrainStep(Tensor firstLossSum, Tensor secondLossSum);
 
     /// <summary>Call at the end of a subclass constructor, once every network exists.</summary>
     protected void AddOptimizer(string file, OptimizerSettings settings, IEnumerable<Parameter> parameters)
@@ -94,6 +94,8 @@ public abstract class Trainer : IDisposable
         _labels = data.Labels.device == Device ? data.Labels : data.Labels.to(Device);
         // Losses are summed on the device and read back only when reporting: no host sync per step.
         using var lossSums = zeros(2, device: Device);
+        using var firstSum = lossSums[0];
+        using var secondSum = lossSums[1];
         var clock = Stopwatch.StartNew();
         var reportedStep = Step;
         var reportedAt = TimeSpan.Zero;
@@ -108,7 +110,7 @@ public abstract class Trainer : IDisposable
                     var lr = Settings.Schedule.At(Step, total, baseLr);
                     foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
                 }
-                using (NewDisposeScope()) TrainStep(lossSums);
+                using (NewDisposeScope()) TrainStep(firstSum, secondSum);
                 Step++;
 
                 var checkpointDue = Step % Settings.CheckpointEvery == 0 || Step == total;
@@ -179,7 +181,13 @@ public abstract class Trainer : IDisposable
     }
 
     /// <summary>Standard normal noise <c>[B, latent]</c> from the run's noise generator.</summary>
-    protected Tensor Noise() => empty(new long[] { Settings.BatchSize, Config.LatentDim }, device: Device).normal_(generator: NoiseRandom);
+    /// <remarks>One buffer, refilled: no graph that is still to be back-propagated holds the previous noise when it is
+    /// drawn again (each update runs its backward before the next draw).</remarks>
+    protected Tensor Noise()
+    {
+        _noise ??= empty(new long[] { Settings.BatchSize, Config.LatentDim }, device: Device).DetachFromDisposeScope();
+        return _noise.normal_(generator: NoiseRandom);
+    }
 
     /// <summary>
     /// "Precise BN": re-estimates the sampled generator's batch-norm statistics for its current weights as an exact
@@ -275,6 +283,7 @@ public abstract class Trainer : IDisposable
     {
         _fixedNoise.Dispose();
         _fixedLabels?.Dispose();
+        _noise?.Dispose();
         NoiseRandom.Dispose();
         foreach (var (_, optimizer, _, _) in _optimizers) optimizer.Dispose();
         _ema?.Dispose();

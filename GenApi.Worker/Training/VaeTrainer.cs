@@ -27,7 +27,7 @@ public sealed class VaeTrainer : Trainer
 
     protected override int BatchesPerStep => Settings.AccumulateSteps;
 
-    protected override void TrainStep(Tensor lossSums)
+    protected override void TrainStep(Tensor klSum, Tensor lossSum)
     {
         Tensor? kl = null;
         Update(0, () =>
@@ -40,8 +40,8 @@ public sealed class VaeTrainer : Trainer
             var klTerm = VaeLoss.Kl(mean, logVariance).mean();
             kl = kl is null ? klTerm.detach() : kl + klTerm.detach();
             return VaeLoss.Reconstruction(Settings.Reconstruction, reconstructed, images).mean() + Settings.Beta * klTerm;
-        }, lossSums[1]);
-        lossSums[0].add_(kl!, 1.0 / Settings.AccumulateSteps);
+        }, lossSum);
+        klSum.add_(kl!, 1.0 / Settings.AccumulateSteps);
         UpdateEma();
     }
 }
