@@ -13,6 +13,14 @@ using static TorchSharp.torch;
 // the same work in-process, queue and cancel latency, API throughput, and intra-op threads 1 vs all cores.
 // Usage: dotnet run -c Release --project bench/GenApi.Bench -- [--steps N] [--rounds N] [--job-steps N]
 //        [--sample-requests N] [--load-seconds N] [--family-steps N] [--out FILE]     (CI runs it with small numbers to prove it works)
+//        --metric-sensitivity [--samples N] [--data DIR]: what evaluation scores mean (real images with known defects)
+if (args.Contains("--metric-sensitivity"))
+{
+    set_num_threads(Environment.ProcessorCount);
+    MetricSensitivity.Run(DatasetCatalog.FashionMnist, Option("--samples", 5000),
+        OptionText("--data", Path.Combine(Path.GetTempPath(), "genapi-bench-evaluation")));
+    return;
+}
 var steps = Option("--steps", 100);
 var rounds = Option("--rounds", 3);
 var jobSteps = Option("--job-steps", 300);
