@@ -169,7 +169,8 @@ public sealed class Evaluator(DatasetCatalog datasets, ArtifactPaths paths, Torc
         return new Reference(classifier, accuracy, testFeatures, floor, train.ImageSize);
     }
 
-    private Tensor FeaturesOf(DomainClassifier classifier, Tensor images, int count)
+    /// <summary>The classifier's penultimate features of the first <paramref name="count"/> images, in batches, on the CPU.</summary>
+    public Tensor FeaturesOf(DomainClassifier classifier, Tensor images, int count)
     {
         using var noGrad = no_grad();
         var take = (int)Math.Min(count, images.shape[0]);

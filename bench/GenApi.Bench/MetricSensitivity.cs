@@ -27,7 +27,7 @@ public static class MetricSensitivity
         var test = catalog.Load(dataset, test: true);
         var n = (int)Math.Min(samples, Math.Min(test.Count, train.Count / 2));
         using var noGrad = no_grad();
-        var real = Features(classifier, test.Images.narrow(0, 0, n));
+        var real = evaluator.FeaturesOf(classifier, test.Images, n);
         // Images the floor did not use: the floor compares the first n training images with the test split.
         var clean = train.Images.narrow(0, n, n);
         var labels = train.Labels.narrow(0, n, n);
@@ -49,12 +49,8 @@ public static class MetricSensitivity
         foreach (var (name, images) in defects)
         {
             using var scope = NewDisposeScope();
-            var s = evaluator.Compare(real, Features(classifier, images().clamp(-1, 1)), classifier);
+            var s = evaluator.Compare(real, evaluator.FeaturesOf(classifier, images().clamp(-1, 1), n), classifier);
             Console.WriteLine($"| {name} | {s.FrechetDistance:0.0} | {s.Kid:0.00} | {s.Precision:0.00} | {s.Recall:0.00} | {s.ClassKl:0.000} |");
         }
     }
-
-    private static Tensor Features(DomainClassifier classifier, Tensor images) =>
-        cat(Enumerable.Range(0, (int)Math.Ceiling(images.shape[0] / 500.0))
-            .Select(i => classifier.Features(images.narrow(0, i * 500L, Math.Min(500, images.shape[0] - i * 500L)))).ToList());
 }
