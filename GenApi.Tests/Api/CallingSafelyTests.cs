@@ -20,22 +20,70 @@ public sealed class CallingSafelyTests
 {
     private static readonly Dictionary<string, string> AuthOn = new() { ["Auth:Enabled"] = "true" };
 
+    // Every resource a team owns, asserted from both sides: its owner gets it, another team gets 404 (a check of only
+    // the second side once let "teams cannot read their own models" ship).
     [Fact]
-    public async Task Teams_SeeOnlyTheirOwnJobsAndModels()
+    public async Task Teams_ReachTheirOwnJobsModelsAndDatasets_AndOtherTeamsGet404()
     {
         await using var app = new GenApiFactory(TestPaths.NewScratch(), settings: AuthOn);
         var admin = app.CreateClient();
         var teamA = await ClientForNewKeyAsync(app, admin, "team-a");
         var teamB = await ClientForNewKeyAsync(app, admin, "team-b");
 
-        var job = await app.TrainTinyAsync(teamA, steps: 5);
-        Assert.Equal(HttpStatusCode.OK, (await teamA.GetAsync($"/v1/jobs/{job.Id}")).StatusCode);
-        foreach (var path in new[] { $"/v1/jobs/{job.Id}", $"/v1/jobs/{job.Id}/events", $"/v1/jobs/{job.Id}/metrics", $"/v1/models/{job.ModelId}", $"/v1/models/{job.ModelId}/samples.png?seed=1" })
-            Assert.Equal(HttpStatusCode.NotFound, (await teamB.GetAsync(path)).StatusCode);
+        var job = await app.TrainTinyAsync(teamA, steps: 10);
+        var promoted = await teamA.PostAsync($"/v1/jobs/{job.Id}/checkpoints/10/promote", null);
+        Assert.Equal(HttpStatusCode.Created, promoted.StatusCode);
+        var upload = await DatasetUploadTests.UploadAsync(teamA, DatasetUploadTests.Zip(("a.png", DatasetUploadTests.Png(8, 8, SkiaSharp.SKColors.Red))));
+        var dataset = (await upload.Content.ReadFromJsonAsync<DatasetResponse>(GenApiFactory.Json))!;
+        foreach (var path in new[]
+                 {
+                     $"/v1/jobs/{job.Id}", $"/v1/jobs/{job.Id}/events", $"/v1/jobs/{job.Id}/metrics", $"/v1/jobs/{job.Id}/metrics.png",
+                     $"/v1/jobs/{job.Id}/samples.png", $"/v1/jobs/{job.Id}/checkpoints", $"/v1/models/{job.ModelId}",
+                     $"/v1/models/{job.ModelId}/samples.png?seed=1", $"/v1/models/{job.ModelId}/samples/0.png?seed=1",
+                     $"/v1/models/{job.ModelId}/interpolate.png?from=1&to=2", promoted.Headers.Location!.OriginalString, $"/v1/datasets/{dataset.Id}",
+                 })
+        {
+            Assert.Equal((path, HttpStatusCode.OK), (path, (await teamA.GetAsync(path)).StatusCode));
+            Assert.Equal((path, HttpStatusCode.NotFound), (path, (await teamB.GetAsync(path)).StatusCode));
+        }
         Assert.Equal(HttpStatusCode.NotFound, (await teamB.PostAsync($"/v1/jobs/{job.Id}/cancel", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await teamB.PostAsync($"/v1/jobs/{job.Id}/checkpoints/10/promote", null)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await teamB.DeleteAsync($"/v1/models/{job.ModelId}")).StatusCode);
-        Assert.Empty((await teamB.GetFromJsonAsync<PageResponse<JobResponse>>("/v1/jobs", GenApiFactory.Json))!.Data);
+        Assert.Equal(HttpStatusCode.NotFound, (await teamB.DeleteAsync($"/v1/datasets/{dataset.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await teamB.DeleteAsync($"/v1/jobs/{job.Id}")).StatusCode);
+
+        // Lists: the owner's items, nothing of theirs for the other team.
         Assert.Single((await teamA.GetFromJsonAsync<PageResponse<JobResponse>>("/v1/jobs", GenApiFactory.Json))!.Data);
+        Assert.Empty((await teamB.GetFromJsonAsync<PageResponse<JobResponse>>("/v1/jobs", GenApiFactory.Json))!.Data);
+        Assert.Equal(2, (await teamA.GetFromJsonAsync<PageResponse<ModelResponse>>("/v1/models", GenApiFactory.Json))!.Data.Count);
+        Assert.Empty((await teamB.GetFromJsonAsync<PageResponse<ModelResponse>>("/v1/models", GenApiFactory.Json))!.Data);
+        Assert.Contains((await teamA.GetFromJsonAsync<List<DatasetResponse>>("/v1/datasets", GenApiFactory.Json))!, d => d.Id == dataset.Id);
+        Assert.DoesNotContain((await teamB.GetFromJsonAsync<List<DatasetResponse>>("/v1/datasets", GenApiFactory.Json))!, d => d.Id == dataset.Id);
+
+        // Using them: the owner resumes from its model and trains on its upload; the other team is told they do not exist.
+        var resume = new { dataset = "synthetic", steps = 12, batchSize = 16, baseChannels = 8, latentDim = 16, checkpointEvery = 10, sampleEvery = 10, resumeFrom = job.ModelId };
+        Assert.Equal(HttpStatusCode.Accepted, (await teamA.PostAsJsonAsync("/v1/jobs", resume)).StatusCode);
+        Assert.Contains("resumeFrom", (await BadInputTests.ValidationErrorsAsync(await teamB.PostAsJsonAsync("/v1/jobs", resume))).Keys);
+        Assert.Equal(HttpStatusCode.Accepted, (await teamA.PostAsJsonAsync("/v1/jobs", new { dataset = dataset.Id, steps = 1, baseChannels = 8 })).StatusCode);
+        Assert.Contains("dataset", (await BadInputTests.ValidationErrorsAsync(await teamB.PostAsJsonAsync("/v1/jobs", new { dataset = dataset.Id }))).Keys);
+
+        // Deleting: only the owner can.
+        Assert.Equal(HttpStatusCode.NoContent, (await teamA.DeleteAsync($"/v1/models/{job.ModelId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await teamA.DeleteAsync($"/v1/datasets/{dataset.Id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AdminEndpoints_NeedAnAdminKey_EvenWithAuthOff()
+    {
+        await using var app = new GenApiFactory(TestPaths.NewScratch(), embeddedWorker: false);
+        var anonymous = app.CreateClient();
+        anonymous.DefaultRequestHeaders.Authorization = null;
+        var refused = await anonymous.PostAsJsonAsync("/v1/admin/keys", new { team = "intruder", admin = true });
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType!.MediaType);
+        // Everything else stays open in the embedded single-user mode, and the bootstrap admin key still works.
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/v1/jobs")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await app.CreateClient().PostAsJsonAsync("/v1/admin/keys", new { team = "vision" })).StatusCode);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace GenApi.Tests.Api;
 
 public sealed class DatasetUploadTests
 {
-    private static byte[] Png(int width, int height, SKColor color, SKEncodedImageFormat format = SKEncodedImageFormat.Png)
+    internal static byte[] Png(int width, int height, SKColor color, SKEncodedImageFormat format = SKEncodedImageFormat.Png)
     {
         using var bitmap = new SKBitmap(width, height);
         bitmap.Erase(color);
@@ -18,7 +18,7 @@ public sealed class DatasetUploadTests
         return data.ToArray();
     }
 
-    private static byte[] Zip(params (string Name, byte[] Bytes)[] entries)
+    internal static byte[] Zip(params (string Name, byte[] Bytes)[] entries)
     {
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
@@ -30,7 +30,7 @@ public sealed class DatasetUploadTests
         return buffer.ToArray();
     }
 
-    private static Task<HttpResponseMessage> UploadAsync(HttpClient client, byte[] zip, string name = "test")
+    internal static Task<HttpResponseMessage> UploadAsync(HttpClient client, byte[] zip, string name = "test")
     {
         var content = new ByteArrayContent(zip);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
@@ -92,6 +92,7 @@ public sealed class DatasetUploadTests
         { "unpacks to", Zip(("big.png", new byte[300_000])) },
         { "not a zip", "PK but not really"u8.ToArray() },
         { "no images", Zip() },
+        { "central directory is corrupt", CorruptEntryCount(Zip(("a.png", Png(8, 8, SKColors.Red)), ("b.png", Png(8, 8, SKColors.Red)))) },
         { "in class folders and some are not", Zip(("a/1.png", Png(8, 8, SKColors.Red)), ("2.png", Png(8, 8, SKColors.Red))) },
     };
 
@@ -135,18 +136,13 @@ public sealed class DatasetUploadTests
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
 
-    [Fact]
-    public async Task OtherTeams_CannotSeeOrUseAnUpload()
+    // The end-of-central-directory record claims more entries than the directory holds.
+    private static byte[] CorruptEntryCount(byte[] zip)
     {
-        await using var app = new GenApiFactory(TestPaths.NewScratch(), settings: new Dictionary<string, string> { ["Auth:Enabled"] = "true" });
-        var client = app.CreateClient();
-        var dataset = (await (await UploadAsync(client, Zip(("a.png", Png(8, 8, SKColors.Red))))).Content.ReadFromJsonAsync<DatasetResponse>(GenApiFactory.Json))!;
-        var key = await client.PostAsJsonAsync("/v1/admin/keys", new { team = "other" });
-        var otherKey = (await key.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("key").GetString();
-        var other = app.CreateClient();
-        other.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", otherKey);
-        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/v1/datasets/{dataset.Id}")).StatusCode);
-        Assert.Contains("dataset", (await BadInputTests.ValidationErrorsAsync(await other.PostAsJsonAsync("/v1/jobs", new { dataset = dataset.Id }))).Keys);
+        var end = FindSignature(zip, [0x50, 0x4b, 0x05, 0x06]);
+        BitConverter.GetBytes((ushort)40).CopyTo(zip, end + 8);
+        BitConverter.GetBytes((ushort)40).CopyTo(zip, end + 10);
+        return zip;
     }
 
     private static int FindSignature(byte[] bytes, byte[] signature)

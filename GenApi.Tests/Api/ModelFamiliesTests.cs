@@ -67,8 +67,8 @@ public sealed class ModelFamiliesTests
         {
             Assert.Equal(HttpStatusCode.OK, reconstruct.StatusCode);
             using var image = SKBitmap.Decode(await reconstruct.Content.ReadAsByteArrayAsync());
-            // One 28×28 image with the grid's 2-pixel padding, doubled.
-            Assert.Equal((60, 60), (image.Width, image.Height));
+            // One 28×28 image, doubled, no border.
+            Assert.Equal((56, 56), (image.Width, image.Height));
             var garbage = await client.PostAsync($"/v1/models/{model.Id}/reconstruct", new ByteArrayContent("not an image"u8.ToArray()));
             Assert.Contains("body", (await BadInputTests.ValidationErrorsAsync(garbage)).Keys);
         }

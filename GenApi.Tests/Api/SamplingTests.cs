@@ -24,15 +24,18 @@ public sealed class SamplingTests
 
         // Sample 4 of seed 9 alone is the image in row 1, column 1 of the grid.
         using var single = Decode(await client.GetByteArrayAsync($"/v1/models/{model}/samples/4.png?seed=9"));
-        Assert.Equal((32, 32), (single.Width, single.Height));
+        // At scale 1 a single sample is exactly the model's image: 28×28, no border.
+        Assert.Equal((28, 28), (single.Width, single.Height));
         for (var y = 0; y < 28; y++)
         for (var x = 0; x < 28; x++)
-            Assert.Equal(grid.GetPixel(Cell + 2 + x, Cell + 2 + y), single.GetPixel(2 + x, 2 + y));
+            Assert.Equal(grid.GetPixel(Cell + 2 + x, Cell + 2 + y), single.GetPixel(x, y));
+        using var singleScaled = Decode(await client.GetByteArrayAsync($"/v1/models/{model}/samples/4.png?seed=9&scale=3"));
+        Assert.Equal((84, 84), (singleScaled.Width, singleScaled.Height));
 
         using var strip = Decode(await client.GetByteArrayAsync($"/v1/models/{model}/interpolate.png?from=1&to=2&steps=5"));
         Assert.Equal((5 * Cell + 2, Cell + 2), (strip.Width, strip.Height));
         using var first = Decode(await client.GetByteArrayAsync($"/v1/models/{model}/samples/0.png?seed=1"));
-        Assert.Equal(first.GetPixel(16, 16), strip.GetPixel(16, 16));
+        Assert.Equal(first.GetPixel(14, 14), strip.GetPixel(16, 16));
 
         var truncated = await client.GetByteArrayAsync($"/v1/models/{model}/samples.png?count=16&seed=3&truncation=0.5");
         Assert.NotEqual(truncated, await client.GetByteArrayAsync($"/v1/models/{model}/samples.png?count=16&seed=3"));

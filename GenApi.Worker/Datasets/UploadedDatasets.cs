@@ -29,7 +29,7 @@ public sealed class UploadedDatasets(ArtifactPaths paths, IOptions<DatasetOption
         catch (InvalidDataException) { throw new UploadRejectedException("The upload is not a zip archive."); }
         using (archive)
         {
-            var entries = archive.Entries.Where(e => !e.FullName.EndsWith('/') && !IsMacMetadata(e.FullName)).ToList();
+            var entries = ReadDirectory(archive);
             foreach (var entry in entries) CheckName(entry.FullName);
             if (entries.Count == 0) throw new UploadRejectedException("The zip holds no images.");
             if (entries.Count > o.MaxImages) throw new UploadRejectedException($"The zip holds {entries.Count} files; at most {o.MaxImages} are allowed.");
@@ -122,6 +122,13 @@ public sealed class UploadedDatasets(ArtifactPaths paths, IOptions<DatasetOption
             throw new UploadRejectedException($"Entry '{name}' has an unsafe path (absolute, or with '..'): refused.");
         if (!ImageExtensions.Contains(Path.GetExtension(name).ToLowerInvariant()))
             throw new UploadRejectedException($"Entry '{name}' is not an image: only .png, .jpg and .jpeg files are accepted.");
+    }
+
+    // The central directory is read lazily: a lying entry count or a truncated directory only shows up here.
+    private static List<ZipArchiveEntry> ReadDirectory(ZipArchive archive)
+    {
+        try { return archive.Entries.Where(e => !e.FullName.EndsWith('/') && !IsMacMetadata(e.FullName)).ToList(); }
+        catch (InvalidDataException error) { throw new UploadRejectedException($"The zip's central directory is corrupt: {error.Message}"); }
     }
 
     // The declared size of an entry is the attacker's word; count what actually comes out.

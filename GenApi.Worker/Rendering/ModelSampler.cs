@@ -36,7 +36,7 @@ public sealed class ModelSampler(ArtifactPaths paths, TorchDevice device, Sample
     {
         using var scope = NewDisposeScope();
         var z = Latents(model, index + 1, seed, truncation);
-        return grid.RenderPng(Generate(model, sample, z).narrow(0, index, 1), 1, scale);
+        return grid.RenderSinglePng(Generate(model, sample, z).narrow(0, index, 1), scale);
     }
 
     /// <summary>A row of <paramref name="steps"/> images along the great circle from sample 0 of one seed to sample 0 of another.</summary>
@@ -57,7 +57,7 @@ public sealed class ModelSampler(ArtifactPaths paths, TorchDevice device, Sample
         Tensor mean;
         lock (encoder) (mean, _) = encoder.call(image.unsqueeze(0).to(device.Device), labels);
         var generator = Acquire(model, ema: false);
-        lock (generator) return grid.RenderPng(generator.call(mean, labels).cpu(), 1, scale);
+        lock (generator) return grid.RenderSinglePng(generator.call(mean, labels).cpu(), scale);
     }
 
     /// <summary>Runs <paramref name="use"/> with the model's loaded generator, alone (e.g. to evaluate it).</summary>

@@ -11,23 +11,28 @@ public sealed class SampleGrid(IPngEncoder encoder)
     /// Renders <c>[N, C, H, W]</c> images in [-1, 1] as a grid of <paramref name="columns"/> (default ≈√N) columns,
     /// each pixel enlarged to <paramref name="scale"/>×<paramref name="scale"/> (nearest neighbour).
     /// </summary>
-    public byte[] RenderPng(Tensor images, int? columns = null, int scale = 1)
+    public byte[] RenderPng(Tensor images, int? columns = null, int scale = 1) => Render(images, columns, scale, Padding);
+
+    /// <summary>One image (<c>[1, C, H, W]</c>) as PNG of exactly the model's size × <paramref name="scale"/>: no border.</summary>
+    public byte[] RenderSinglePng(Tensor image, int scale = 1) => Render(image, 1, scale, padding: 0);
+
+    private byte[] Render(Tensor images, int? columns, int scale, int padding)
     {
         using var scope = NewDisposeScope();
         if (scale > 1) images = images.repeat_interleave(scale, 2).repeat_interleave(scale, 3);
         var (count, channels, height, width) = ((int)images.shape[0], (int)images.shape[1], (int)images.shape[2], (int)images.shape[3]);
         var cols = Math.Clamp(columns ?? (int)Math.Ceiling(Math.Sqrt(count)), 1, count);
         var rows = (count + cols - 1) / cols;
-        var cellH = height + Padding;
-        var cellW = width + Padding;
+        var cellH = height + padding;
+        var cellW = width + padding;
 
         // [-1, 1] → 0…255, rounded to nearest
         var pixels = images.detach().cpu().clamp(-1, 1).add(1).mul(127.5).round().to(ScalarType.Byte);
-        var grid = zeros(new long[] { channels, rows * cellH + Padding, cols * cellW + Padding }, ScalarType.Byte);
+        var grid = zeros(new long[] { channels, rows * cellH + padding, cols * cellW + padding }, ScalarType.Byte);
         for (var i = 0; i < count; i++)
         {
-            var top = i / cols * cellH + Padding;
-            var left = i % cols * cellW + Padding;
+            var top = i / cols * cellH + padding;
+            var left = i % cols * cellW + padding;
             grid.narrow(1, top, height).narrow(2, left, width).copy_(pixels[i]);
         }
         var interleaved = grid.permute(1, 2, 0).contiguous();

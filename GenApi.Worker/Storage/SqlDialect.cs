@@ -39,7 +39,7 @@ public sealed record SqlDialect(
 
     // Every version in order, in a dialect's column types. New versions are appended; applied ones never change.
     private static IReadOnlyList<string> Schema(string timestamp, string real, string identity) =>
-        [Version1(timestamp, real, identity), Version2(timestamp, real, identity), Version3(timestamp, real), Version4(real)];
+        [Version1(timestamp, real, identity), Version2(timestamp, real, identity), Version3(timestamp, real), Version4(real), Version5];
 
     // Schema version 1.
     private static string Version1(string timestamp, string real, string identity) => $"""
@@ -101,5 +101,11 @@ public sealed record SqlDialect(
         ALTER TABLE JobScores ADD COLUMN ConditionalAccuracy {real};
         ALTER TABLE JobScores ADD COLUMN ReconstructionError {real};
         ALTER TABLE JobScores ADD COLUMN Elbo {real};
+        """;
+
+    // Schema version 5: models were stored without their team (so their owners could not see them); they belong to
+    // the team of the job that trained them.
+    private const string Version5 = """
+        UPDATE Models SET Team = COALESCE((SELECT Jobs.Team FROM Jobs WHERE Jobs.Id = Models.JobId), '') WHERE Team = '';
         """;
 }

@@ -184,9 +184,9 @@ public sealed partial class SqlJobStore : IJobStore
         await Run(async connection =>
         {
             await connection.ExecuteAsync(Command($"""
-                INSERT INTO Models (Id, JobId, Family, Dataset, Config, Steps, CreatedAt)
-                VALUES (@Id, @JobId, @Family, @Dataset, @Config, @Steps, {_sql.Now})
-                """, new { model.Id, model.JobId, model.Family, model.Dataset, Config = JsonSerializer.Serialize(model.Config), model.Steps }, cancellation));
+                INSERT INTO Models (Id, Team, JobId, Family, Dataset, Config, Steps, CreatedAt)
+                VALUES (@Id, @Team, @JobId, @Family, @Dataset, @Config, @Steps, {_sql.Now})
+                """, new { model.Id, model.Team, model.JobId, model.Family, model.Dataset, Config = JsonSerializer.Serialize(model.Config), model.Steps }, cancellation));
             return true;
         }, cancellation);
     }

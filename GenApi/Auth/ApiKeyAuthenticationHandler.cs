@@ -23,12 +23,13 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!mode.Enabled) return Success("", admin: true, "anonymous");
         var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.NoResult();
-        var key = header["Bearer ".Length..].Trim();
-        if (auth.Value.AdminKey is { Length: > 0 } adminKey && FixedTimeEquals(key, adminKey))
+        var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+        if (key is not null && auth.Value.AdminKey is { Length: > 0 } adminKey && FixedTimeEquals(key, adminKey))
             return Success("", admin: true, "admin");
+        // Auth off: everyone is the one team "", but not an admin, or keys minted anonymously would outlive the mode.
+        if (!mode.Enabled) return Success("", admin: false, "anonymous");
+        if (key is null) return AuthenticateResult.NoResult();
         return await keys.FindAsync(key, Context.RequestAborted) is { } found
             ? Success(found.Team, found.Admin, found.Id)
             : AuthenticateResult.Fail("unknown API key");
@@ -41,8 +42,16 @@ public sealed class ApiKeyAuthenticationHandler(
             "Send 'Authorization: Bearer <key>' with a key created by an admin (POST /v1/admin/keys).");
     }
 
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        Problems.WriteAsync(Context, StatusCodes.Status403Forbidden, "This needs an admin key.", "forbidden");
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        // With auth off nobody is an admin without the bootstrap key: ask for it (401) rather than refuse the anonymous caller.
+        if (!mode.Enabled && Context.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value == "anonymous")
+        {
+            await HandleChallengeAsync(properties);
+            return;
+        }
+        await Problems.WriteAsync(Context, StatusCodes.Status403Forbidden, "This needs an admin key.", "forbidden");
+    }
 
     private AuthenticateResult Success(string team, bool admin, string keyId)
     {

@@ -6,6 +6,8 @@ namespace GenApi.Rendering;
 /// <summary>Training curves as PNG (ScottPlot): both losses against the step, throughput on a second axis.</summary>
 public static class MetricsChart
 {
+    static MetricsChart() => ChartFont.Register();
+
     public static byte[] RenderPng(string title, IReadOnlyList<MetricPointResponse> points, int width, int height)
     {
         var plot = new Plot();
