@@ -5,5 +5,8 @@ public sealed record WebhookSubscription(string Url, IReadOnlyList<string> Event
 {
     public static IReadOnlyList<string> FinalEvents { get; } = ["succeeded", "failed", "canceled"];
 
+    /// <summary>Job event kinds a webhook may subscribe to.</summary>
+    public static IReadOnlyList<string> Kinds { get; } = ["started", "resumed", "checkpoint", "interrupted", "succeeded", "failed", "canceled"];
+
     public bool Wants(string kind) => (Events.Count == 0 ? FinalEvents : Events).Contains(kind);
 }

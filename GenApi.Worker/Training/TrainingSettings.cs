@@ -6,6 +6,9 @@ public sealed record TrainingSettings
     /// <summary>The batch size a learning rate refers to when <see cref="LrScaling"/> scales it.</summary>
     public const int ReferenceBatchSize = 64;
 
+    /// <summary>The values of <see cref="LrScaling"/>.</summary>
+    public static IReadOnlyList<string> LrScalings { get; } = ["none", "linear", "sqrt"];
+
     public int Steps { get; init; } = 1000;
     public int BatchSize { get; init; } = 64;
     public long Seed { get; init; } = 1;

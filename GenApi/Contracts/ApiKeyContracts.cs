@@ -1,11 +1,11 @@
-using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 
 namespace GenApi.Contracts;
 
 /// <summary>A key to create.</summary>
 /// <param name="Team" example="vision-team">The team it acts for: letters, digits, '-' and '_', up to 64. Teams see only their own jobs and models.</param>
 /// <param name="Admin">Whether it may create keys and open the Hangfire dashboard remotely.</param>
-public sealed record CreateApiKeyRequest([property: DefaultValue("vision-team")] string Team, bool Admin = false);
+public sealed record CreateApiKeyRequest([property: Required] string Team, bool Admin = false);
 
 /// <summary>A created key. The key itself is shown this once; only its hash is stored.</summary>
 /// <param name="Id">Key id, for audit and revocation.</param>

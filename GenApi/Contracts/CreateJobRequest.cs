@@ -1,4 +1,8 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using GenApi.OpenApi;
+using GenApi.Worker.Models;
+using GenApi.Worker.Training;
 using System.Text.Json.Serialization;
 
 namespace GenApi.Contracts;
@@ -11,16 +15,16 @@ namespace GenApi.Contracts;
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record CreateJobRequest
 {
-    /// <summary>Model family: <c>gan</c> (MLP), <c>dcgan</c>, <c>cdcgan</c> (class-conditional, projection discriminator),
-    /// <c>wgan-gp</c>, <c>vae</c> or <c>cvae</c> (conditional VAE).</summary>
+    /// <summary>Model family: <c>gan</c> (MLP), <c>dcgan</c>, <c>cdcgan</c> (class-conditional: a label embedding in G,
+    /// one-hot label planes on D's input), <c>wgan-gp</c>, <c>vae</c> or <c>cvae</c> (conditional VAE).</summary>
     /// <example>dcgan</example>
-    [DefaultValue("dcgan")]
+    [DefaultValue("dcgan"), ClosedSet(typeof(ModelFamily), nameof(ModelFamily.Names))]
     public string? Model { get; init; }
 
     /// <summary>Training data: <c>fashion-mnist</c>, <c>mnist</c>, <c>cifar10</c>, <c>synthetic</c> (built-in shapes), or the id
     /// of a dataset you uploaded (<c>POST /v1/datasets</c>). Conditional families need labelled data.</summary>
     /// <example>fashion-mnist</example>
-    [DefaultValue("fashion-mnist")]
+    [Required]
     public string? Dataset { get; init; }
 
     /// <summary>Side of the generated images: 28, 32 or 64. Default: the dataset's own size.</summary>
@@ -43,7 +47,6 @@ public sealed record CreateJobRequest
 
     /// <summary>Fixes weights, noise and data order: the same request gives the same losses on CPU. Random when absent.</summary>
     /// <example>1</example>
-    [DefaultValue(1)]
     public long? Seed { get; init; }
 
     /// <summary>Shorthand: the learning rate of both networks' optimizers (each can still set its own <c>lr</c>), (0, 10].</summary>
@@ -69,12 +72,13 @@ public sealed record CreateJobRequest
 
     /// <summary>Scale learning rates with the effective batch (batchSize × accumulateSteps) relative to 64:
     /// <c>none</c>, <c>linear</c> (× b/64) or <c>sqrt</c> (× √(b/64)).</summary>
-    [DefaultValue("none")]
+    [DefaultValue("none"), ClosedSet(typeof(TrainingSettings), nameof(TrainingSettings.LrScalings))]
     public string? LrScaling { get; init; }
 
     /// <summary>GAN loss: <c>bce</c> (non-saturating), <c>lsgan</c> (least squares), <c>hinge</c> or <c>wasserstein</c>.
     /// Default <c>bce</c>; <c>wasserstein</c> for (and only with a penalty in) <c>wgan-gp</c>.</summary>
     /// <example>bce</example>
+    [ClosedSet(typeof(AdversarialLoss), nameof(AdversarialLoss.Kinds))]
     public string? Loss { get; init; }
 
     /// <summary>Discriminator (critic) updates per generator update, 1…100. Default 1; 5 for <c>wgan-gp</c>.</summary>
@@ -94,6 +98,7 @@ public sealed record CreateJobRequest
     public double? Dropout { get; init; }
 
     /// <summary>VAE reconstruction loss: <c>bce</c> (pixels as Bernoulli means) or <c>mse</c>. VAEs only.</summary>
+    [ClosedSet(typeof(VaeLoss), nameof(VaeLoss.Reconstructions))]
     public string? Reconstruction { get; init; }
 
     /// <summary>β, the weight of the VAE's KL term (β-VAE), ≥ 0; default 1. VAEs only.</summary>

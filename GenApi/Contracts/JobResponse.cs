@@ -1,4 +1,6 @@
+using GenApi.OpenApi;
 using GenApi.Worker.Jobs;
+using GenApi.Worker.Training;
 using GenApi.Worker.Models;
 
 namespace GenApi.Contracts;
@@ -23,7 +25,7 @@ namespace GenApi.Contracts;
 public sealed record JobResponse(
     string Id,
     JobStatus Status,
-    string Model,
+    [property: ClosedSet(typeof(ModelFamily), nameof(ModelFamily.Names))] string Model,
     string Dataset,
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
@@ -65,9 +67,10 @@ public sealed record JobProgressResponse(int Step, int TotalSteps, double? Image
 /// <summary>The job's settings with every default filled in; fields that do not apply to its family are null.</summary>
 public sealed record HyperparametersResponse(
     int Steps, int BatchSize, long Seed, int? ImageSize, int LatentDim, int BaseChannels, int CheckpointEvery, int SampleEvery, bool Evaluate,
-    OptimizerRequest OptimizerG, OptimizerRequest? OptimizerD, ScheduleRequest Schedule, string LrScaling,
-    string? Loss, int? NCritic, double? GradientPenalty, double? LabelSmoothing, double? InstanceNoise, double? Dropout,
-    string? Reconstruction, double? KlWeight, double L1, double L2, double? ClipGradNorm, int AccumulateSteps, double EmaDecay, string? ResumeFrom)
+    OptimizerRequest OptimizerG, OptimizerRequest? OptimizerD, ScheduleRequest Schedule,
+    [property: ClosedSet(typeof(TrainingSettings), nameof(TrainingSettings.LrScalings))] string LrScaling,
+    [property: ClosedSet(typeof(AdversarialLoss), nameof(AdversarialLoss.Kinds))] string? Loss, int? NCritic, double? GradientPenalty, double? LabelSmoothing, double? InstanceNoise, double? Dropout,
+    [property: ClosedSet(typeof(VaeLoss), nameof(VaeLoss.Reconstructions))] string? Reconstruction, double? KlWeight, double L1, double L2, double? ClipGradNorm, int AccumulateSteps, double EmaDecay, string? ResumeFrom)
 {
     public static HyperparametersResponse From(JobSpec spec)
     {

@@ -1,4 +1,6 @@
+using GenApi.OpenApi;
 using GenApi.Worker.Jobs;
+using GenApi.Worker.Models;
 
 namespace GenApi.Contracts;
 
@@ -17,7 +19,7 @@ namespace GenApi.Contracts;
 /// <param name="Reconstructs">Whether it has an encoder: <c>POST /v1/models/{id}/reconstruct</c> (VAEs).</param>
 /// <param name="Metrics">Training losses at its step (in <c>GET /v1/models/{id}</c>; null in lists or once the job is deleted).</param>
 public sealed record ModelResponse(
-    string Id, string Family, string Dataset, int ImageSize, int Channels, int LatentDim, int Steps, string JobId, DateTimeOffset CreatedAt,
+    string Id, [property: ClosedSet(typeof(ModelFamily), nameof(ModelFamily.Names))] string Family, string Dataset, int ImageSize, int Channels, int LatentDim, int Steps, string JobId, DateTimeOffset CreatedAt,
     int? Classes, bool Ema, bool Reconstructs, ModelMetricsResponse? Metrics)
 {
     public static ModelResponse From(ModelRecord model) => From(model, null);

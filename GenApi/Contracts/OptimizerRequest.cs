@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
+using GenApi.OpenApi;
 using GenApi.Worker.Training;
 
 namespace GenApi.Contracts;
@@ -14,7 +15,7 @@ public sealed record OptimizerRequest
 {
     /// <summary><c>sgd</c>, <c>adam</c>, <c>adamw</c>, <c>rmsprop</c> or <c>adagrad</c>.</summary>
     /// <example>adam</example>
-    [DefaultValue("adam")]
+    [DefaultValue("adam"), ClosedSet(typeof(OptimizerSettings), nameof(OptimizerSettings.Types))]
     public string? Type { get; init; }
 
     /// <summary>Base learning rate η0, (0, 10]; the schedule and <c>lrScaling</c> act on it.</summary>

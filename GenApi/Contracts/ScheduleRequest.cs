@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
+using GenApi.OpenApi;
 using GenApi.Worker.Training;
 
 namespace GenApi.Contracts;
@@ -15,7 +16,7 @@ public sealed record ScheduleRequest
 {
     /// <summary><c>constant</c>, <c>step</c>, <c>exponential</c>, <c>polynomial</c>, <c>linear</c> or <c>cosine</c>.</summary>
     /// <example>cosine</example>
-    [DefaultValue("constant")]
+    [DefaultValue("constant"), ClosedSet(typeof(LearningRateSchedule), nameof(LearningRateSchedule.Types))]
     public string? Type { get; init; }
 
     /// <summary>Steps of linear warm-up from η0/W to η0, 0…steps−1; default 0.</summary>

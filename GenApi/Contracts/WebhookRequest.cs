@@ -1,4 +1,6 @@
-using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using GenApi.OpenApi;
+using GenApi.Worker.Jobs;
 
 namespace GenApi.Contracts;
 
@@ -7,4 +9,6 @@ namespace GenApi.Contracts;
 /// and retried with exponential back-off.</summary>
 /// <param name="Url" example="https://example.com/genapi-hook">An absolute http(s) URL.</param>
 /// <param name="Events">Event kinds to send: started, resumed, checkpoint, interrupted, succeeded, failed, canceled. Default: succeeded, failed, canceled.</param>
-public sealed record WebhookRequest([property: DefaultValue("https://example.com/genapi-hook")] string? Url, IReadOnlyList<string>? Events);
+public sealed record WebhookRequest(
+    [property: Required] string? Url,
+    [property: ClosedSet(typeof(WebhookSubscription), nameof(WebhookSubscription.Kinds))] IReadOnlyList<string>? Events);

@@ -33,14 +33,19 @@ public static class JobEventsApi
     /// <response code="400">limit or after is invalid.</response>
     /// <response code="404">No job of yours has this id.</response>
     public static async Task<Results<Ok<PageResponse<JobEventResponse>>, ValidationProblem, ProblemHttpResult>> GetJobEvents(
-        string id, int? limit, long? after, ClaimsPrincipal user, IJobStore store, CancellationToken cancellation)
+        string id, int? limit, string? after, ClaimsPrincipal user, IJobStore store, CancellationToken cancellation)
     {
-        if (limit is < 1 or > JobsApi.MaxPageSize || after is < 0)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit must be between 1 and {JobsApi.MaxPageSize}; after zero or positive."] },
-                title: "The list request is invalid.", type: Problems.InvalidRequest);
+        // The cursor is opaque text, like nextCursor: an event id today.
+        long afterId = 0;
+        var errors = new FieldErrors();
+        errors.Check(limit is null or >= 1 and <= JobsApi.MaxPageSize, "limit", $"limit must be between 1 and {JobsApi.MaxPageSize}.");
+        errors.Check(after is null || (long.TryParse(after, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out afterId)),
+            "after", "after is not a cursor returned by this API.");
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The list request is invalid.", type: Problems.InvalidRequest);
         if (await store.GetJobAsync(id, user.Team(), cancellation) is null) return Problems.JobNotFound(id);
         var size = limit ?? JobsApi.MaxPageSize;
-        var events = await store.ListEventsAsync(id, after ?? 0, size + 1, cancellation);
+        var events = await store.ListEventsAsync(id, afterId, size + 1, cancellation);
         var page = events.Take(size).Select(JobEventResponse.From).ToList();
         var hasMore = events.Count > size;
         return TypedResults.Ok(new PageResponse<JobEventResponse>(page, hasMore, hasMore ? page[^1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture) : null));

@@ -11,10 +11,6 @@ public static class JobRequestMapper
 {
     public const int MaxSteps = 1_000_000;
     public const int MaxBatchSize = 1024;
-    public static IReadOnlyList<string> LrScalings { get; } = ["none", "linear", "sqrt"];
-
-    /// <summary>Job event kinds a webhook may subscribe to.</summary>
-    public static IReadOnlyList<string> WebhookEvents { get; } = ["started", "resumed", "checkpoint", "interrupted", "succeeded", "failed", "canceled"];
 
     /// <summary>Returns the spec, or null with every invalid field listed in <paramref name="errors"/>.</summary>
     /// <param name="resume">The checkpoint <c>resumeFrom</c> names, when it was resolved.</param>
@@ -71,7 +67,7 @@ public static class JobRequestMapper
         if (vae) e.NotFor(request.OptimizerD, "optimizerD", "does not apply to VAEs: they train encoder and decoder with optimizerG");
         var schedule = OptimizerRequestMapper.MapSchedule(request.Schedule, steps, Math.Min(optimizerG.LearningRate, optimizerD.LearningRate), e);
         var lrScaling = request.LrScaling ?? "none";
-        e.Check(LrScalings.Contains(lrScaling), "lrScaling", $"lrScaling must be one of: {string.Join(", ", LrScalings)}.");
+        e.Check(TrainingSettings.LrScalings.Contains(lrScaling), "lrScaling", $"lrScaling must be one of: {string.Join(", ", TrainingSettings.LrScalings)}.");
 
         var loss = request.Loss ?? FamilyDefaults.Loss(model);
         var nCritic = request.NCritic ?? FamilyDefaults.NCritic(model);
@@ -131,8 +127,8 @@ public static class JobRequestMapper
         {
             e.Check(webhooksEnabled, "webhook", "Webhooks are disabled on this server: it needs Webhooks:Secret to sign deliveries.");
             e.Check(Uri.TryCreate(hook.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https", "webhook.url", "webhook.url must be an absolute http or https URL.");
-            var unknown = (hook.Events ?? []).Except(WebhookEvents).ToList();
-            e.Check(unknown.Count == 0, "webhook.events", $"Unknown event kinds {string.Join(", ", unknown)}; expected some of: {string.Join(", ", WebhookEvents)}.");
+            var unknown = (hook.Events ?? []).Except(WebhookSubscription.Kinds).ToList();
+            e.Check(unknown.Count == 0, "webhook.events", $"Unknown event kinds {string.Join(", ", unknown)}; expected some of: {string.Join(", ", WebhookSubscription.Kinds)}.");
             webhook = new WebhookSubscription(hook.Url ?? "", hook.Events ?? []);
         }
 

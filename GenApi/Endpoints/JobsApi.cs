@@ -72,7 +72,8 @@ public static class JobsApi
     /// <response code="200">A page of jobs.</response>
     /// <response code="400">limit, after or status is invalid.</response>
     public static async Task<Results<Ok<PageResponse<JobResponse>>, ValidationProblem>> ListJobs(
-        int? limit, string? after, string? status, ClaimsPrincipal user, IJobStore store, CancellationToken cancellation)
+        int? limit, string? after, [OpenApi.ClosedSet(typeof(JobStatusExtensions), nameof(JobStatusExtensions.Names))] string? status,
+        ClaimsPrincipal user, IJobStore store, CancellationToken cancellation)
     {
         if (Paging.Validate(limit, after, out var cursor) is { } invalid) return invalid;
         JobStatus? wanted = null;

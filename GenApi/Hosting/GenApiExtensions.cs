@@ -1,9 +1,9 @@
-using System.Reflection;
 using GenApi.Auth;
 using GenApi.Calling;
 using GenApi.Endpoints;
 using GenApi.Errors;
 using GenApi.Health;
+using GenApi.OpenApi;
 using GenApi.Webhooks;
 using GenApi.Worker.Hosting;
 using GenApi.Worker.Storage;
@@ -11,7 +11,6 @@ using GenApi.Worker.Training;
 using Hangfire;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.OpenApi;
 
 namespace GenApi.Hosting;
 
@@ -48,7 +47,7 @@ public static class GenApiExtensions
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o => JsonSetup.Apply(o.SerializerOptions));
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => JsonSetup.Apply(o.JsonSerializerOptions));
-        AddSwagger(services);
+        services.AddGenApiOpenApi();
         return builder;
     }
 
@@ -57,8 +56,7 @@ public static class GenApiExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestSizeLimit>();
-        app.UseSwagger();
-        app.UseSwaggerUI();
+        app.UseGenApiOpenApi();
         app.UseAuthentication();
         app.UseAuthorization();
         // Before the rate limiter: a replayed response costs no quota.
@@ -92,32 +90,5 @@ public static class GenApiExtensions
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
-    }
-
-    private static void AddSwagger(IServiceCollection services)
-    {
-        services.AddEndpointsApiExplorer();
-        services.AddSwaggerGen(options =>
-        {
-            options.SwaggerDoc("v1", new OpenApiInfo
-            {
-                Title = "GenApi",
-                Version = "v1",
-                Description = "Train generative image models (DCGAN) and fetch their samples as PNG. " +
-                              "Authenticate with 'Authorization: Bearer <key>' where keys are required.",
-            });
-            options.AddSecurityDefinition("Bearer", new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.Http,
-                Scheme = "bearer",
-                Description = "An API key created with POST /v1/admin/keys or 'GenApi keys create --team NAME'.",
-            });
-            options.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", document)] = [] });
-            foreach (var assembly in new[] { Assembly.GetExecutingAssembly(), typeof(WorkerOptions).Assembly })
-            {
-                var xml = Path.Combine(AppContext.BaseDirectory, $"{assembly.GetName().Name}.xml");
-                if (File.Exists(xml)) options.IncludeXmlComments(xml);
-            }
-        });
     }
 }
