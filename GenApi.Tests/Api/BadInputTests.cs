@@ -27,6 +27,8 @@ public sealed class BadInputTests : IAsyncLifetime
     [InlineData("""{"dataset":"synthetic","batchSize":0}""", "batchSize")]
     [InlineData("""{"dataset":"synthetic","batchSize":1025}""", "batchSize")]
     [InlineData("""{"dataset":"synthetic","steps":"many"}""", "steps")]
+    [InlineData("""{"dataset":"synthetic","steps":"5"}""", "steps")]
+    [InlineData("""{"dataset":"synthetic","learningRate":"0.001"}""", "learningRate")]
     [InlineData("""{"dataset":"synthetic","learningRate":-1}""", "learningRate")]
     [InlineData("""{"dataset":"synthetic","stpes":10}""", "stpes")]
     [InlineData("""{"dataset":"synthetic",""", "body")]

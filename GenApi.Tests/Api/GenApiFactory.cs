@@ -6,6 +6,7 @@ using GenApi.Worker.Jobs;
 using GenApi.Worker.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 
 namespace GenApi.Tests.Api;
 
@@ -37,6 +38,10 @@ public sealed class GenApiFactory(
         }
         if (fashionMnistPath is not null) builder.UseSetting("Datasets:FashionMnistPath", fashionMnistPath);
     }
+
+    /// <summary>A client whose every response is checked against <c>openapi/v1.json</c> (see <see cref="Contract.ResponseContractCheck"/>).</summary>
+    public new HttpClient CreateClient() =>
+        CreateDefaultClient(new RedirectHandler(), new CookieContainerHandler(), new Contract.ResponseContractCheck());
 
     // Harmless where authentication is off; needed where it is on (PostgreSQL).
     protected override void ConfigureClient(HttpClient client)

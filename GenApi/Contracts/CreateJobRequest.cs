@@ -15,10 +15,10 @@ namespace GenApi.Contracts;
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record CreateJobRequest
 {
-    /// <summary>Model family: <c>gan</c> (MLP), <c>dcgan</c>, <c>cdcgan</c> (class-conditional: a label embedding in G,
+    /// <summary>Model family (default <c>dcgan</c>, or the checkpoint's with <c>resumeFrom</c>): <c>gan</c> (MLP), <c>dcgan</c>, <c>cdcgan</c> (class-conditional: a label embedding in G,
     /// one-hot label planes on D's input), <c>wgan-gp</c>, <c>vae</c> or <c>cvae</c> (conditional VAE).</summary>
     /// <example>dcgan</example>
-    [DefaultValue("dcgan"), ClosedSet(typeof(ModelFamily), nameof(ModelFamily.Names))]
+    [ClosedSet(typeof(ModelFamily), nameof(ModelFamily.Names))]
     public string? Model { get; init; }
 
     /// <summary>Training data: <c>fashion-mnist</c>, <c>mnist</c>, <c>cifar10</c>, <c>synthetic</c> (built-in shapes), or the id
@@ -133,14 +133,12 @@ public sealed record CreateJobRequest
     public int? LatentDim { get; init; }
 
     /// <summary>Network width: feature maps at full resolution (ngf = ndf) of the convolutional families; the MLP's hidden
-    /// layers are 2…16× it. 4…512.</summary>
+    /// layers are 2…16× it. 4…512; default 64 (the checkpoint's with <c>resumeFrom</c>).</summary>
     /// <example>64</example>
-    [DefaultValue(64)]
     public int? BaseChannels { get; init; }
 
-    /// <summary>Steps between checkpoints, 1…steps. A restarted job resumes from the last one.</summary>
+    /// <summary>Steps between checkpoints, 1…steps; default 200 or <c>steps</c> if fewer. A restarted job resumes from the last one.</summary>
     /// <example>200</example>
-    [DefaultValue(200)]
     public int? CheckpointEvery { get; init; }
 
     /// <summary>Score sample quality (Fréchet distance, KID, precision/recall on a domain classifier) at every checkpoint.
@@ -152,8 +150,7 @@ public sealed record CreateJobRequest
     /// <summary>Optional: POST the job's events to this URL.</summary>
     public WebhookRequest? Webhook { get; init; }
 
-    /// <summary>Steps between refreshes of the progress grid (<c>GET /v1/jobs/{id}/samples.png</c>), 1…steps.</summary>
+    /// <summary>Steps between refreshes of the progress grid (<c>GET /v1/jobs/{id}/samples.png</c>), 1…steps; default 100 or <c>steps</c> if fewer.</summary>
     /// <example>100</example>
-    [DefaultValue(100)]
     public int? SampleEvery { get; init; }
 }

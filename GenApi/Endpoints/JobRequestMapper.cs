@@ -24,7 +24,8 @@ public static class JobRequestMapper
         e.Check(known, "model", $"Unknown model '{model}'; expected one of: {string.Join(", ", ModelFamily.Names)}.");
         bool vae = ModelFamily.IsVae(model), gan = known && !vae;
 
-        var dataset = request.Dataset ?? resume?.SourceSpec.Dataset;
+        // Required even when resuming: the document says so, and a resumed job must name the data it continues on.
+        var dataset = request.Dataset;
         (int Size, int Channels, int Classes)? shape = null;
         if (string.IsNullOrEmpty(dataset))
             e.Check(false, "dataset", $"A dataset is required: one of {string.Join(", ", DatasetCatalog.Names)}, or an uploaded dataset's id.");
