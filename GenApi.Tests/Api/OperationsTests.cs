@@ -58,4 +58,32 @@ public sealed class OperationsTests
             Assert.Equal("application/problem+json", answer.Content.Headers.ContentType!.MediaType);
         }
     }
+
+    // Browsers and some HTTP libraries send Accept: text/html; errors must still be problem+json with a body.
+    [Fact]
+    public async Task Errors_AreProblemJson_WhateverTheAcceptHeader()
+    {
+        await using var app = new GenApiFactory(TestPaths.NewScratch(), embeddedWorker: false, settings: new Dictionary<string, string> { ["Auth:Enabled"] = "true" });
+        var client = app.CreateClient();
+        var anonymous = app.CreateClient();
+        anonymous.DefaultRequestHeaders.Authorization = null;
+        foreach (var (caller, method, path, status) in new[]
+                 {
+                     (anonymous, HttpMethod.Get, "/v1/jobs", HttpStatusCode.Unauthorized),
+                     (client, HttpMethod.Get, "/v1/jobs?limit=abc", HttpStatusCode.BadRequest),
+                     (client, HttpMethod.Get, "/v1/jobs/job_missing", HttpStatusCode.NotFound),
+                     (client, HttpMethod.Get, "/v1/nothing", HttpStatusCode.NotFound),
+                     (client, HttpMethod.Put, "/v1/jobs", HttpStatusCode.MethodNotAllowed),
+                 })
+        {
+            var request = new HttpRequestMessage(method, path);
+            request.Headers.Accept.ParseAdd("text/html");
+            var response = await caller.SendAsync(request);
+            Assert.Equal((path, status), (path, response.StatusCode));
+            Assert.Equal((path, "application/problem+json"), (path, response.Content.Headers.ContentType?.MediaType));
+            using var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.StartsWith("https://genapi.dev/problems/", problem.RootElement.GetProperty("type").GetString());
+            Assert.Equal((int)status, problem.RootElement.GetProperty("status").GetInt32());
+        }
+    }
 }

@@ -41,6 +41,8 @@ public static class GenApiExtensions
         services.AddHostedService<GenApiMetrics>();
         services.AddHealthChecks().AddCheck<ReadinessCheck>("store-and-workers", tags: ["ready"]);
 
+        // Ahead of the framework's writer, which declines callers that do not accept JSON.
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Binding failures must reach the exception handler in every environment, not only Development.
