@@ -133,6 +133,134 @@ public sealed class CallingSafelyTests
     }
 
     [Fact]
+    public async Task Keys_CanBeRevokedAndExpire_TheDashboardNeedsAnAdminKey_AndWorkersHideOtherTeamsJobs()
+    {
+        await using var app = new GenApiFactory(TestPaths.NewScratch(), embeddedWorker: false, settings: AuthOn);
+        var admin = app.CreateClient();
+        var created = await (await admin.PostAsJsonAsync("/v1/admin/keys", new { team = "team-a" })).Content.ReadFromJsonAsync<ApiKeyResponse>(GenApiFactory.Json);
+        var member = app.CreateClient();
+        member.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created!.Key);
+        Assert.Equal(HttpStatusCode.OK, (await member.GetAsync("/v1/jobs")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/v1/admin/keys/{created.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await member.GetAsync("/v1/jobs")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync($"/v1/admin/keys/{created.Id}")).StatusCode);
+
+        var shortLived = await (await admin.PostAsJsonAsync("/v1/admin/keys", new { team = "team-a", expiresAt = DateTimeOffset.UtcNow.AddSeconds(2) }))
+            .Content.ReadFromJsonAsync<ApiKeyResponse>(GenApiFactory.Json);
+        member.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", shortLived!.Key);
+        Assert.Equal(HttpStatusCode.OK, (await member.GetAsync("/v1/jobs")).StatusCode);
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await member.GetAsync("/v1/jobs")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync("/v1/admin/keys", new { team = "team-a", expiresAt = DateTimeOffset.UtcNow.AddDays(-1) })).StatusCode);
+
+        // The dashboard: not even loopback gets in without an admin key; a browser is asked for it.
+        var anonymous = app.CreateClient();
+        anonymous.DefaultRequestHeaders.Authorization = null;
+        var refused = await anonymous.GetAsync("/hangfire");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.StartsWith("Basic", refused.Headers.WwwAuthenticate.Single().Scheme);
+        var teamB = await ClientForNewKeyAsync(app, admin, "team-b");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await teamB.GetAsync("/hangfire")).StatusCode);
+        anonymous.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"admin:{GenApiFactory.AdminKey}")));
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/hangfire")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/hangfire")).StatusCode);
+
+        // Workers: everyone sees how busy they are; only admins see whose jobs.
+        var store = app.Services.GetRequiredService<GenApi.Worker.Jobs.IJobStore>();
+        await store.HeartbeatAsync("w-test", "host:1", "cpu", ["job_of_team_a"]);
+        var seenByB = (await teamB.GetFromJsonAsync<List<WorkerResponse>>("/v1/workers", GenApiFactory.Json))!.Single(w => w.Id == "w-test");
+        Assert.Equal((1, 0), (seenByB.CurrentJobCount, seenByB.CurrentJobs.Count));
+        var seenByAdmin = (await admin.GetFromJsonAsync<List<WorkerResponse>>("/v1/workers", GenApiFactory.Json))!.Single(w => w.Id == "w-test");
+        Assert.Equal(["job_of_team_a"], seenByAdmin.CurrentJobs);
+    }
+
+    [Fact]
+    public async Task TeamQuotas_BoundActiveJobsAndDatasets()
+    {
+        await using var app = new GenApiFactory(TestPaths.NewScratch(), embeddedWorker: false, settings: new Dictionary<string, string>
+        {
+            ["Auth:Enabled"] = "true", ["Quotas:ActiveJobsPerTeam"] = "2", ["Quotas:DatasetsPerTeam"] = "1",
+        });
+        var admin = app.CreateClient();
+        var teamA = await ClientForNewKeyAsync(app, admin, "team-a");
+        var teamB = await ClientForNewKeyAsync(app, admin, "team-b");
+        await app.PostJobAsync(teamA, GenApiFactory.TinyJob());
+        await app.PostJobAsync(teamA, GenApiFactory.TinyJob());
+        var over = await teamA.PostAsJsonAsync("/v1/jobs", GenApiFactory.TinyJob());
+        Assert.Equal(HttpStatusCode.TooManyRequests, over.StatusCode);
+        Assert.Contains("quota-exceeded", await over.Content.ReadAsStringAsync());
+        Assert.True(over.Headers.Contains("Retry-After"));
+        // Another team is not held back by team A's queue.
+        await app.PostJobAsync(teamB, GenApiFactory.TinyJob());
+
+        var zip = DatasetUploadTests.Zip(("a.png", DatasetUploadTests.Png(8, 8, SkiaSharp.SKColors.Red)));
+        Assert.Equal(HttpStatusCode.Created, (await DatasetUploadTests.UploadAsync(teamA, zip)).StatusCode);
+        var refused = await DatasetUploadTests.UploadAsync(teamA, zip);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("Quotas:DatasetsPerTeam", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Created, (await DatasetUploadTests.UploadAsync(teamB, zip)).StatusCode);
+    }
+
+    [Fact]
+    public async Task InvalidJobRequests_DoNotUseUpTheRateLimit()
+    {
+        await using var app = new GenApiFactory(TestPaths.NewScratch(), embeddedWorker: false,
+            settings: new Dictionary<string, string> { ["RateLimits:JobsPerMinute"] = "1" });
+        var client = app.CreateClient();
+        for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsJsonAsync("/v1/jobs", new { dataset = "synthetic", steps = 0 })).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsJsonAsync("/v1/jobs", GenApiFactory.TinyJob())).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PostAsJsonAsync("/v1/jobs", GenApiFactory.TinyJob())).StatusCode);
+    }
+
+    [Fact]
+    public async Task IdempotencyKey_UnderConcurrency_RunsTheRequestOnce()
+    {
+        await using var app = new GenApiFactory(TestPaths.NewScratch(), embeddedWorker: false);
+        var client = app.CreateClient();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/v1/jobs") { Content = JsonContent.Create(GenApiFactory.TinyJob(seed: 3)) };
+            request.Headers.Add("Idempotency-Key", "burst-1");
+            return client.SendAsync(request);
+        }));
+
+        Assert.Single((await client.GetFromJsonAsync<PageResponse<JobResponse>>("/v1/jobs", GenApiFactory.Json))!.Data);
+        // Every answer is the job (first or replayed) or a 409 asking to retry shortly; none is a second job.
+        foreach (var response in responses)
+        {
+            Assert.Contains(response.StatusCode, new[] { HttpStatusCode.Accepted, HttpStatusCode.Conflict });
+            if (response.StatusCode == HttpStatusCode.Conflict) Assert.Equal("1", response.Headers.GetValues("Retry-After").Single());
+        }
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Accepted && !r.Headers.Contains("Idempotent-Replayed"));
+    }
+
+    [Fact]
+    public async Task IdempotencyKey_NeverStoresRateLimitedAnswersOrSecrets()
+    {
+        await using var app = new GenApiFactory(TestPaths.NewScratch(), embeddedWorker: false,
+            settings: new Dictionary<string, string> { ["RateLimits:JobsPerMinute"] = "1" });
+        var client = app.CreateClient();
+        async Task<HttpResponseMessage> Post(string path, object body, string key)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+            request.Headers.Add("Idempotency-Key", key);
+            return await client.SendAsync(request);
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, (await Post("/v1/jobs", GenApiFactory.TinyJob(seed: 1), "a")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await Post("/v1/jobs", GenApiFactory.TinyJob(seed: 2), "b")).StatusCode);
+        // The 429 was not stored: the same key runs again (and is limited again, not replayed).
+        var again = await Post("/v1/jobs", GenApiFactory.TinyJob(seed: 2), "b");
+        Assert.Equal(HttpStatusCode.TooManyRequests, again.StatusCode);
+        Assert.False(again.Headers.Contains("Idempotent-Replayed"));
+
+        // A created key is shown once: a retry with the same Idempotency-Key makes a new one rather than replaying it.
+        var first = await (await Post("/v1/admin/keys", new { team = "vision" }, "k")).Content.ReadFromJsonAsync<ApiKeyResponse>(GenApiFactory.Json);
+        var second = await (await Post("/v1/admin/keys", new { team = "vision" }, "k")).Content.ReadFromJsonAsync<ApiKeyResponse>(GenApiFactory.Json);
+        Assert.NotEqual(first!.Key, second!.Key);
+    }
+
+    [Fact]
     public async Task JobCreation_IsRateLimitedPerKey_With429AndRetryAfter()
     {
         await using var app = new GenApiFactory(TestPaths.NewScratch(), embeddedWorker: false,
@@ -150,9 +278,8 @@ public sealed class CallingSafelyTests
     }
 
     [Fact]
-    public async Task Webhooks_AreSigned_RetriedAfterA500_AndRecordedInTheJobsEvents()
+    public async Task Webhooks_AreSignedWithTheTeamsSecret_RetriedAfterA500_AndRecordedInTheJobsEvents()
     {
-        const string secret = "whsec_test_secret";
         var received = new ConcurrentQueue<(string Id, string Timestamp, string Signature, string Body)>();
         var calls = 0;
         await using var receiver = await StartReceiverAsync(async context =>
@@ -166,9 +293,11 @@ public sealed class CallingSafelyTests
 
         await using var app = new GenApiFactory(TestPaths.NewScratch(), settings: new Dictionary<string, string>
         {
-            ["Webhooks:Secret"] = secret, ["Webhooks:FirstRetryDelay"] = "00:00:00.200",
+            ["Webhooks:FirstRetryDelay"] = "00:00:00.200", ["Webhooks:AllowedNetworks:0"] = "127.0.0.1/32",
         });
         var client = app.CreateClient();
+        var secret = (await client.GetFromJsonAsync<WebhookSecretResponse>("/v1/webhooks/secret", GenApiFactory.Json))!.Secret;
+        Assert.StartsWith("whsec_", secret);
         var job = await app.PostJobAsync(client, new
         {
             dataset = "synthetic", steps = 5, batchSize = 8, baseChannels = 8, seed = 1,
@@ -181,10 +310,13 @@ public sealed class CallingSafelyTests
         var deliveries = received.ToArray();
         Assert.Equal(2, deliveries.Length);
         Assert.Equal(deliveries[0].Id, deliveries[1].Id);   // same message id on retry: receivers deduplicate
-        foreach (var d in deliveries)
-            Assert.True(WebhookSignature.Verify(secret, d.Id, long.Parse(d.Timestamp), d.Body, d.Signature));
+        // Receivers verify with the official Standard Webhooks library.
+        foreach (var d in deliveries) new StandardWebhooks.StandardWebhook(secret).Verify(d.Body, Headers(d.Id, d.Timestamp, d.Signature));
         var tampered = deliveries[0];
-        Assert.False(WebhookSignature.Verify(secret, tampered.Id, long.Parse(tampered.Timestamp), tampered.Body + " ", tampered.Signature));
+        Assert.ThrowsAny<Exception>(() => new StandardWebhooks.StandardWebhook(secret).Verify(tampered.Body + " ", Headers(tampered.Id, tampered.Timestamp, tampered.Signature)));
+        // Another team's secret does not verify this team's deliveries.
+        var otherSecret = WebhookSignature.NewSecret();
+        Assert.ThrowsAny<Exception>(() => new StandardWebhooks.StandardWebhook(otherSecret).Verify(tampered.Body, Headers(tampered.Id, tampered.Timestamp, tampered.Signature)));
         using var payload = JsonDocument.Parse(deliveries[1].Body);
         Assert.Equal("job.succeeded", payload.RootElement.GetProperty("type").GetString());
         Assert.Equal(job.Id, payload.RootElement.GetProperty("data").GetProperty("job").GetProperty("id").GetString());
@@ -197,8 +329,57 @@ public sealed class CallingSafelyTests
         Assert.Contains("delivered", events[1].Message);
     }
 
+    private static HeaderDictionary Headers(string id, string timestamp, string signature) =>
+        new() { ["webhook-id"] = id, ["webhook-timestamp"] = timestamp, ["webhook-signature"] = signature };
+
+    // Receivers on loopback, private or metadata addresses are refused at connect time unless allowed by configuration;
+    // the event says so without connection details or the URL's credentials, and redirects are not followed.
     [Fact]
-    public async Task Webhooks_NeedASecret_AndAValidUrl()
+    public async Task Webhooks_ToInternalAddresses_AreRefused_UnlessAllowed_AndRedirectsAreNotFollowed()
+    {
+        var calls = 0;
+        await using var receiver = await StartReceiverAsync(context =>
+        {
+            Interlocked.Increment(ref calls);
+            if (context.Request.Path == "/redirect") context.Response.Redirect("http://169.254.169.254/latest/meta-data/");
+            else context.Response.StatusCode = 204;
+            return Task.CompletedTask;
+        });
+        var port = new Uri(receiver.Url).Port;
+        async Task<List<JobEventResponse>> DeliverAsync(GenApiFactory app, string url)
+        {
+            var client = app.CreateClient();
+            var job = await app.PostJobAsync(client, new { dataset = "synthetic", steps = 1, batchSize = 4, baseChannels = 4, seed = 1, webhook = new { url } });
+            await GenApiFactory.WaitForFinishAsync(client, job.Id, TimeSpan.FromSeconds(60));
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            List<JobEventResponse> events;
+            do events = (await GenApiFactory.EventsAsync(client, job.Id)).Where(e => e.Kind == "webhook").ToList();
+            while (events.Count == 0 && DateTime.UtcNow < deadline);
+            return events;
+        }
+
+        var settings = new Dictionary<string, string> { ["Webhooks:MaxAttempts"] = "1" };
+        await using (var closed = new GenApiFactory(TestPaths.NewScratch(), settings: settings))
+        {
+            foreach (var url in new[] { $"http://user:hunter2@127.0.0.1:{port}/hook", $"http://2130706433:{port}/hook", $"http://[::1]:{port}/hook", "http://169.254.169.254/latest/meta-data/" })
+            {
+                var message = Assert.Single(await DeliverAsync(closed, url)).Message;
+                Assert.Contains("refused", message);
+                Assert.DoesNotContain("hunter2", message);
+                Assert.DoesNotContain("Connection refused", message);
+            }
+        }
+        Assert.Equal(0, calls);
+
+        settings["Webhooks:AllowedNetworks:0"] = "127.0.0.1/32";
+        await using var open = new GenApiFactory(TestPaths.NewScratch(), settings: settings);
+        Assert.Contains("delivered", Assert.Single(await DeliverAsync(open, $"{receiver.Url}/hook")).Message);
+        Assert.Contains("HTTP 302", Assert.Single(await DeliverAsync(open, $"{receiver.Url}/redirect")).Message);
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
+    public async Task Webhooks_NeedAValidUrl()
     {
         await using var app = new GenApiFactory(TestPaths.NewScratch(), embeddedWorker: false);
         var response = await app.CreateClient().PostAsJsonAsync("/v1/jobs", new
@@ -207,7 +388,7 @@ public sealed class CallingSafelyTests
         });
         var body = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        foreach (var field in new[] { "\"webhook\"", "\"webhook.url\"", "\"webhook.events\"" }) Assert.Contains(field, body);
+        foreach (var field in new[] { "\"webhook.url\"", "\"webhook.events\"" }) Assert.Contains(field, body);
     }
 
     private static async Task<HttpClient> ClientForNewKeyAsync(GenApiFactory app, HttpClient admin, string team)

@@ -153,4 +153,24 @@ public sealed class JobLifecycleTests
         Assert.NotNull(failed.FinishedAt);
         Assert.Null(failed.ModelId);
     }
+
+    // The API died between storing the job and enqueueing it: the sweeper puts it on the queue and it runs.
+    [Fact]
+    public async Task AJobStoredButNeverEnqueued_IsSweptOntoTheQueue_AndRuns()
+    {
+        var data = TestPaths.NewScratch();
+        await using var app = new GenApiFactory(data, settings: new Dictionary<string, string>
+        {
+            ["Queue:SweepInterval"] = "00:00:00.200", ["Queue:SweepAfter"] = "00:00:00.500",
+        });
+        var client = app.CreateClient();
+        var store = GenApiFactory.EmbeddedStore(data);
+        await store.CreateJobAsync("job_orphan", new Worker.Jobs.JobSpec
+        {
+            Dataset = "synthetic", BaseChannels = 8, LatentDim = 16, Training = new() { Steps = 3, BatchSize = 8, CheckpointEvery = 3, SampleEvery = 3 },
+        });
+        var done = await GenApiFactory.WaitForFinishAsync(client, "job_orphan", TimeSpan.FromSeconds(60));
+        Assert.Equal(Worker.Jobs.JobStatus.Succeeded, done.Status);
+        Assert.Contains(await GenApiFactory.EventsAsync(client, "job_orphan"), e => e.Message.Contains("sweeper"));
+    }
 }

@@ -41,6 +41,30 @@ public sealed class SamplingTests
         Assert.NotEqual(truncated, await client.GetByteArrayAsync($"/v1/models/{model}/samples.png?count=16&seed=3"));
     }
 
+    // count × scale² is what costs memory: 256 samples of a 64-pixel model at scale 8 would be an 8226-pixel square.
+    [Fact]
+    public async Task HugeSampleAnswers_AreRefused_AndExpensiveReadsAreLimitedPerKey()
+    {
+        await using var app = new GenApiFactory(TestPaths.NewScratch(), settings: new Dictionary<string, string> { ["RateLimits:StreamsPerKey"] = "1" });
+        var client = app.CreateClient();
+        var job = await app.PostJobAsync(client, new { dataset = "synthetic", imageSize = 64, steps = 2, batchSize = 4, baseChannels = 4, latentDim = 8, seed = 1 });
+        var model = (await GenApiFactory.WaitForFinishAsync(client, job.Id, TimeSpan.FromSeconds(60))).ModelId;
+
+        var errors = await BadInputTests.ValidationErrorsAsync(await client.GetAsync($"/v1/models/{model}/samples.png?count=256&scale=8&seed=1"));
+        Assert.Contains("fewer or a smaller scale", errors["scale"][0]);
+        using var allowed = Decode(await client.GetByteArrayAsync($"/v1/models/{model}/samples.png?count=16&scale=8&seed=1"));
+        Assert.Equal(4 * (512 + 2) + 2, allowed.Width);
+
+        // One event stream per key here: a second one waits its turn with a 429.
+        var queued = await app.PostJobAsync(client, new { dataset = "synthetic", steps = 1_000_000, batchSize = 4, baseChannels = 4 });
+        using var first = await client.GetAsync($"/v1/jobs/{queued.Id}/events/stream", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(System.Net.HttpStatusCode.OK, first.StatusCode);
+        using var second = await client.GetAsync($"/v1/jobs/{queued.Id}/events/stream", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(System.Net.HttpStatusCode.TooManyRequests, second.StatusCode);
+        Assert.True(second.Headers.Contains("Retry-After"));
+        await client.PostAsync($"/v1/jobs/{queued.Id}/cancel", null);
+    }
+
     [Fact]
     public void Truncation_KeepsEveryLatentWithinPsi_AndSlerpEndsAtBothSeeds()
     {

@@ -137,6 +137,24 @@ public sealed class JobStoreContractTests
         Assert.Single(await store.ListWorkersAsync());
     }
 
+    [SkippableTheory, MemberData(nameof(Providers))]
+    public async Task NeverEnqueuedJobs_AndSilentWorkers_AreFoundForTheSweeper(string provider)
+    {
+        await using var subject = await CreateAsync(provider);
+        var store = subject.Store;
+        await store.CreateJobAsync("job_lost", Spec);
+        await store.CreateJobAsync("job_sent", Spec);
+        await store.MarkEnqueuedAsync("job_sent");
+        await store.HeartbeatAsync("w_old", "host:1", "cpu", []);
+        await Task.Delay(1200);
+        await store.HeartbeatAsync("w_new", "host:2", "cpu", []);
+
+        Assert.Equal(["job_lost"], await store.NeverEnqueuedJobIdsAsync(TimeSpan.FromSeconds(1)));
+        Assert.Empty(await store.NeverEnqueuedJobIdsAsync(TimeSpan.FromMinutes(1)));
+        Assert.Equal(1, await store.PruneWorkersAsync(TimeSpan.FromSeconds(1)));
+        Assert.Equal(["w_new"], (await store.ListWorkersAsync()).Select(w => w.Id));
+    }
+
     // Column lists are typed by hand in the store: a column left out of an INSERT or SELECT must fail here, so every
     // property of the sample records is set to a non-default value and must come back as it went in.
     [SkippableTheory, MemberData(nameof(Providers))]

@@ -31,6 +31,10 @@ public sealed class DatasetOptions
     [Range(1024, long.MaxValue)]
     public long MaxUncompressedBytes { get; set; } = 1024L * 1024 * 1024;
 
+    /// <summary>Most pixels one image (in an upload, or sent to reconstruct) may declare: checked in its header, before decoding.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxImagePixels { get; set; } = 16L * 1024 * 1024;
+
     /// <summary>Side uploaded images are centre-cropped and resized to when stored (the largest model size).</summary>
     public const int UploadSize = 64;
 }

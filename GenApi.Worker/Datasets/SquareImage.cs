@@ -32,18 +32,36 @@ public static class SquareImage
         return gray;
     }
 
-    /// <summary>Decodes PNG or JPEG bytes; null when they are neither (SKBitmap.Decode throws on bytes no codec recognises).</summary>
-    public static SKBitmap? TryDecode(byte[] bytes)
+    /// <summary>
+    /// Decodes PNG or JPEG bytes for a <paramref name="targetSize"/>-pixel square; null when they are neither or do
+    /// not decode. The header is read first: an image declaring more than <paramref name="maxPixels"/> pixels is
+    /// refused before any pixel memory is allocated (a 115-byte PNG can declare 12000×12000), and JPEGs are decoded
+    /// subsampled towards the target size.
+    /// </summary>
+    /// <exception cref="ImageTooLargeException">The header declares more pixels than allowed.</exception>
+    public static SKBitmap? TryDecode(byte[] bytes, long maxPixels, int targetSize)
     {
         using var data = SKData.CreateCopy(bytes);
         using var codec = SKCodec.Create(data);
-        return codec is null ? null : SKBitmap.Decode(codec);
+        if (codec is null) return null;
+        var declared = codec.Info;
+        if ((long)declared.Width * declared.Height > maxPixels || declared.Width <= 0 || declared.Height <= 0)
+            throw new ImageTooLargeException(declared.Width, declared.Height, maxPixels);
+        var scale = Math.Min(1f, (float)targetSize / Math.Min(declared.Width, declared.Height));
+        var dimensions = codec.GetScaledDimensions(scale);
+        var info = new SKImageInfo(dimensions.Width, dimensions.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        var bitmap = new SKBitmap(info);
+        var result = codec.GetPixels(info, bitmap.GetPixels());
+        if (result is SKCodecResult.Success or SKCodecResult.IncompleteInput) return bitmap;
+        bitmap.Dispose();
+        return null;
     }
 
     /// <summary>Decodes a PNG or JPEG into <c>[channels, size, size]</c> in [-1, 1]; null when the bytes are not an image.</summary>
-    public static Tensor? Decode(byte[] bytes, int size, int channels)
+    /// <exception cref="ImageTooLargeException">The header declares more pixels than allowed.</exception>
+    public static Tensor? Decode(byte[] bytes, int size, int channels, long maxPixels)
     {
-        using var bitmap = TryDecode(bytes);
+        using var bitmap = TryDecode(bytes, maxPixels, size);
         if (bitmap is null) return null;
         var planes = new byte[3 * size * size];
         ToRgbPlanes(bitmap, size, planes);

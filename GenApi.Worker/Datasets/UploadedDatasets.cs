@@ -52,8 +52,7 @@ public sealed class UploadedDatasets(ArtifactPaths paths, IOptions<DatasetOption
                 var entry = entries[i];
                 var bytes = ReadBounded(entry, o.MaxUncompressedBytes - unpacked);
                 unpacked += bytes.Length;
-                using var bitmap = SquareImage.TryDecode(bytes)
-                    ?? throw new UploadRejectedException($"'{entry.FullName}' is not a PNG or JPEG image.");
+                using var bitmap = DecodeEntry(entry.FullName, bytes, o.MaxImagePixels, size);
                 grayscale &= SquareImage.ToRgbPlanes(bitmap, size, pixels.AsSpan(i * 3 * size * size, 3 * size * size));
                 labels[i] = classes.Count == 0 ? 0 : folders.IndexOf(Path.GetDirectoryName(entry.FullName) ?? "");
             }
@@ -87,6 +86,10 @@ public sealed class UploadedDatasets(ArtifactPaths paths, IOptions<DatasetOption
         !Directory.Exists(paths.Datasets) ? []
         : Directory.GetDirectories(paths.Datasets).Select(Path.GetFileName).OfType<string>().Select(Find).OfType<UploadedDataset>()
             .Where(d => d.Team == team).OrderByDescending(d => d.CreatedAt).ToList();
+
+    /// <summary>Bytes the team's uploads take on disk.</summary>
+    public long BytesOf(string team) => List(team).Sum(d =>
+        new DirectoryInfo(paths.Dataset(d.Id)) is { Exists: true } folder ? folder.EnumerateFiles().Sum(f => f.Length) : 0);
 
     public void Delete(string id)
     {
@@ -122,6 +125,18 @@ public sealed class UploadedDatasets(ArtifactPaths paths, IOptions<DatasetOption
             throw new UploadRejectedException($"Entry '{name}' has an unsafe path (absolute, or with '..'): refused.");
         if (!ImageExtensions.Contains(Path.GetExtension(name).ToLowerInvariant()))
             throw new UploadRejectedException($"Entry '{name}' is not an image: only .png, .jpg and .jpeg files are accepted.");
+    }
+
+    private static SkiaSharp.SKBitmap DecodeEntry(string name, byte[] bytes, long maxPixels, int size)
+    {
+        try
+        {
+            return SquareImage.TryDecode(bytes, maxPixels, size) ?? throw new UploadRejectedException($"'{name}' is not a PNG or JPEG image.");
+        }
+        catch (ImageTooLargeException error)
+        {
+            throw new UploadRejectedException($"'{name}': {error.Message}");
+        }
     }
 
     // The central directory is read lazily: a lying entry count or a truncated directory only shows up here.

@@ -24,7 +24,8 @@ public sealed class Evaluator(DatasetCatalog datasets, ArtifactPaths paths, Torc
 
     /// <summary>Scores <paramref name="generator"/> (set to eval mode while sampling) on N of its samples; a VAE's
     /// <paramref name="encoder"/> adds reconstruction error and ELBO on the test split.</summary>
-    public Evaluation Evaluate(ImageGenerator generator, string dataset, int step, Action<string>? progress = null, VaeEncoder? encoder = null)
+    public Evaluation Evaluate(ImageGenerator generator, string dataset, int step, Action<string>? progress = null, VaeEncoder? encoder = null,
+        CancellationToken cancellation = default)
     {
         var reference = ReferenceFor(dataset, progress);
         var clock = Stopwatch.StartNew();
@@ -41,6 +42,7 @@ public sealed class Evaluator(DatasetCatalog datasets, ArtifactPaths paths, Torc
             var hits = 0L;
             for (var done = 0; done < Options.Samples; done += Options.BatchSize)
             {
+                cancellation.ThrowIfCancellationRequested();
                 var n = Math.Min(Options.BatchSize, Options.Samples - done);
                 var z = randn(new long[] { n, generator.Config.LatentDim }, generator: random).to(device.Device);
                 // Conditional models are asked for every class in turn, so the sample is class-balanced.

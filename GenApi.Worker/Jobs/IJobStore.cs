@@ -15,10 +15,18 @@ public interface IJobStore
     Task<IReadOnlyList<JobRecord>> ListJobsAsync(string team, JobStatus? status, PageCursor? after, int limit, CancellationToken cancellation = default);
     /// <summary>Jobs of every team per status, for the metrics.</summary>
     Task<IReadOnlyDictionary<JobStatus, int>> CountJobsByStatusAsync(CancellationToken cancellation = default);
+    /// <summary>The team's jobs that are queued or running.</summary>
+    Task<int> CountActiveJobsAsync(string team, CancellationToken cancellation = default);
     /// <summary>Removes a finished job with its events and metrics; false when unknown, not the team's or not finished.</summary>
     Task<bool> DeleteJobAsync(string id, string team, CancellationToken cancellation = default);
     /// <summary>Ids of jobs left queued or running, oldest first.</summary>
     Task<IReadOnlyList<string>> UnfinishedJobIdsAsync(CancellationToken cancellation = default);
+    /// <summary>Records that the job was put on the queue.</summary>
+    Task MarkEnqueuedAsync(string id, CancellationToken cancellation = default);
+    /// <summary>Queued jobs older than <paramref name="age"/> that were never put on the queue (their API died in between).</summary>
+    Task<IReadOnlyList<string>> NeverEnqueuedJobIdsAsync(TimeSpan age, CancellationToken cancellation = default);
+    /// <summary>Deletes workers whose last heartbeat is older than <paramref name="age"/>; how many.</summary>
+    Task<int> PruneWorkersAsync(TimeSpan age, CancellationToken cancellation = default);
 
     /// <summary>Takes the job for <paramref name="owner"/> if it is queued, or running under an expired lease.</summary>
     Task<JobStart> TryStartAsync(string id, string owner, TimeSpan lease, int maxAttempts, CancellationToken cancellation = default);

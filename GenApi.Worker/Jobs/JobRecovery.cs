@@ -14,7 +14,7 @@ public sealed class JobRecovery(IJobStore store, TrainingQueue queue, ILogger<Jo
     {
         foreach (var id in await store.UnfinishedJobIdsAsync(cancellationToken))
         {
-            queue.Enqueue(id);
+            await queue.EnqueueAsync(id, cancellationToken);
             logger.LogInformation("Re-enqueued unfinished job {JobId} after start-up", id);
         }
     }

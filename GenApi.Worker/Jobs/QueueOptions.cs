@@ -28,4 +28,16 @@ public sealed class QueueOptions
     /// <summary>Times a job may be started before it is failed (each lost or stopped worker costs one).</summary>
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>How often the API sweeps for jobs stored but never put on the queue (its process died in between).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How old a never-enqueued job must be before the sweeper enqueues it (its own API may still be about to).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan SweepAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Workers silent this long (killed with no goodbye) are removed from <c>GET /v1/workers</c>.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan DeadWorkerRetention { get; set; } = TimeSpan.FromHours(1);
 }

@@ -19,15 +19,15 @@ public sealed class SampleGrid(IPngEncoder encoder)
     private byte[] Render(Tensor images, int? columns, int scale, int padding)
     {
         using var scope = NewDisposeScope();
-        if (scale > 1) images = images.repeat_interleave(scale, 2).repeat_interleave(scale, 3);
-        var (count, channels, height, width) = ((int)images.shape[0], (int)images.shape[1], (int)images.shape[2], (int)images.shape[3]);
+        // [-1, 1] → 0…255, rounded to nearest; enlarged only then, so a big grid costs one byte a pixel, not four.
+        var pixels = images.detach().cpu().clamp(-1, 1).add(1).mul(127.5).round().to(ScalarType.Byte);
+        if (scale > 1) pixels = pixels.repeat_interleave(scale, 2).repeat_interleave(scale, 3);
+        var (count, channels, height, width) = ((int)pixels.shape[0], (int)pixels.shape[1], (int)pixels.shape[2], (int)pixels.shape[3]);
         var cols = Math.Clamp(columns ?? (int)Math.Ceiling(Math.Sqrt(count)), 1, count);
         var rows = (count + cols - 1) / cols;
         var cellH = height + padding;
         var cellW = width + padding;
 
-        // [-1, 1] → 0…255, rounded to nearest
-        var pixels = images.detach().cpu().clamp(-1, 1).add(1).mul(127.5).round().to(ScalarType.Byte);
         var grid = zeros(new long[] { channels, rows * cellH + padding, cols * cellW + padding }, ScalarType.Byte);
         for (var i = 0; i < count; i++)
         {

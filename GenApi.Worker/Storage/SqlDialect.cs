@@ -9,12 +9,13 @@ namespace GenApi.Worker.Storage;
 /// Every timestamp comes from the database clock, so leases compare correctly across hosts.
 /// </summary>
 public sealed record SqlDialect(
-    string Now, string NowPlusSeconds, IReadOnlyList<string> Migrations, string LockForMigration,
+    string Now, string NowPlusSeconds, string NowMinusSeconds, IReadOnlyList<string> Migrations, string LockForMigration,
     Func<DbException, bool> IsBrokenConnection, Func<DateTimeOffset, object> Timestamp)
 {
     public static SqlDialect Sqlite { get; } = new(
         Now: "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
         NowPlusSeconds: "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+' || @seconds || ' seconds')",
+        NowMinusSeconds: "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || @seconds || ' seconds')",
         Migrations: Schema(timestamp: "TEXT", real: "REAL", identity: "INTEGER PRIMARY KEY AUTOINCREMENT"),
         // Embedded mode has one process; its transaction suffices.
         LockForMigration: "SELECT 1",
@@ -25,6 +26,7 @@ public sealed record SqlDialect(
     public static SqlDialect Postgres { get; } = new(
         Now: "now()",
         NowPlusSeconds: "now() + make_interval(secs => @seconds)",
+        NowMinusSeconds: "now() - make_interval(secs => @seconds)",
         Migrations: Schema(timestamp: "TIMESTAMPTZ", real: "DOUBLE PRECISION", identity: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
         // Processes starting together must not run the same migration twice.
         LockForMigration: "SELECT pg_advisory_xact_lock(7243901)",
@@ -39,7 +41,7 @@ public sealed record SqlDialect(
 
     // Every version in order, in a dialect's column types. New versions are appended; applied ones never change.
     private static IReadOnlyList<string> Schema(string timestamp, string real, string identity) =>
-        [Version1(timestamp, real, identity), Version2(timestamp, real, identity), Version3(timestamp, real), Version4(real), Version5];
+        [Version1(timestamp, real, identity), Version2(timestamp, real, identity), Version3(timestamp, real), Version4(real), Version5, Version6(timestamp)];
 
     // Schema version 1.
     private static string Version1(string timestamp, string real, string identity) => $"""
@@ -107,5 +109,20 @@ public sealed record SqlDialect(
     // the team of the job that trained them.
     private const string Version5 = """
         UPDATE Models SET Team = COALESCE((SELECT Jobs.Team FROM Jobs WHERE Jobs.Id = Models.JobId), '') WHERE Team = '';
+        """;
+
+    // Schema version 6: a webhook signing secret per team; API keys may expire; jobs record when they were put on
+    // the queue (the sweeper finds those that never were: existing ones count as enqueued); idempotency keys are reserved before the request runs
+    // (Pending) and keep the response's content type, its body as base64 (images too) and an expiry. Stored responses
+    // of the old form are dropped: they expire within a day anyway.
+    private static string Version6(string timestamp) => $"""
+        CREATE TABLE WebhookSecrets (Team TEXT PRIMARY KEY, Secret TEXT NOT NULL, CreatedAt {timestamp} NOT NULL);
+        DELETE FROM IdempotencyKeys;
+        ALTER TABLE IdempotencyKeys ADD COLUMN Pending INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE IdempotencyKeys ADD COLUMN ContentType TEXT;
+        ALTER TABLE IdempotencyKeys ADD COLUMN ExpiresAt {timestamp};
+        ALTER TABLE ApiKeys ADD COLUMN ExpiresAt {timestamp};
+        ALTER TABLE Jobs ADD COLUMN EnqueuedAt {timestamp};
+        UPDATE Jobs SET EnqueuedAt = CreatedAt;
         """;
 }

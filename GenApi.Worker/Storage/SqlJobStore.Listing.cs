@@ -34,6 +34,10 @@ public sealed partial class SqlJobStore
         return rows.ToDictionary(r => Enum.Parse<JobStatus>(r.Status, ignoreCase: true), r => (int)r.Count);
     }
 
+    public async Task<int> CountActiveJobsAsync(string team, CancellationToken cancellation = default) =>
+        (int)await Run(connection => connection.ExecuteScalarAsync<long>(Command(
+            "SELECT COUNT(*) FROM Jobs WHERE Team = @team AND Status IN ('queued', 'running')", new { team }, cancellation)), cancellation);
+
     private static string AfterClause(PageCursor? after) =>
         after is null ? "" : "AND (CreatedAt < @afterTime OR (CreatedAt = @afterTime AND Id < @afterId))";
 

@@ -71,6 +71,19 @@ public sealed partial class SqlJobStore : IJobStore
         }, cancellation);
     }
 
+    public async Task MarkEnqueuedAsync(string id, CancellationToken cancellation = default) =>
+        await Run(connection => connection.ExecuteAsync(Command(
+            $"UPDATE Jobs SET EnqueuedAt = {_sql.Now} WHERE Id = @id", new { id }, cancellation)), cancellation);
+
+    public async Task<IReadOnlyList<string>> NeverEnqueuedJobIdsAsync(TimeSpan age, CancellationToken cancellation = default) =>
+        await Run(async connection => (await connection.QueryAsync<string>(Command(
+            $"SELECT Id FROM Jobs WHERE Status = 'queued' AND EnqueuedAt IS NULL AND CreatedAt < {_sql.NowMinusSeconds} ORDER BY CreatedAt",
+            new { seconds = age.TotalSeconds }, cancellation))).AsList(), cancellation);
+
+    public async Task<int> PruneWorkersAsync(TimeSpan age, CancellationToken cancellation = default) =>
+        await Run(connection => connection.ExecuteAsync(Command(
+            $"DELETE FROM Workers WHERE HeartbeatAt < {_sql.NowMinusSeconds}", new { seconds = age.TotalSeconds }, cancellation)), cancellation);
+
     public async Task<JobStart> TryStartAsync(string id, string owner, TimeSpan lease, int maxAttempts, CancellationToken cancellation = default)
     {
         return await Run(async connection =>

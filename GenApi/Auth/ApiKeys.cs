@@ -10,22 +10,31 @@ public sealed class ApiKeys(IAccessStore store, IMemoryCache cache)
 {
     public const string Prefix = "gk_";
 
-    // Every authenticated request resolves its key; keys cannot be revoked (yet), so a short cache is safe and
-    // saves a store query per request. Unknown keys are not cached, so a new key works at once.
+    // Every authenticated request resolves its key; a short cache saves a store query per request. Revoking evicts
+    // the key here at once (other API replicas within this time), unknown keys are not cached (a new key works at
+    // once), and an expiry is checked on every hit.
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(60);
 
-    public async Task<(string Id, string Key)> CreateAsync(string team, bool admin, CancellationToken cancellation = default)
+    public async Task<(string Id, string Key)> CreateAsync(string team, bool admin, DateTimeOffset? expiresAt = null, CancellationToken cancellation = default)
     {
         var key = Prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         var id = $"key_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}";
-        await store.CreateApiKeyAsync(id, team, Hash(key), admin, cancellation);
+        await store.CreateApiKeyAsync(id, team, Hash(key), admin, expiresAt, cancellation);
         return (id, key);
+    }
+
+    /// <summary>Deletes a key and forgets it; false when there is no such key.</summary>
+    public async Task<bool> RevokeAsync(string id, CancellationToken cancellation = default)
+    {
+        if (await store.RevokeApiKeyAsync(id, cancellation) is not { } hash) return false;
+        cache.Remove(hash);
+        return true;
     }
 
     public async Task<ApiKeyRecord?> FindAsync(string key, CancellationToken cancellation = default)
     {
         var hash = Hash(key);
-        if (cache.TryGetValue<ApiKeyRecord>(hash, out var known)) return known;
+        if (cache.TryGetValue<ApiKeyRecord>(hash, out var known)) return known!.ExpiresAt is { } end && end <= DateTimeOffset.UtcNow ? null : known;
         var found = await store.FindApiKeyAsync(hash, cancellation);
         if (found is not null) cache.Set(hash, found, CacheFor);
         return found;

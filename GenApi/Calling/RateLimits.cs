@@ -15,35 +15,81 @@ public sealed class RateLimitOptions
     /// <summary>Jobs one API key may create per minute (token bucket: bursts up to this many, refilled steadily).</summary>
     [Range(1, 100_000)]
     public int JobsPerMinute { get; set; } = 30;
+
+    /// <summary>Sample, interpolation and reconstruction requests one key may have running at once.</summary>
+    [Range(1, 1000)]
+    public int ConcurrentRendersPerKey { get; set; } = 4;
+
+    /// <summary>Event streams (SSE) one key may hold open at once.</summary>
+    [Range(1, 1000)]
+    public int StreamsPerKey { get; set; } = 8;
+
+    /// <summary>On-demand model evaluations running at once on this API process (each takes the CPU for seconds).</summary>
+    [Range(1, 64)]
+    public int ConcurrentEvaluations { get; set; } = 1;
 }
 
-/// <summary>Rate limiting of job creation per API key, answered with 429 ProblemDetails and Retry-After.</summary>
+/// <summary>
+/// Per-key limits answered with 429 ProblemDetails and <c>Retry-After</c>: job creation (a token bucket, taken only
+/// once a request is valid, so a 400 costs nothing), and concurrency limits on the expensive reads.
+/// </summary>
 public static class RateLimits
 {
-    public const string JobCreation = "job-creation";
+    public const string Rendering = "rendering";
+    public const string Streams = "streams";
+    public const string Evaluation = "evaluation";
 
     public static IServiceCollection AddGenApiRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        var perMinute = (configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions()).JobsPerMinute;
+        var o = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.AddSingleton(new JobCreationLimiter(o.JobsPerMinute));
         services.AddRateLimiter(limiter =>
         {
-            limiter.AddPolicy(JobCreation, context => RateLimitPartition.GetTokenBucketLimiter(context.User.KeyId(), _ => new TokenBucketRateLimiterOptions
+            limiter.AddPolicy(Rendering, context => Concurrency(context.User.KeyId(), o.ConcurrentRendersPerKey));
+            limiter.AddPolicy(Streams, context => Concurrency(context.User.KeyId(), o.StreamsPerKey));
+            limiter.AddPolicy(Evaluation, _ => Concurrency("process", o.ConcurrentEvaluations));
+            limiter.OnRejected = async (context, _) =>
             {
-                TokenLimit = perMinute,
-                TokensPerPeriod = Math.Max(1, perMinute / 12),
-                ReplenishmentPeriod = TimeSpan.FromSeconds(5),
-                QueueLimit = 0,
-            }));
-            limiter.OnRejected = async (context, cancellation) =>
-            {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(5);
-                var http = context.HttpContext;
-                http.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-                await Problems.WriteAsync(http, StatusCodes.Status429TooManyRequests, "Too many jobs created.", "rate-limited",
-                    $"This key may create {perMinute} jobs a minute; retry after {Math.Ceiling(retryAfter.TotalSeconds)} s.");
+                var policy = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;
+                var detail = policy switch
+                {
+                    Streams => $"This key may hold {o.StreamsPerKey} event streams open at once; close one first.",
+                    Evaluation => $"This server runs {o.ConcurrentEvaluations} evaluation(s) at a time; try again shortly.",
+                    _ => $"This key may have {o.ConcurrentRendersPerKey} sample or reconstruction requests running at once.",
+                };
+                await RejectAsync(context.HttpContext, TimeSpan.FromSeconds(1), "Too many requests at once.", detail);
             };
         });
         return services;
+    }
+
+    public static Task RejectAsync(HttpContext http, TimeSpan retryAfter, string title, string detail)
+    {
+        http.Response.Headers.RetryAfter = Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return Problems.WriteAsync(http, StatusCodes.Status429TooManyRequests, title, "rate-limited", detail);
+    }
+
+    private static RateLimitPartition<string> Concurrency(string key, int permits) =>
+        RateLimitPartition.GetConcurrencyLimiter(key, _ => new ConcurrencyLimiterOptions { PermitLimit = permits, QueueLimit = 0 });
+}
+
+/// <summary>The job-creation token bucket per key, consulted by the handler once the request has proved valid.</summary>
+public sealed class JobCreationLimiter(int perMinute)
+{
+    private readonly PartitionedRateLimiter<string> _buckets = PartitionedRateLimiter.Create<string, string>(key =>
+        RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = perMinute, TokensPerPeriod = Math.Max(1, perMinute / 12), ReplenishmentPeriod = TimeSpan.FromSeconds(5), QueueLimit = 0,
+        }));
+
+    public int PerMinute => perMinute;
+
+    /// <summary>Takes a token for <paramref name="key"/>; null when one was free, else how long to wait.</summary>
+    public TimeSpan? TryTake(string key)
+    {
+        using var lease = _buckets.AttemptAcquire(key);
+        if (lease.IsAcquired) return null;
+        return lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(5);
     }
 }

@@ -9,10 +9,12 @@ namespace GenApi.Contracts;
 /// <param name="StartedAt">When it first reported.</param>
 /// <param name="HeartbeatAt">Its latest heartbeat.</param>
 /// <param name="Alive">Whether the latest heartbeat is recent (within three heartbeat intervals).</param>
-/// <param name="CurrentJobs">Ids of the jobs it is training.</param>
-public sealed record WorkerResponse(string Id, string Name, string Device, DateTimeOffset StartedAt, DateTimeOffset HeartbeatAt, bool Alive, IReadOnlyList<string> CurrentJobs)
+/// <param name="CurrentJobCount">How many jobs it is training.</param>
+/// <param name="CurrentJobs">Ids of the jobs it is training (admins only: empty for other keys, as the jobs belong to every team).</param>
+public sealed record WorkerResponse(
+    string Id, string Name, string Device, DateTimeOffset StartedAt, DateTimeOffset HeartbeatAt, bool Alive, int CurrentJobCount, IReadOnlyList<string> CurrentJobs)
 {
-    public static WorkerResponse From(WorkerRecord worker, DateTimeOffset now) => new(
+    public static WorkerResponse From(WorkerRecord worker, DateTimeOffset now, bool showJobs) => new(
         worker.Id, worker.Name, worker.Device, worker.StartedAt, worker.HeartbeatAt,
-        now - worker.HeartbeatAt < WorkerHeartbeat.Interval * 3, worker.CurrentJobs);
+        now - worker.HeartbeatAt < WorkerHeartbeat.Interval * 3, worker.CurrentJobs.Count, showJobs ? worker.CurrentJobs : []);
 }

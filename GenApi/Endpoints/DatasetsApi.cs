@@ -21,6 +21,7 @@ public static class DatasetsApi
             .Accepts<Stream>("application/zip")
             .WithMetadata(new UploadSizeLimit())
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         group.MapDelete("/{id}", DeleteDataset).WithName(nameof(DeleteDataset)).ProducesProblem(StatusCodes.Status404NotFound);
         return group;
@@ -58,10 +59,12 @@ public static class DatasetsApi
     /// <param name="name">A display name (default: the id).</param>
     /// <response code="201">The stored dataset; train on it with <c>dataset: id</c>.</response>
     /// <response code="400">The zip was refused; <c>errors.body</c> says which entry and why.</response>
+    /// <response code="403">Your team has reached its dataset quota (<c>Quotas:DatasetsPerTeam</c>, <c>Quotas:DatasetBytesPerTeam</c>).</response>
     /// <response code="413">The zip exceeds <c>Datasets:MaxUploadBytes</c>.</response>
-    public static async Task<Results<Created<DatasetResponse>, ValidationProblem>> UploadDataset(
-        string? name, HttpRequest request, ClaimsPrincipal user, UploadedDatasets uploads, CancellationToken cancellation)
+    public static async Task<Results<Created<DatasetResponse>, ValidationProblem, ProblemHttpResult>> UploadDataset(
+        string? name, HttpRequest request, ClaimsPrincipal user, UploadedDatasets uploads, Quotas quotas, CancellationToken cancellation)
     {
+        if (quotas.CheckDatasets(user.Team()) is { } overQuota) return overQuota;
         var errors = new Dictionary<string, string[]>();
         if (name is { Length: > 200 }) errors["name"] = ["name must be at most 200 characters."];
         if (request.ContentType is { } type && !type.StartsWith("application/zip", StringComparison.OrdinalIgnoreCase)

@@ -19,6 +19,8 @@ public static class JobEventsApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id}/events/stream", StreamJobEvents).WithName(nameof(StreamJobEvents))
+            .RequireRateLimiting(Calling.RateLimits.Streams)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .Produces<JobEventResponse>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesProblem(StatusCodes.Status404NotFound);
     }

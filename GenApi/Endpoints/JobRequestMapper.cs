@@ -126,7 +126,7 @@ public static class JobRequestMapper
         webhook = null;
         if (request.Webhook is { } hook)
         {
-            e.Check(webhooksEnabled, "webhook", "Webhooks are disabled on this server: it needs Webhooks:Secret to sign deliveries.");
+            e.Check(webhooksEnabled, "webhook", "Webhooks are disabled on this server (Webhooks:Enabled is false).");
             e.Check(Uri.TryCreate(hook.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https", "webhook.url", "webhook.url must be an absolute http or https URL.");
             var unknown = (hook.Events ?? []).Except(WebhookSubscription.Kinds).ToList();
             e.Check(unknown.Count == 0, "webhook.events", $"Unknown event kinds {string.Join(", ", unknown)}; expected some of: {string.Join(", ", WebhookSubscription.Kinds)}.");

@@ -22,7 +22,6 @@ public static class JobsApi
         var group = routes.MapGroup("/v1/jobs").WithTags("Jobs").RequireAuthorization()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         group.MapPost("/", CreateJob).WithName(nameof(CreateJob))
-            .RequireRateLimiting(RateLimits.JobCreation)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
@@ -48,18 +47,26 @@ public static class JobsApi
     /// <response code="202">The job was accepted; the body is the job, <c>Location</c> its address.</response>
     /// <response code="400">The body is malformed or a field is invalid.</response>
     /// <response code="422">The Idempotency-Key was already used with a different body.</response>
-    /// <response code="429">Too many jobs created by this key; see <c>Retry-After</c>.</response>
-    public static async Task<Results<Accepted<JobResponse>, ValidationProblem>> CreateJob(
+    /// <response code="429">Too many jobs created by this key, or your team's active-job quota is reached; see <c>Retry-After</c>.</response>
+    public static async Task<Results<Accepted<JobResponse>, ValidationProblem, ProblemHttpResult, EmptyHttpResult>> CreateJob(
         CreateJobRequest request, ClaimsPrincipal user, DatasetCatalog datasets, IJobStore store, CheckpointStore checkpoints, TrainingQueue queue,
-        IOptions<WebhookOptions> webhooks, CancellationToken cancellation)
+        IOptions<WebhookOptions> webhooks, JobCreationLimiter limiter, Quotas quotas, HttpContext context, CancellationToken cancellation)
     {
         var (resume, resumeError) = request.ResumeFrom is { } from
             ? await ResumeResolver.ResolveAsync(from, user.Team(), store, checkpoints, cancellation)
             : (null, null);
         if (JobRequestMapper.Map(request, datasets, user.Team(), resume, resumeError, webhooks.Value.Enabled, out var webhook, out var errors) is not { } spec)
             return TypedResults.ValidationProblem(errors, title: "The job request is invalid.", type: Problems.InvalidRequest);
+        if (await quotas.CheckJobsAsync(user.Team(), context, cancellation) is { } overQuota) return overQuota;
+        // Only valid requests take a token: a caller fixing its 400s is not locked out.
+        if (limiter.TryTake(user.KeyId()) is { } wait)
+        {
+            await RateLimits.RejectAsync(context, wait, "Too many jobs created.",
+                $"This key may create {limiter.PerMinute} jobs a minute; retry after {Math.Ceiling(wait.TotalSeconds)} s.");
+            return TypedResults.Empty;
+        }
         var job = await store.CreateJobAsync(JobRecord.NewId(), spec, user.Team(), webhook, cancellation);
-        queue.Enqueue(job.Id);
+        await queue.EnqueueAsync(job.Id, cancellation);
         GenApiMetrics.JobsCreated.Add(1);
         return TypedResults.Accepted($"/v1/jobs/{job.Id}", JobResponse.From(job));
     }

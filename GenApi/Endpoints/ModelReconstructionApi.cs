@@ -5,6 +5,7 @@ using GenApi.Worker.Jobs;
 using GenApi.Worker.Models;
 using GenApi.Worker.Rendering;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Tensor = TorchSharp.torch.Tensor;
 
 namespace GenApi.Endpoints;
 
@@ -14,6 +15,8 @@ public static class ModelReconstructionApi
     public static void MapModelReconstruction(this RouteGroupBuilder group) =>
         group.MapPost("/{id}/reconstruct", ReconstructImage).WithName(nameof(ReconstructImage))
             .Accepts<Stream>("image/png", "image/jpeg")
+            .RequireRateLimiting(Calling.RateLimits.Rendering)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .Produces(StatusCodes.Status200OK, contentType: "image/png")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -28,7 +31,8 @@ public static class ModelReconstructionApi
     /// <response code="400">The body is not an image, or the model cannot reconstruct.</response>
     /// <response code="404">No model of yours has this id.</response>
     public static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> ReconstructImage(
-        string id, int? label, int? scale, HttpRequest request, ClaimsPrincipal user, IJobStore store, ModelSampler sampler, CancellationToken cancellation)
+        string id, int? label, int? scale, HttpRequest request, ClaimsPrincipal user, IJobStore store, ModelSampler sampler,
+        Microsoft.Extensions.Options.IOptions<DatasetOptions> limits, CancellationToken cancellation)
     {
         if (await store.GetModelAsync(id, user.Team(), cancellation) is not { } model) return Problems.ModelNotFound(id);
         using var body = new MemoryStream();
@@ -38,8 +42,17 @@ public static class ModelReconstructionApi
         if (label is not null && !model.Config.Conditional) errors["label"] = ["This model is not class-conditional."];
         else if (label is < 0 || label >= model.Config.Classes) errors["label"] = [$"label must be between 0 and {model.Config.Classes - 1}."];
         if (scale is < 1 or > 8) errors["scale"] = ["scale must be between 1 and 8."];
-        using var image = SquareImage.Decode(body.ToArray(), model.Config.ImageSize, model.Config.Channels);
-        if (image is null) errors["body"] = ["The body must be a PNG or JPEG image."];
+        Tensor? image = null;
+        try
+        {
+            image = SquareImage.Decode(body.ToArray(), model.Config.ImageSize, model.Config.Channels, limits.Value.MaxImagePixels);
+            if (image is null) errors["body"] = ["The body must be a PNG or JPEG image."];
+        }
+        catch (ImageTooLargeException error)
+        {
+            errors["body"] = [error.Message];
+        }
+        using var decoded = image;
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The reconstruction request is invalid.", type: Problems.InvalidRequest);
         var png = await Task.Run(() => sampler.Reconstruct(model, image!, label, scale ?? 1), cancellation);
         return TypedResults.File(png, "image/png");

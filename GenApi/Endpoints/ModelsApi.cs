@@ -16,6 +16,9 @@ public static class ModelsApi
 {
     public const int MaxSamples = 256;
 
+    /// <summary>Most pixels one sampling answer may have (4096²): count × scale² is bounded, not each alone.</summary>
+    public const long MaxOutputPixels = 4096L * 4096;
+
     public static RouteGroupBuilder MapModelsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/models").WithTags("Models").RequireAuthorization()
@@ -23,7 +26,8 @@ public static class ModelsApi
         group.MapGet("/", ListModels).WithName(nameof(ListModels)).ProducesValidationProblem();
         group.MapGet("/{id}", GetModel).WithName(nameof(GetModel)).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapDelete("/{id}", DeleteModel).WithName(nameof(DeleteModel)).ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("/{id}/evaluate", EvaluateModel).WithName(nameof(EvaluateModel)).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id}/evaluate", EvaluateModel).WithName(nameof(EvaluateModel)).ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireRateLimiting(Calling.RateLimits.Evaluation).ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapModelReconstruction();
         foreach (var (pattern, handler, name) in new (string, Delegate, string)[]
                  {
@@ -33,6 +37,8 @@ public static class ModelsApi
                  })
         {
             group.MapGet(pattern, handler).WithName(name)
+                .RequireRateLimiting(Calling.RateLimits.Rendering)
+                .ProducesProblem(StatusCodes.Status429TooManyRequests)
                 .Produces(StatusCodes.Status200OK, contentType: "image/png")
                 .Produces(StatusCodes.Status304NotModified)
                 .ProducesValidationProblem()
@@ -91,11 +97,15 @@ public static class ModelsApi
     /// <response code="200">The scores.</response>
     /// <response code="404">No model of yours has this id.</response>
     public static async Task<Results<Ok<ScoresResponse>, ProblemHttpResult>> EvaluateModel(
-        string id, ClaimsPrincipal user, IJobStore store, ModelSampler sampler, Worker.Evaluation.Evaluator evaluator, CancellationToken cancellation)
+        string id, ClaimsPrincipal user, IJobStore store, ModelSampler sampler, Worker.Evaluation.Evaluator evaluator, IHostApplicationLifetime lifetime,
+        CancellationToken cancellation)
     {
         if (await store.GetModelAsync(id, user.Team(), cancellation) is not { } model) return Problems.ModelNotFound(id);
         // Off the request thread's synchronization: evaluation is CPU-bound for seconds.
-        var evaluation = await Task.Run(() => sampler.WithGenerator(model, (g, e) => evaluator.Evaluate(g, model.Dataset, model.Steps, encoder: e)), cancellation);
+        // Canceled when the caller goes away or the server stops.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellation, lifetime.ApplicationStopping);
+        var evaluation = await Task.Run(() => sampler.WithGenerator(model, (g, e) =>
+            evaluator.Evaluate(g, model.Dataset, model.Steps, encoder: e, cancellation: stopping.Token)), stopping.Token);
         return TypedResults.Ok(ScoresResponse.From(evaluation));
     }
 
@@ -124,7 +134,8 @@ public static class ModelsApi
         if (count is < 1 or > MaxSamples) errors["count"] = [$"count must be between 1 and {MaxSamples}."];
         if (nrow is < 1 or > MaxSamples) errors["nrow"] = [$"nrow must be between 1 and {MaxSamples}."];
         return await RenderAsync(id, seed, new SampleOptions(ema, label), errors, user, store, context, cancellation, (model, s, o) =>
-            sampler.RenderGrid(model, o, count ?? 64, s, truncation, nrow, scale ?? 1), $"grid:{count ?? 64}:{nrow}:{scale ?? 1}:{truncation}");
+            sampler.RenderGrid(model, o, count ?? 64, s, truncation, nrow, scale ?? 1), $"grid:{count ?? 64}:{nrow}:{scale ?? 1}:{truncation}",
+            images: count ?? 64, scale: scale ?? 1);
     }
 
     /// <summary>Generate one sample as PNG.</summary>
@@ -147,7 +158,7 @@ public static class ModelsApi
         var errors = SampleErrors(seed, scale, truncation);
         if (index is < 0 or >= MaxSamples) errors["index"] = [$"index must be between 0 and {MaxSamples - 1}."];
         return await RenderAsync(id, seed, new SampleOptions(ema, label), errors, user, store, context, cancellation, (model, s, o) =>
-            sampler.RenderOne(model, o, index, s, truncation, scale ?? 1), $"one:{index}:{scale ?? 1}:{truncation}");
+            sampler.RenderOne(model, o, index, s, truncation, scale ?? 1), $"one:{index}:{scale ?? 1}:{truncation}", images: 1, scale: scale ?? 1);
     }
 
     /// <summary>Interpolate between two seeds as a PNG strip.</summary>
@@ -173,7 +184,8 @@ public static class ModelsApi
         if (to is null or < 0) errors["to"] = ["to (a seed, zero or positive) is required."];
         if (steps is < 2 or > 64) errors["steps"] = ["steps must be between 2 and 64."];
         return await RenderAsync(id, from ?? 0, new SampleOptions(ema, label), errors, user, store, context, cancellation, (model, _, o) =>
-            sampler.RenderInterpolation(model, o, from!.Value, to!.Value, steps ?? 8, truncation, scale ?? 1), $"slerp:{to}:{steps ?? 8}:{scale ?? 1}:{truncation}");
+            sampler.RenderInterpolation(model, o, from!.Value, to!.Value, steps ?? 8, truncation, scale ?? 1), $"slerp:{to}:{steps ?? 8}:{scale ?? 1}:{truncation}",
+            images: steps ?? 8, scale: scale ?? 1);
     }
 
     private static Dictionary<string, string[]> SampleErrors(long? seed, int? scale, double? truncation)
@@ -186,9 +198,12 @@ public static class ModelsApi
     }
 
     // What a parameter means depends on the model: said rather than ignored.
-    private static Dictionary<string, string[]> ModelErrors(Worker.Jobs.ModelRecord model, SampleOptions options)
+    private static Dictionary<string, string[]> ModelErrors(Worker.Jobs.ModelRecord model, SampleOptions options, int images, int scale)
     {
         var errors = new Dictionary<string, string[]>();
+        var side = (long)model.Config.ImageSize * scale;
+        if (images * side * side > MaxOutputPixels)
+            errors["scale"] = [$"{images} images of {side}×{side} pixels exceed the {MaxOutputPixels:N0} pixels one answer may have: ask for fewer or a smaller scale."];
         if (options.Ema == true && !model.Config.Ema) errors["ema"] = ["This model was trained without an EMA of its generator (emaDecay)."];
         if (options.Label is { } label && !model.Config.Conditional) errors["label"] = ["This model is not class-conditional."];
         else if (options.Label is < 0 || options.Label >= model.Config.Classes) errors["label"] = [$"label must be between 0 and {model.Config.Classes - 1}."];
@@ -198,11 +213,11 @@ public static class ModelsApi
     // Validation, ownership, conditional GET, then rendering: the shared path of the three sample endpoints.
     private static async Task<IResult> RenderAsync(
         string id, long? seed, SampleOptions options, Dictionary<string, string[]> errors, ClaimsPrincipal user, IJobStore store, HttpContext context,
-        CancellationToken cancellation, Func<Worker.Jobs.ModelRecord, long, SampleOptions, byte[]> render, string variant)
+        CancellationToken cancellation, Func<Worker.Jobs.ModelRecord, long, SampleOptions, byte[]> render, string variant, int images, int scale)
     {
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The sample request is invalid.", type: Problems.InvalidRequest);
         if (await store.GetModelAsync(id, user.Team(), cancellation) is not { } model) return Problems.ModelNotFound(id);
-        if (ModelErrors(model, options) is { Count: > 0 } modelErrors)
+        if (ModelErrors(model, options, images, scale) is { Count: > 0 } modelErrors)
             return TypedResults.ValidationProblem(modelErrors, title: "The sample request is invalid.", type: Problems.InvalidRequest);
         variant += $":{options.Ema}:{options.Label}";
 

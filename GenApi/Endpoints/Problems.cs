@@ -21,6 +21,20 @@ public static class Problems
         });
     }
 
+    /// <summary>Writes a 400 that names the invalid <paramref name="field"/>, from middleware.</summary>
+    public static async Task WriteInvalidAsync(HttpContext context, string title, string field, string message)
+    {
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+            {
+                Status = StatusCodes.Status400BadRequest, Title = title, Type = InvalidRequest,
+            },
+        });
+    }
+
     public static ProblemHttpResult JobNotFound(string id) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound, title: "Job not found.", detail: $"No job has id '{id}'.", type: Type("job-not-found"));
 

@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using GenApi.Auth;
 using GenApi.Contracts;
 using GenApi.Worker.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,12 +18,15 @@ public static class WorkersApi
     }
 
     /// <summary>List workers.</summary>
-    /// <remarks>Every worker that has reported a heartbeat and not shut down: its device, current jobs and whether it is alive.
-    /// In embedded mode the API process itself is the one worker.</remarks>
+    /// <remarks>Every worker that has reported a heartbeat and not shut down: its device, how many jobs it trains and whether it
+    /// is alive; admins also see the ids of those jobs (they belong to every team). In embedded mode the API process itself is
+    /// the one worker.</remarks>
     /// <response code="200">The workers, oldest first.</response>
-    public static async Task<Ok<List<WorkerResponse>>> ListWorkers(IJobStore store, TimeProvider time, CancellationToken cancellation)
+    public static async Task<Ok<List<WorkerResponse>>> ListWorkers(ClaimsPrincipal user, IJobStore store, TimeProvider time, AuthMode mode, CancellationToken cancellation)
     {
         var now = time.GetUtcNow();
-        return TypedResults.Ok((await store.ListWorkersAsync(cancellation)).Select(w => WorkerResponse.From(w, now)).ToList());
+        // Without authentication there is one team, whose jobs they all are.
+        var admin = user.IsInRole(ApiKeyAuthenticationHandler.AdminRole) || !mode.Enabled;
+        return TypedResults.Ok((await store.ListWorkersAsync(cancellation)).Select(w => WorkerResponse.From(w, now, showJobs: admin)).ToList());
     }
 }

@@ -34,11 +34,24 @@ public static class GenApiExtensions
 
         AddAuth(services, configuration, storage);
         services.AddGenApiRateLimits(configuration);
-        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<QuotaOptions>().BindConfiguration(QuotaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Quotas>();
+        services.AddOptions<IdempotencyOptions>().BindConfiguration(IdempotencyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.ParsedNetworks(out _) is not null, "Webhooks:AllowedNetworks holds an entry that is not a CIDR network (e.g. 10.1.0.0/16).")
+            .ValidateOnStart();
+        services.AddSingleton(sp => new WebhookAddressGuard(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookOptions>>().Value.ParsedNetworks(out _)!));
         services.AddHttpClient(WebhookDispatcher.ClientName, (sp, client) =>
-            client.Timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookOptions>>().Value.Timeout);
+                client.Timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookOptions>>().Value.Timeout)
+            // Redirects could lead anywhere, the internal network included: a 3xx is a failed delivery.
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false, UseCookies = false, UseProxy = false,
+                ConnectCallback = sp.GetRequiredService<WebhookAddressGuard>().ConnectAsync,
+            });
         services.AddHostedService<WebhookDispatcher>();
         services.AddHostedService<GenApiMetrics>();
+        services.AddHostedService<Worker.Jobs.JobSweeper>();
         services.AddHealthChecks().AddCheck<ReadinessCheck>("store-and-workers", tags: ["ready"]);
 
         // Ahead of the framework's writer, which declines callers that do not accept JSON.
@@ -64,15 +77,18 @@ public static class GenApiExtensions
         // Before the rate limiter: a replayed response costs no quota.
         app.UseMiddleware<IdempotencyMiddleware>();
         app.UseRateLimiter();
-        app.UseHangfireDashboard("/hangfire", new DashboardOptions
+        var dashboard = app.Services.GetRequiredService<DashboardAuthorization>();
+        app.Use(dashboard.GateAsync);
+        app.UseHangfireDashboard(DashboardAuthorization.PathPrefix, new DashboardOptions
         {
-            AsyncAuthorization = [app.Services.GetRequiredService<DashboardAuthorization>()],
+            AsyncAuthorization = [dashboard],
         });
         app.MapJobsApi();
         app.MapModelsApi();
         app.MapDatasetsApi();
         app.MapWorkersApi();
         app.MapAdminApi();
+        app.MapWebhooksApi();
         // Liveness: the process answers. Readiness: the store answers (and whether any worker is alive).
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });

@@ -13,6 +13,7 @@ public sealed class DocumentFilter : IDocumentFilter
         ("Models", "Trained generators: sample, interpolate, reconstruct (VAEs), evaluate and delete."),
         ("Datasets", "The built-in datasets and the image zips your team uploads."),
         ("Workers", "The processes that train jobs and whether they are alive."),
+        ("Webhooks", "Your team's webhook signing secret (Standard Webhooks)."),
         ("Admin", "API keys; needs an admin key."),
         ("Health", "Probes for orchestrators and load balancers; no key needed."),
     ];

@@ -19,13 +19,13 @@ public sealed class HttpContractOperationFilter : IOperationFilter
     {
         ["400"] = ["invalid-request"],
         ["401"] = ["unauthorized"],
-        ["403"] = ["forbidden"],
-        ["404"] = ["job-not-found", "model-not-found", "dataset-not-found", "checkpoint-not-found", "samples-not-ready"],
-        ["409"] = ["job-finished", "job-not-finished"],
+        ["403"] = ["forbidden", "quota-exceeded"],
+        ["404"] = ["job-not-found", "model-not-found", "dataset-not-found", "checkpoint-not-found", "samples-not-ready", "key-not-found"],
+        ["409"] = ["job-finished", "job-not-finished", "idempotency-key-in-use"],
         ["413"] = ["body-too-large"],
         ["415"] = ["unsupported-media-type"],
         ["422"] = ["idempotency-key-reused"],
-        ["429"] = ["rate-limited"],
+        ["429"] = ["rate-limited", "quota-exceeded"],
     };
 
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
@@ -50,8 +50,8 @@ public sealed class HttpContractOperationFilter : IOperationFilter
 
         // The size limit runs before routing, so even a GET with a huge body gets it.
         AddProblem(responses, "413", "The body is larger than this server accepts.", validation: false);
-        if (body?.Content?.ContainsKey("application/json") == true)
-            AddProblem(responses, "415", "The body is not `application/json`.", validation: true);
+        if (body is not null)
+            AddProblem(responses, "415", "The body's `Content-Type` is not one this operation takes.", validation: false);
         if (post)
         {
             (operation.Parameters ??= []).Add(new OpenApiParameter
@@ -62,6 +62,7 @@ public sealed class HttpContractOperationFilter : IOperationFilter
             });
             AddProblem(responses, "400", "The request is invalid (e.g. an `Idempotency-Key` over 255 characters).", validation: true);
             AddProblem(responses, "422", "The `Idempotency-Key` was already used with a different request.", validation: false);
+            AddProblem(responses, "409", "A request with the same `Idempotency-Key` is still running; see `Retry-After`.", validation: false);
         }
 
         foreach (var (status, response) in responses.Select(r => (r.Key, r.Value as OpenApiResponse)))
@@ -70,7 +71,7 @@ public sealed class HttpContractOperationFilter : IOperationFilter
             if (status is "201" or "202") AddHeader(response, "Location", "The address of the created resource.");
             if (post && status.StartsWith('2')) AddHeader(response, "Idempotent-Replayed", "`true` when this is the stored answer to an earlier request with the same `Idempotency-Key`.");
             if (status == "401") AddHeader(response, "WWW-Authenticate", "`Bearer`.");
-            if (status == "429") AddHeader(response, "Retry-After", "Seconds to wait before trying again.", integer: true);
+            if (status is "429" || (status == "409" && post)) AddHeader(response, "Retry-After", "Seconds to wait before trying again.", integer: true);
             if (status == "304") AddHeader(response, "ETag", "The image's entity tag.");
             if (status == "200" && responses.ContainsKey("304"))
             {

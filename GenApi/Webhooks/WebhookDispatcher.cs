@@ -14,7 +14,7 @@ namespace GenApi.Webhooks;
 /// Several API instances may run it: a claim locks a delivery for a while.
 /// </summary>
 public sealed class WebhookDispatcher(
-    IWebhookOutbox outbox, IJobStore store, IHttpClientFactory clients, IOptions<WebhookOptions> options,
+    IWebhookOutbox outbox, IJobStore store, IAccessStore access, IHttpClientFactory clients, IOptions<WebhookOptions> options,
     TimeProvider time, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     public const string ClientName = "webhooks";
@@ -58,34 +58,49 @@ public sealed class WebhookDispatcher(
             using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
             request.Headers.Add("webhook-id", id);
             request.Headers.Add("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
-            request.Headers.Add("webhook-signature", WebhookSignature.Sign(_options.Secret!, id, timestamp, body));
-            using var response = await clients.CreateClient(ClientName).SendAsync(request, cancellation);
+            // The job's team's own secret: one team's receiver cannot forge deliveries to another's.
+            var secret = await access.GetOrCreateWebhookSecretAsync(job?.Team ?? "", WebhookSignature.NewSecret(), cancellation);
+            request.Headers.Add("webhook-signature", WebhookSignature.Sign(secret, id, timestamp, body));
+            // Only the status matters: the reply's body is never read, so a huge one costs nothing.
+            using var response = await clients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation);
             failure = response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}";
         }
         catch (Exception error) when (error is HttpRequestException or TaskCanceledException && !cancellation.IsCancellationRequested)
         {
-            failure = error is TaskCanceledException ? $"no answer within {_options.Timeout.TotalSeconds:0} s" : error.Message;
+            // Generic words: the exception's own text would tell a caller which internal ports are open.
+            failure = error switch
+            {
+                TaskCanceledException => $"no answer within {_options.Timeout.TotalSeconds:0} s",
+                WebhookRefusedException refused => $"refused: {refused.Message}",
+                HttpRequestException { InnerException: WebhookRefusedException refused } => $"refused: {refused.Message}",
+                _ => "could not connect to the receiver",
+            };
         }
 
         var attempt = delivery.Attempts + 1;
+        var url = Redacted(delivery.Url);
         if (failure is null)
         {
             await outbox.RecordDeliveryAsync(delivery.Id, null, null, cancellation);
-            await store.AddEventAsync(delivery.JobId, "webhook", $"{type} delivered to {delivery.Url} (attempt {attempt})", cancellation);
+            await store.AddEventAsync(delivery.JobId, "webhook", $"{type} delivered to {url} (attempt {attempt})", cancellation);
         }
         else if (attempt >= _options.MaxAttempts)
         {
             await outbox.RecordDeliveryAsync(delivery.Id, failure, null, cancellation);
-            await store.AddEventAsync(delivery.JobId, "webhook", $"{type} to {delivery.Url} failed: {failure}; gave up after {attempt} attempts", cancellation);
+            await store.AddEventAsync(delivery.JobId, "webhook", $"{type} to {url} failed: {failure}; gave up after {attempt} attempts", cancellation);
         }
         else
         {
             var delay = RetryDelay(attempt);
             await outbox.RecordDeliveryAsync(delivery.Id, failure, delay, cancellation);
             await store.AddEventAsync(delivery.JobId, "webhook",
-                $"{type} to {delivery.Url} failed: {failure} (attempt {attempt}); retrying in {delay.TotalSeconds:0.0} s", cancellation);
+                $"{type} to {url} failed: {failure} (attempt {attempt}); retrying in {delay.TotalSeconds:0.0} s", cancellation);
         }
     }
+
+    // Events are read by the whole team: no user:password, query or fragment from the URL.
+    private static string Redacted(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped) : "the receiver";
 
     // Exponential back-off with ±20 % jitter, so receivers coming back are not hit by every sender at once.
     private TimeSpan RetryDelay(int attempt)
