@@ -18,6 +18,8 @@ public sealed partial class DeploymentFilesTests
         [DatasetOptions.Section] = typeof(DatasetOptions),
         [Auth.AuthOptions.Section] = typeof(Auth.AuthOptions),
         [Calling.RateLimitOptions.Section] = typeof(Calling.RateLimitOptions),
+        [Calling.QuotaOptions.Section] = typeof(Calling.QuotaOptions),
+        [Calling.IdempotencyOptions.Section] = typeof(Calling.IdempotencyOptions),
         [Webhooks.WebhookOptions.Section] = typeof(Webhooks.WebhookOptions),
         [SamplingOptions.Section] = typeof(SamplingOptions),
         [Worker.Evaluation.EvaluationOptions.Section] = typeof(Worker.Evaluation.EvaluationOptions),

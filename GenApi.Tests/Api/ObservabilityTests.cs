@@ -8,14 +8,30 @@ namespace GenApi.Tests.Api;
 /// <summary>Watching a job: live events, metrics, the chart, checkpoints.</summary>
 public sealed class ObservabilityTests
 {
+    // Several streams on one job share the process's one poller; each gets every event in order and ends with the job.
     [Fact]
-    public async Task EventStream_DeliversARunningJobsEvents_AndEndsWithIt()
+    public async Task EventStreams_DeliverARunningJobsEvents_AndEndWithIt()
     {
         await using var app = new GenApiFactory(TestPaths.NewScratch());
         var client = app.CreateClient();
         var job = await app.PostJobAsync(client, GenApiFactory.TinyJob(steps: 40));
 
-        using var stream = await client.GetStreamAsync($"/v1/jobs/{job.Id}/events/stream");
+        var streams = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => ReadStreamAsync(client, $"/v1/jobs/{job.Id}/events/stream")));
+        foreach (var (kinds, ids) in streams)
+        {
+            Assert.Equal("queued", kinds[0]);
+            Assert.Contains("started", kinds);
+            Assert.Contains("checkpoint", kinds);
+            Assert.Equal("succeeded", kinds[^1]);
+            Assert.Equal(ids.Order(), ids);
+            Assert.Equal(ids.Distinct(), ids);
+        }
+        Assert.All(streams, s => Assert.Equal(streams[0].Ids, s.Ids));
+    }
+
+    private static async Task<(List<string> Kinds, List<long> Ids)> ReadStreamAsync(HttpClient client, string path)
+    {
+        using var stream = await client.GetStreamAsync(path);
         using var reader = new StreamReader(stream);
         var kinds = new List<string>();
         var ids = new List<long>();
@@ -26,12 +42,7 @@ public sealed class ObservabilityTests
             if (line.StartsWith("data: ", StringComparison.Ordinal))
                 Assert.Equal(kinds[^1], JsonDocument.Parse(line["data: ".Length..]).RootElement.GetProperty("kind").GetString());
         }
-
-        Assert.Equal("queued", kinds[0]);
-        Assert.Contains("started", kinds);
-        Assert.Contains("checkpoint", kinds);
-        Assert.Equal("succeeded", kinds[^1]);
-        Assert.Equal(ids.Order(), ids);
+        return (kinds, ids);
     }
 
     [Fact]

@@ -155,6 +155,27 @@ public sealed class JobStoreContractTests
         Assert.Equal(["w_new"], (await store.ListWorkersAsync()).Select(w => w.Id));
     }
 
+    [SkippableTheory, MemberData(nameof(Providers))]
+    public async Task IdempotencyKeys_AreReservedOnce_CompletedOrReleased_AndExpire(string provider)
+    {
+        await using var subject = await CreateAsync(provider);
+        var store = subject.Store;
+        var reservations = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => store.ReserveIdempotencyKeyAsync("t", "k", "h1", TimeSpan.FromSeconds(1))));
+        Assert.Single(reservations, r => r is null);
+        Assert.All(reservations.Where(r => r is not null), r => Assert.True(r!.Pending));
+
+        await store.CompleteIdempotencyKeyAsync("t", "k", new GenApi.Worker.Jobs.IdempotentResponse { Status = 202, ContentType = "image/png", Body = "AAEC" });
+        var done = (await store.ReserveIdempotencyKeyAsync("t", "k", "h1", TimeSpan.FromSeconds(1)))!;
+        Assert.Equal((false, 202, "image/png", "AAEC", "h1"), (done.Pending, done.Status, done.ContentType, done.Body, done.RequestHash));
+
+        Assert.Null(await store.ReserveIdempotencyKeyAsync("t", "released", "h", TimeSpan.FromMinutes(1)));
+        await store.ReleaseIdempotencyKeyAsync("t", "released");
+        Assert.Null(await store.ReserveIdempotencyKeyAsync("t", "released", "h", TimeSpan.FromMinutes(1)));
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.Null(await store.ReserveIdempotencyKeyAsync("t", "k", "h2", TimeSpan.FromSeconds(1)));
+    }
+
     // Column lists are typed by hand in the store: a column left out of an INSERT or SELECT must fail here, so every
     // property of the sample records is set to a non-default value and must come back as it went in.
     [SkippableTheory, MemberData(nameof(Providers))]

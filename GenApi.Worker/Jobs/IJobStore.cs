@@ -49,6 +49,9 @@ public interface IJobStore
     Task AddEventAsync(string jobId, string kind, string message, CancellationToken cancellation = default);
     /// <summary>Events with ids above <paramref name="after"/>, oldest first.</summary>
     Task<IReadOnlyList<JobEvent>> ListEventsAsync(string jobId, long after = 0, int limit = 1000, CancellationToken cancellation = default);
+    /// <summary>Events of every job after <paramref name="after"/>, oldest first: what the live-event feed polls.</summary>
+    Task<IReadOnlyList<JobEvent>> ListAllEventsAsync(long after, int limit, CancellationToken cancellation = default);
+    Task<long> LastEventIdAsync(CancellationToken cancellation = default);
 
     Task CreateModelAsync(ModelRecord model, CancellationToken cancellation = default);
     Task<ModelRecord?> GetModelAsync(string id, string? team = null, CancellationToken cancellation = default);

@@ -181,16 +181,22 @@ public sealed partial class SqlJobStore : IJobStore
         }, cancellation);
     }
 
-    public async Task<IReadOnlyList<JobEvent>> ListEventsAsync(string jobId, long after = 0, int limit = 1000, CancellationToken cancellation = default)
-    {
-        return await Run(async connection =>
+    public async Task<IReadOnlyList<JobEvent>> ListEventsAsync(string jobId, long after = 0, int limit = 1000, CancellationToken cancellation = default) =>
+        await QueryEventsAsync("JobId = @jobId AND Id > @after", new { jobId, after, limit }, cancellation);
+
+    public async Task<IReadOnlyList<JobEvent>> ListAllEventsAsync(long after, int limit, CancellationToken cancellation = default) =>
+        await QueryEventsAsync("Id > @after", new { after, limit }, cancellation);
+
+    public async Task<long> LastEventIdAsync(CancellationToken cancellation = default) =>
+        await Run(connection => connection.ExecuteScalarAsync<long?>(Command("SELECT MAX(Id) FROM JobEvents", null, cancellation)), cancellation) ?? 0;
+
+    private async Task<IReadOnlyList<JobEvent>> QueryEventsAsync(string where, object parameters, CancellationToken cancellation) =>
+        await Run(async connection =>
         {
             var rows = await connection.QueryAsync<EventRow>(Command(
-                "SELECT Id, JobId, At, Kind, Message FROM JobEvents WHERE JobId = @jobId AND Id > @after ORDER BY Id LIMIT @limit",
-                new { jobId, after, limit }, cancellation));
+                $"SELECT Id, JobId, At, Kind, Message FROM JobEvents WHERE {where} ORDER BY Id LIMIT @limit", parameters, cancellation));
             return rows.Select(r => new JobEvent(r.Id, r.JobId, r.At, r.Kind, r.Message)).ToList();
         }, cancellation);
-    }
 
     public async Task CreateModelAsync(ModelRecord model, CancellationToken cancellation = default)
     {

@@ -11,8 +11,6 @@ namespace GenApi.Endpoints;
 /// <summary>A job's events, as pages or as a live Server-Sent Events stream.</summary>
 public static class JobEventsApi
 {
-    private static readonly TimeSpan StreamPollInterval = TimeSpan.FromMilliseconds(250);
-
     public static void MapJobEvents(this RouteGroupBuilder group)
     {
         group.MapGet("/{id}/events", GetJobEvents).WithName(nameof(GetJobEvents))
@@ -60,27 +58,16 @@ public static class JobEventsApi
     /// <response code="200">The event stream.</response>
     /// <response code="404">No job of yours has this id.</response>
     public static async Task<Results<ServerSentEventsResult<JobEventResponse>, ProblemHttpResult>> StreamJobEvents(
-        string id, ClaimsPrincipal user, IJobStore store, HttpRequest request, CancellationToken cancellation)
+        string id, ClaimsPrincipal user, IJobStore store, Events.JobEventFeed feed, HttpRequest request, CancellationToken cancellation)
     {
         if (await store.GetJobAsync(id, user.Team(), cancellation) is null) return Problems.JobNotFound(id);
         _ = long.TryParse(request.Headers["Last-Event-ID"], out var after);
-        return TypedResults.ServerSentEvents(Follow(id, after, store, cancellation));
+        return TypedResults.ServerSentEvents(Follow(feed.FollowAsync(id, Math.Max(0, after), cancellation), cancellation));
     }
 
-    private static async IAsyncEnumerable<SseItem<JobEventResponse>> Follow(
-        string id, long after, IJobStore store, [EnumeratorCancellation] CancellationToken cancellation)
+    private static async IAsyncEnumerable<SseItem<JobEventResponse>> Follow(IAsyncEnumerable<JobEvent> events, [EnumeratorCancellation] CancellationToken cancellation)
     {
-        while (!cancellation.IsCancellationRequested)
-        {
-            // Read the status before the events, so no event written just before the end is missed.
-            var finished = (await store.GetJobAsync(id, cancellation: cancellation))?.Status.IsFinished() ?? true;
-            foreach (var e in await store.ListEventsAsync(id, after, JobsApi.MaxPageSize, cancellation))
-            {
-                after = e.Id;
-                yield return new SseItem<JobEventResponse>(JobEventResponse.From(e), e.Kind) { EventId = e.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-            }
-            if (finished) yield break;
-            await Task.Delay(StreamPollInterval, cancellation);
-        }
+        await foreach (var e in events.WithCancellation(cancellation))
+            yield return new SseItem<JobEventResponse>(JobEventResponse.From(e), e.Kind) { EventId = e.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) };
     }
 }

@@ -52,6 +52,8 @@ public static class GenApiExtensions
         services.AddHostedService<WebhookDispatcher>();
         services.AddHostedService<GenApiMetrics>();
         services.AddHostedService<Worker.Jobs.JobSweeper>();
+        services.AddSingleton<Events.JobEventFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<Events.JobEventFeed>());
         services.AddHealthChecks().AddCheck<ReadinessCheck>("store-and-workers", tags: ["ready"]);
 
         // Ahead of the framework's writer, which declines callers that do not accept JSON.
