@@ -67,6 +67,15 @@ public sealed class CallingSafelyTests
         Assert.Equal(HttpStatusCode.Accepted, (await teamA.PostAsJsonAsync("/v1/jobs", new { dataset = dataset.Id, steps = 1, baseChannels = 8 })).StatusCode);
         Assert.Contains("dataset", (await BadInputTests.ValidationErrorsAsync(await teamB.PostAsJsonAsync("/v1/jobs", new { dataset = dataset.Id }))).Keys);
 
+        // Webhook secrets: each team its own, stable, and rotating one leaves the other's alone.
+        async Task<string> SecretOf(HttpClient team) => (await team.GetFromJsonAsync<WebhookSecretResponse>("/v1/webhooks/secret", GenApiFactory.Json))!.Secret;
+        var (secretA, secretB) = (await SecretOf(teamA), await SecretOf(teamB));
+        Assert.NotEqual(secretA, secretB);
+        Assert.Equal(secretA, await SecretOf(teamA));
+        var rotated = (await (await teamA.PostAsync("/v1/webhooks/secret/rotate", null)).Content.ReadFromJsonAsync<WebhookSecretResponse>(GenApiFactory.Json))!.Secret;
+        Assert.Equal((rotated, secretB), (await SecretOf(teamA), await SecretOf(teamB)));
+        Assert.NotEqual(secretA, rotated);
+
         // Deleting: only the owner can.
         Assert.Equal(HttpStatusCode.NoContent, (await teamA.DeleteAsync($"/v1/models/{job.ModelId}")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await teamA.DeleteAsync($"/v1/datasets/{dataset.Id}")).StatusCode);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using GenApi.Auth;
 using GenApi.Endpoints;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace GenApi.Calling;
@@ -64,10 +65,14 @@ public static class RateLimits
         return services;
     }
 
-    public static Task RejectAsync(HttpContext http, TimeSpan retryAfter, string title, string detail)
+    public static Task RejectAsync(HttpContext http, TimeSpan retryAfter, string title, string detail) =>
+        TooMany(http, retryAfter, title, detail).ExecuteAsync(http);
+
+    /// <summary>A 429 <c>rate-limited</c> problem, with <c>Retry-After</c> set on the response.</summary>
+    public static ProblemHttpResult TooMany(HttpContext http, TimeSpan retryAfter, string title, string detail)
     {
         http.Response.Headers.RetryAfter = Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        return Problems.WriteAsync(http, StatusCodes.Status429TooManyRequests, title, "rate-limited", detail);
+        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: title, detail: detail, type: Problems.Type("rate-limited"));
     }
 
     private static RateLimitPartition<string> Concurrency(string key, int permits) =>

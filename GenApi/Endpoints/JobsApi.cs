@@ -48,7 +48,7 @@ public static class JobsApi
     /// <response code="400">The body is malformed or a field is invalid.</response>
     /// <response code="422">The Idempotency-Key was already used with a different body.</response>
     /// <response code="429">Too many jobs created by this key, or your team's active-job quota is reached; see <c>Retry-After</c>.</response>
-    public static async Task<Results<Accepted<JobResponse>, ValidationProblem, ProblemHttpResult, EmptyHttpResult>> CreateJob(
+    public static async Task<Results<Accepted<JobResponse>, ValidationProblem, ProblemHttpResult>> CreateJob(
         CreateJobRequest request, ClaimsPrincipal user, DatasetCatalog datasets, IJobStore store, CheckpointStore checkpoints, TrainingQueue queue,
         IOptions<WebhookOptions> webhooks, JobCreationLimiter limiter, Quotas quotas, HttpContext context, CancellationToken cancellation)
     {
@@ -60,11 +60,8 @@ public static class JobsApi
         if (await quotas.CheckJobsAsync(user.Team(), context, cancellation) is { } overQuota) return overQuota;
         // Only valid requests take a token: a caller fixing its 400s is not locked out.
         if (limiter.TryTake(user.KeyId()) is { } wait)
-        {
-            await RateLimits.RejectAsync(context, wait, "Too many jobs created.",
+            return RateLimits.TooMany(context, wait, "Too many jobs created.",
                 $"This key may create {limiter.PerMinute} jobs a minute; retry after {Math.Ceiling(wait.TotalSeconds)} s.");
-            return TypedResults.Empty;
-        }
         var job = await store.CreateJobAsync(JobRecord.NewId(), spec, user.Team(), webhook, cancellation);
         await queue.EnqueueAsync(job.Id, cancellation);
         GenApiMetrics.JobsCreated.Add(1);

@@ -28,7 +28,8 @@ public sealed class WebhookAddressGuard(IReadOnlyList<IPNetwork> allowed)
     /// <summary>A <see cref="SocketsHttpHandler.ConnectCallback"/> that connects only to allowed addresses.</summary>
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellation)
     {
-        var addresses = await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancellation);
+        var host = context.DnsEndPoint.Host;
+        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellation);
         var target = addresses.FirstOrDefault(IsAllowed) ?? throw new WebhookRefusedException();
         var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
