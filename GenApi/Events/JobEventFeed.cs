@@ -15,15 +15,21 @@ public sealed class JobEventFeed(IJobStore store, ILogger<JobEventFeed> logger) 
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
     private static readonly string[] FinalKinds = ["succeeded", "failed", "canceled"];
 
-    private readonly ConcurrentDictionary<Channel<JobEvent>, string> _streams = new();
+    private readonly ConcurrentDictionary<Channel<JobEvent>, Subscriber> _streams = new();
+
+    // The newest event id the feed has handed out; -1 while no stream is open (then it does not poll at all).
+    private long _last = -1;
+
+    private sealed record Subscriber(string JobId, long Start);
 
     /// <summary>The job's events after <paramref name="after"/>, live, until the job has finished.</summary>
     public async IAsyncEnumerable<JobEvent> FollowAsync(string jobId, long after, [EnumeratorCancellation] CancellationToken cancellation)
     {
         var channel = Channel.CreateUnbounded<JobEvent>(new UnboundedChannelOptions { SingleReader = true });
-        // Registered before the backlog is read: whatever the feed sees from now on reaches this stream, the rest
-        // is in the backlog, and ids already sent are skipped.
-        _streams[channel] = jobId;
+        // Registered, with the newest event id, before the backlog is read: the feed delivers everything after that
+        // id (it starts from the oldest open stream's when it wakes), the backlog everything up to it, and ids
+        // already sent are skipped.
+        _streams[channel] = new Subscriber(jobId, await store.LastEventIdAsync(cancellation));
         try
         {
             // The status before the events, so no event written just before the end is missed.
@@ -50,19 +56,19 @@ public sealed class JobEventFeed(IJobStore store, ILogger<JobEventFeed> logger) 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        long last = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (_streams.IsEmpty) last = await store.LastEventIdAsync(stoppingToken);
+                if (_streams.IsEmpty) _last = -1;
                 else
                 {
-                    foreach (var e in await store.ListAllEventsAsync(last, 1000, stoppingToken))
+                    if (_last < 0) _last = _streams.Values.Min(s => s.Start);
+                    foreach (var e in await store.ListAllEventsAsync(_last, 1000, stoppingToken))
                     {
-                        last = e.Id;
-                        foreach (var (channel, jobId) in _streams)
-                            if (jobId == e.JobId) channel.Writer.TryWrite(e);
+                        _last = e.Id;
+                        foreach (var (channel, stream) in _streams)
+                            if (stream.JobId == e.JobId) channel.Writer.TryWrite(e);
                     }
                 }
             }
