@@ -50,7 +50,8 @@ public sealed class DistributedModeTests(ITestOutputHelper output)
         using var api = new ServiceProcess("GenApi", new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" }, Path.Combine(shared, "api.log"));
         using var workerA = new ServiceProcess("GenApi.Worker", environment, Path.Combine(shared, "worker-a.log"));
         using var workerB = new ServiceProcess("GenApi.Worker", environment, Path.Combine(shared, "worker-b.log"));
-        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        // Real processes over real HTTP: their answers are held to the document too.
+        var client = new HttpClient(new Contract.ResponseContractCheck { InnerHandler = new HttpClientHandler() }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", GenApiFactory.AdminKey);
         try
         {
