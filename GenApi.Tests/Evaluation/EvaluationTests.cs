@@ -68,6 +68,33 @@ public sealed class EvaluationTests
         Assert.Equal((40, scores.FrechetDistance, scores.Floor.FrechetDistance), (again.Step, again.FrechetDistance, again.Floor.FrechetDistance));
     }
 
+    // The published model is the best-scoring checkpoint's: its own evaluation equals the best one of the run.
+    [Fact]
+    public async Task KeepBest_PublishesTheCheckpointWithTheLowestFrechetDistance()
+    {
+        await using var app = SmallEvaluations();
+        var client = app.CreateClient();
+        Assert.Contains("keepBest", (await Api.BadInputTests.ValidationErrorsAsync(
+            await client.PostAsJsonAsync("/v1/jobs", new { dataset = "synthetic", keepBest = true }))).Keys);
+
+        // A high learning rate makes late checkpoints as likely to be worse as better.
+        var done = await TrainAsync(app, client, new
+        {
+            dataset = "synthetic", steps = 60, batchSize = 16, baseChannels = 8, latentDim = 16, seed = 3, checkpointEvery = 15,
+            evaluate = true, keepBest = true, learningRate = 0.004,
+        });
+        Assert.True(done.Hyperparameters.KeepBest);
+        var evaluations = (await client.GetFromJsonAsync<MetricsResponse>($"/v1/jobs/{done.Id}/metrics", GenApiFactory.Json))!.Evaluations;
+        Assert.Equal([15, 30, 45, 60], evaluations.Select(e => e.Step));
+        var best = evaluations.Where(e => e.FrechetDistance == evaluations.Min(m => m.FrechetDistance)).Last();
+
+        var model = (await client.GetFromJsonAsync<ModelResponse>($"/v1/models/{done.ModelId}", GenApiFactory.Json))!;
+        Assert.Equal(best.Step, model.Steps);
+        var again = (await (await client.PostAsync($"/v1/models/{done.ModelId}/evaluate", null)).Content.ReadFromJsonAsync<ScoresResponse>(GenApiFactory.Json))!;
+        Assert.Equal(best.FrechetDistance, again.FrechetDistance, 6);
+        Assert.Contains(await GenApiFactory.EventsAsync(client, done.Id), e => e.Message.Contains($"publishing the checkpoint at step {best.Step}"));
+    }
+
     private static async Task<JobResponse> TrainAsync(GenApiFactory app, HttpClient client, object body)
     {
         var done = await GenApiFactory.WaitForFinishAsync(client, (await app.PostJobAsync(client, body)).Id, TimeSpan.FromMinutes(3));

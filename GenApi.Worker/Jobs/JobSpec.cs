@@ -14,6 +14,8 @@ public sealed record JobSpec
     public int BaseChannels { get; init; } = 64;
     /// <summary>Score sample quality at every checkpoint.</summary>
     public bool Evaluate { get; init; }
+    /// <summary>Publish the checkpoint with the lowest Fréchet distance rather than the last one (needs <see cref="Evaluate"/>).</summary>
+    public bool KeepBest { get; init; }
     /// <summary>A checkpoint folder to start from, resolved from the request's <c>resumeFrom</c>.</summary>
     public ResumeSource? ResumeFrom { get; init; }
     public TrainingSettings Training { get; init; } = new();

@@ -155,6 +155,7 @@ public sealed class TrainingJob(
                 t.RecalibrateBatchNorm();
                 var evaluation = evaluator.Evaluate(t.SamplingGenerator, spec.Dataset, t.Step,
                     message => Tolerate(() => store.AddEventAsync(job.Id, "evaluation", message, CancellationToken.None)), (t as VaeTrainer)?.Encoder);
+                if (spec.KeepBest) KeepIfBest(job.Id, t, evaluation);
                 Tolerate(() => store.AddScoresAsync(job.Id, evaluation, CancellationToken.None));
             },
         };
@@ -169,10 +170,35 @@ public sealed class TrainingJob(
             throw;
         }
 
+        var (step, save) = (trainer.Step, (Action<string>)trainer.SaveModel);
+        if (spec.KeepBest && File.Exists(Path.Combine(paths.JobBestModel(job.Id), ArtifactPaths.BestStepFile)))
+        {
+            var best = paths.JobBestModel(job.Id);
+            step = int.Parse(File.ReadAllText(Path.Combine(best, ArtifactPaths.BestStepFile)), System.Globalization.CultureInfo.InvariantCulture);
+            save = target =>
+            {
+                foreach (var file in Directory.GetFiles(best).Where(f => Path.GetFileName(f) != ArtifactPaths.BestStepFile))
+                    File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+            };
+            EventNow(job.Id, "evaluation", $"keepBest: publishing the checkpoint at step {step}, the best by Fréchet distance");
+        }
         var model = Transient.RetryAsync(
-            () => publisher.PublishAsync(job, config, trainer.Step, trainer.SaveModel, CancellationToken.None),
+            () => publisher.PublishAsync(job, config, step, save, CancellationToken.None),
             logger, "Publishing the model", StoreOutageBudget).GetAwaiter().GetResult();
         return model.Id;
+    }
+
+    // The best-scoring weights so far are kept apart from the rotating checkpoints (only the latest few survive);
+    // a tie goes to the later step. Written before the scores are stored, so a crash in between errs towards the files.
+    private void KeepIfBest(string jobId, Trainer trainer, Evaluation.Evaluation evaluation)
+    {
+        var earlier = store.ListScoresAsync(jobId, CancellationToken.None).GetAwaiter().GetResult();
+        if (earlier.Any(e => e.Step != evaluation.Step && e.Scores.FrechetDistance < evaluation.Scores.FrechetDistance)) return;
+        AtomicFile.WriteDirectory(paths.JobBestModel(jobId), folder =>
+        {
+            trainer.SaveModel(folder);
+            File.WriteAllText(Path.Combine(folder, ArtifactPaths.BestStepFile), evaluation.Step.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        });
     }
 
     // Polls the store for a cancel request and renews the lease; cancel requests reach a job on any process this way.

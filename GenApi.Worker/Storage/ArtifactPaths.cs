@@ -13,6 +13,11 @@ public sealed class ArtifactPaths(string root)
 
     public string JobSamples(string jobId) => Path.Combine(JobDirectory(jobId), "samples.png");
 
+    /// <summary>The model files of a <c>keepBest</c> job's best-scoring checkpoint so far, with <see cref="BestStepFile"/>.</summary>
+    public string JobBestModel(string jobId) => Path.Combine(JobDirectory(jobId), "best");
+
+    public const string BestStepFile = "step";
+
     public string ModelDirectory(string modelId) => Path.Combine(Root, "models", modelId);
 
     public string ModelFile(string modelId, string file) => Path.Combine(ModelDirectory(modelId), file);

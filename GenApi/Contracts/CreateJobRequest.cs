@@ -147,6 +147,11 @@ public sealed record CreateJobRequest
     [DefaultValue(false)]
     public bool? Evaluate { get; init; }
 
+    /// <summary>Publish the checkpoint with the lowest Fréchet distance as the model, rather than the last one (GAN runs often
+    /// get worse late). Needs <c>evaluate: true</c>; the model's <c>steps</c> says which checkpoint it is.</summary>
+    [DefaultValue(false)]
+    public bool? KeepBest { get; init; }
+
     /// <summary>Optional: POST the job's events to this URL.</summary>
     public WebhookRequest? Webhook { get; init; }
 

@@ -66,7 +66,7 @@ public sealed record JobProgressResponse(int Step, int TotalSteps, double? Image
 
 /// <summary>The job's settings with every default filled in; fields that do not apply to its family are null.</summary>
 public sealed record HyperparametersResponse(
-    int Steps, int BatchSize, long Seed, int? ImageSize, int LatentDim, int BaseChannels, int CheckpointEvery, int SampleEvery, bool Evaluate,
+    int Steps, int BatchSize, long Seed, int? ImageSize, int LatentDim, int BaseChannels, int CheckpointEvery, int SampleEvery, bool Evaluate, bool KeepBest,
     OptimizerRequest OptimizerG, OptimizerRequest? OptimizerD, ScheduleRequest Schedule,
     [property: ClosedSet(typeof(TrainingSettings), nameof(TrainingSettings.LrScalings))] string LrScaling,
     [property: ClosedSet(typeof(AdversarialLoss), nameof(AdversarialLoss.Kinds))] string? Loss, int? NCritic, double? GradientPenalty, double? LabelSmoothing, double? InstanceNoise, double? Dropout,
@@ -76,7 +76,7 @@ public sealed record HyperparametersResponse(
     {
         var t = spec.Training;
         var gan = !ModelFamily.IsVae(spec.Model);
-        return new(t.Steps, t.BatchSize, t.Seed, spec.ImageSize, spec.LatentDim, spec.BaseChannels, t.CheckpointEvery, t.SampleEvery, spec.Evaluate,
+        return new(t.Steps, t.BatchSize, t.Seed, spec.ImageSize, spec.LatentDim, spec.BaseChannels, t.CheckpointEvery, t.SampleEvery, spec.Evaluate, spec.KeepBest,
             OptimizerRequest.From(t.OptimizerG), gan ? OptimizerRequest.From(t.OptimizerD) : null, ScheduleRequest.From(t.Schedule), t.LrScaling,
             gan ? t.Loss : null, gan ? t.NCritic : null, gan ? t.GradientPenalty : null, gan ? t.LabelSmoothing : null, gan ? t.InstanceNoise : null,
             gan ? t.Dropout : null, gan ? null : t.Reconstruction, gan ? null : t.Beta, t.L1, t.L2, t.ClipGradNorm, t.AccumulateSteps, t.EmaDecay,

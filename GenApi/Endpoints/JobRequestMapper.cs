@@ -119,8 +119,9 @@ public static class JobRequestMapper
         var spec = new JobSpec
         {
             Model = model, Dataset = dataset ?? "", ImageSize = imageSize, LatentDim = latentDim, BaseChannels = baseChannels,
-            Evaluate = request.Evaluate ?? false, Training = training, ResumeFrom = resume?.Source,
+            Evaluate = request.Evaluate ?? false, KeepBest = request.KeepBest ?? false, Training = training, ResumeFrom = resume?.Source,
         };
+        e.Check(!spec.KeepBest || spec.Evaluate, "keepBest", "keepBest picks the checkpoint with the best score: it needs evaluate: true.");
         if (request.ResumeFrom is not null) CheckResume(spec, resume, resumeError, e);
 
         webhook = null;
