@@ -74,10 +74,17 @@ public sealed class OperationsTests
                      (client, HttpMethod.Get, "/v1/jobs/job_missing", HttpStatusCode.NotFound),
                      (client, HttpMethod.Get, "/v1/nothing", HttpStatusCode.NotFound),
                      (client, HttpMethod.Put, "/v1/jobs", HttpStatusCode.MethodNotAllowed),
+                     (client, HttpMethod.Post, "/v1/jobs//cancel", HttpStatusCode.NotFound),
+                     (client, HttpMethod.Post, "/v1/jobs//cancel", HttpStatusCode.NotFound),
+                     (client, HttpMethod.Post, "/v1/jobs", HttpStatusCode.UnsupportedMediaType),
+                     (client, HttpMethod.Post, "/v1/jobs", HttpStatusCode.UnsupportedMediaType),
                  })
         {
             var request = new HttpRequestMessage(method, path);
             request.Headers.Accept.ParseAdd("text/html");
+            // A retried POST to nowhere is answered like the first one, not replayed without its body.
+            if (method != HttpMethod.Get) request.Headers.Add("Idempotency-Key", "same-key");
+            if (status == HttpStatusCode.UnsupportedMediaType) request.Content = new StringContent("dataset=synthetic", Encoding.UTF8, "text/plain");
             var response = await caller.SendAsync(request);
             Assert.Equal((path, status), (path, response.StatusCode));
             Assert.Equal((path, "application/problem+json"), (path, response.Content.Headers.ContentType?.MediaType));

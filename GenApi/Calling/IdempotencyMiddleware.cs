@@ -35,7 +35,11 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IOptions<Idempot
     public async Task InvokeAsync(HttpContext context, IAccessStore store)
     {
         var key = context.Request.Headers[Header].ToString();
-        if (!HttpMethods.IsPost(context.Request.Method) || key.Length == 0 || context.GetEndpoint()?.Metadata.GetMetadata<CarriesSecret>() is not null)
+        // Only the API's own named operations: an unknown route, or routing's stand-ins for a wrong method (405) or
+        // content type (415), is answered further out by the status-code pages, with nothing here worth storing.
+        if (!HttpMethods.IsPost(context.Request.Method) || key.Length == 0
+            || context.GetEndpoint()?.Metadata is not { } metadata || metadata.GetMetadata<Microsoft.AspNetCore.Routing.IEndpointNameMetadata>() is null
+            || metadata.GetMetadata<CarriesSecret>() is not null)
         {
             await next(context);
             return;

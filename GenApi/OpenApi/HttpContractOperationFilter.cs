@@ -52,7 +52,9 @@ public sealed class HttpContractOperationFilter : IOperationFilter
         AddProblem(responses, "413", "The body is larger than this server accepts.", validation: false);
         if (body is not null)
             AddProblem(responses, "415", "The body's `Content-Type` is not one this operation takes.", validation: false);
-        if (post)
+        // Responses that carry a secret are never stored, so a key there would promise a replay that never comes.
+        var replayable = post && !context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<CarriesSecret>().Any();
+        if (replayable)
         {
             (operation.Parameters ??= []).Add(new OpenApiParameter
             {
@@ -69,9 +71,9 @@ public sealed class HttpContractOperationFilter : IOperationFilter
         {
             if (response is null) continue;
             if (status is "201" or "202") AddHeader(response, "Location", "The address of the created resource.");
-            if (post && status.StartsWith('2')) AddHeader(response, "Idempotent-Replayed", "`true` when this is the stored answer to an earlier request with the same `Idempotency-Key`.");
+            if (replayable && status.StartsWith('2')) AddHeader(response, "Idempotent-Replayed", "`true` when this is the stored answer to an earlier request with the same `Idempotency-Key`.");
             if (status == "401") AddHeader(response, "WWW-Authenticate", "`Bearer`.");
-            if (status is "429" || (status == "409" && post)) AddHeader(response, "Retry-After", "Seconds to wait before trying again.", integer: true);
+            if (status is "429" || (status == "409" && replayable)) AddHeader(response, "Retry-After", "Seconds to wait before trying again.", integer: true);
             if (status == "304") AddHeader(response, "ETag", "The image's entity tag.");
             if (status == "200" && responses.ContainsKey("304"))
             {
