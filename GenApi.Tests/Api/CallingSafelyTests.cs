@@ -400,15 +400,7 @@ public sealed class CallingSafelyTests
         foreach (var field in new[] { "\"webhook.url\"", "\"webhook.events\"" }) Assert.Contains(field, body);
     }
 
-    private static async Task<HttpClient> ClientForNewKeyAsync(GenApiFactory app, HttpClient admin, string team)
-    {
-        var created = await admin.PostAsJsonAsync("/v1/admin/keys", new { team });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var key = (await created.Content.ReadFromJsonAsync<ApiKeyResponse>(GenApiFactory.Json))!;
-        var client = app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.Key);
-        return client;
-    }
+    private static Task<HttpClient> ClientForNewKeyAsync(GenApiFactory app, HttpClient admin, string team) => app.ClientForTeamAsync(admin, team);
 
     private sealed class Receiver(WebApplication app, string url) : IAsyncDisposable
     {

@@ -43,6 +43,17 @@ public sealed class GenApiFactory(
     public new HttpClient CreateClient() =>
         CreateDefaultClient(new RedirectHandler(), new CookieContainerHandler(), new Contract.ResponseContractCheck());
 
+    /// <summary>A client with a new API key of <paramref name="team"/>, made by <paramref name="admin"/>.</summary>
+    public async Task<HttpClient> ClientForTeamAsync(HttpClient admin, string team)
+    {
+        var created = await admin.PostAsJsonAsync("/v1/admin/keys", new { team });
+        Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+        var key = (await created.Content.ReadFromJsonAsync<ApiKeyResponse>(Json))!;
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key.Key);
+        return client;
+    }
+
     // Harmless where authentication is off; needed where it is on (PostgreSQL).
     protected override void ConfigureClient(HttpClient client)
     {

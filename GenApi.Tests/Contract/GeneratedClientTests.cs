@@ -29,12 +29,12 @@ public sealed class GeneratedClientTests
 
         // Lists page with the cursor they hand out.
         var second = await client.CreateJobAsync(null, Tiny(1));
-        var first = await client.ListJobsAsync(1, null, null);
+        var first = await client.ListJobsAsync(1, null, null, null);
         Assert.True(first.HasMore);
         Assert.Equal(second.Id, Assert.Single(first.Data).Id);
-        var next = await client.ListJobsAsync(1, first.NextCursor, null);
+        var next = await client.ListJobsAsync(1, first.NextCursor, null, null);
         Assert.Equal(job.Id, next.Data.First().Id);
-        Assert.Contains((await client.ListJobsAsync(10, null, Status.Succeeded)).Data, j => j.Id == job.Id);
+        Assert.Contains((await client.ListJobsAsync(10, null, Status.Succeeded, null)).Data, j => j.Id == job.Id);
 
         // Events page with the same cursor type.
         var events = await client.GetJobEventsAsync(job.Id, 2, null);

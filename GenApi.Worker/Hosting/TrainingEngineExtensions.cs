@@ -49,6 +49,7 @@ public static class TrainingEngineExtensions
         services.TryAddSingleton<ModelPublisher>();
         services.TryAddSingleton<Evaluator>();
         services.TryAddSingleton<IAccessStore>(sp => sp.GetRequiredService<SqlJobStore>());
+        services.TryAddSingleton<Sweeps.ISweepStore>(sp => sp.GetRequiredService<SqlJobStore>());
         services.TryAddSingleton<IWebhookOutbox>(sp => sp.GetRequiredService<SqlJobStore>());
         services.TryAddSingleton<TrainingQueue>();
         services.TryAddSingleton<WorkerIdentity>();

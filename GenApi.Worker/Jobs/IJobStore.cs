@@ -11,8 +11,8 @@ public interface IJobStore
     Task<JobRecord> CreateJobAsync(string id, JobSpec spec, string team = "", WebhookSubscription? webhook = null, CancellationToken cancellation = default);
     /// <summary>The job, if it exists and belongs to <paramref name="team"/> (null: any team, for the engine).</summary>
     Task<JobRecord?> GetJobAsync(string id, string? team = null, CancellationToken cancellation = default);
-    /// <summary>A newest-first page of a team's jobs, optionally of one status, after <paramref name="after"/>.</summary>
-    Task<IReadOnlyList<JobRecord>> ListJobsAsync(string team, JobStatus? status, PageCursor? after, int limit, CancellationToken cancellation = default);
+    /// <summary>A newest-first page of a team's jobs, optionally of one status or one sweep, after <paramref name="after"/>.</summary>
+    Task<IReadOnlyList<JobRecord>> ListJobsAsync(string team, JobStatus? status, PageCursor? after, int limit, string? sweepId = null, CancellationToken cancellation = default);
     /// <summary>Jobs of every team per status, for the metrics.</summary>
     Task<IReadOnlyDictionary<JobStatus, int>> CountJobsByStatusAsync(CancellationToken cancellation = default);
     /// <summary>The team's jobs that are queued or running.</summary>

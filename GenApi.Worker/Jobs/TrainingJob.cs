@@ -20,6 +20,7 @@ public sealed class TrainingJob(
     ModelPublisher publisher,
     Evaluation.Evaluator evaluator,
     WorkerIdentity worker,
+    Sweeps.ISweepStore sweeps,
     IOptions<QueueOptions> queueOptions,
     TimeProvider time,
     ILogger<TrainingJob> logger)
@@ -43,9 +44,17 @@ public sealed class TrainingJob(
         var keeper = KeepJobAsync(jobId, stop, () => leaseLost = true);
         try
         {
-            var modelId = Train(job, stop.Token, shutdown);
-            await Finish(jobId, JobStatus.Succeeded, modelId, null);
-            await Event(jobId, "succeeded", $"succeeded: model {modelId}");
+            var (modelId, pruned) = Train(job, stop.Token, shutdown);
+            if (pruned is null)
+            {
+                await Finish(jobId, JobStatus.Succeeded, modelId, null);
+                await Event(jobId, "succeeded", $"succeeded: model {modelId}");
+            }
+            else
+            {
+                await Finish(jobId, JobStatus.Pruned, modelId, pruned);
+                await Event(jobId, "pruned", $"{pruned}; model {modelId} keeps its weights");
+            }
         }
         catch (OperationCanceledException) when (leaseLost)
         {
@@ -119,9 +128,11 @@ public sealed class TrainingJob(
         _ => null,
     };
 
-    private string Train(JobRecord job, CancellationToken cancellation, CancellationToken shutdown)
+    // The model id, and why the trial was stopped early when it was.
+    private (string ModelId, string? Pruned) Train(JobRecord job, CancellationToken cancellation, CancellationToken shutdown)
     {
         var spec = job.Spec;
+        var sweep = job.Trial is { } trial ? sweeps.GetSweepAsync(trial.SweepId, cancellation: cancellation).GetAwaiter().GetResult()?.Spec : null;
         var data = datasets.Load(spec.Dataset, size: spec.ImageSize);
         var config = spec.ModelConfig(data.ImageSize, data.Channels, data.ClassCount);
         using var trainer = Trainer.Create(config, spec.Training, device.Device);
@@ -154,14 +165,20 @@ public sealed class TrainingJob(
                 // Scores are for the weights as they will be sampled: batch-norm statistics recalibrated first.
                 t.RecalibrateBatchNorm();
                 var evaluation = evaluator.Evaluate(t.SamplingGenerator, spec.Dataset, t.Step,
-                    message => Tolerate(() => store.AddEventAsync(job.Id, "evaluation", message, CancellationToken.None)), (t as VaeTrainer)?.Encoder);
+                    message => Tolerate(() => store.AddEventAsync(job.Id, "evaluation", message, CancellationToken.None)), (t as VaeTrainer)?.Encoder, cancellation);
                 if (spec.KeepBest) KeepIfBest(job.Id, t, evaluation);
                 Tolerate(() => store.AddScoresAsync(job.Id, evaluation, CancellationToken.None));
+                if (sweep is not null && PruneReason(job, sweep, evaluation) is { } reason) throw new Sweeps.TrialPrunedException(reason);
             },
         };
+        string? pruned = null;
         try
         {
             trainer.Train(data, hooks, cancellation);
+        }
+        catch (Sweeps.TrialPrunedException stopped)
+        {
+            pruned = stopped.Message;
         }
         catch (OperationCanceledException) when (shutdown.IsCancellationRequested && trainer.Step > 0)
         {
@@ -185,7 +202,17 @@ public sealed class TrainingJob(
         var model = Transient.RetryAsync(
             () => publisher.PublishAsync(job, config, step, save, CancellationToken.None),
             logger, "Publishing the model", StoreOutageBudget).GetAwaiter().GetResult();
-        return model.Id;
+        return (model.Id, pruned);
+    }
+
+    // The sweep's rule, against what the other trials have recorded at this step so far (the scores are shared by every worker).
+    private string? PruneReason(JobRecord job, Sweeps.SweepSpec sweep, Evaluation.Evaluation evaluation)
+    {
+        if (sweep.Metric.Read(evaluation.Scores) is not { } value) return null;
+        var scores = sweeps.ListSweepScoresAsync(job.Trial!.SweepId, CancellationToken.None).GetAwaiter().GetResult();
+        var others = scores.Where(s => s.JobId != job.Id && s.Evaluation.Step == evaluation.Step)
+            .Select(s => sweep.Metric.Read(s.Evaluation.Scores)).OfType<double>().ToList();
+        return Sweeps.TrialPruner.Decide(sweep, evaluation.Step, job.Spec.Training.Steps, job.Spec.Training.CheckpointEvery, value, others);
     }
 
     // The best-scoring weights so far are kept apart from the rotating checkpoints (only the latest few survive);

@@ -41,7 +41,7 @@ public sealed record SqlDialect(
 
     // Every version in order, in a dialect's column types. New versions are appended; applied ones never change.
     private static IReadOnlyList<string> Schema(string timestamp, string real, string identity) =>
-        [Version1(timestamp, real, identity), Version2(timestamp, real, identity), Version3(timestamp, real), Version4(real), Version5, Version6(timestamp)];
+        [Version1(timestamp, real, identity), Version2(timestamp, real, identity), Version3(timestamp, real), Version4(real), Version5, Version6(timestamp), Version7(timestamp)];
 
     // Schema version 1.
     private static string Version1(string timestamp, string real, string identity) => $"""
@@ -124,5 +124,19 @@ public sealed record SqlDialect(
         ALTER TABLE ApiKeys ADD COLUMN ExpiresAt {timestamp};
         ALTER TABLE Jobs ADD COLUMN EnqueuedAt {timestamp};
         UPDATE Jobs SET EnqueuedAt = CreatedAt;
+        """;
+
+    // Schema version 7: sweeps, whose trials are jobs (numbered, with the parameters they were given); named leases, so
+    // that of several API replicas one runs the sweep controller at a time.
+    private static string Version7(string timestamp) => $"""
+        CREATE TABLE Sweeps (
+            Id TEXT PRIMARY KEY, Team TEXT NOT NULL, Status TEXT NOT NULL, Spec TEXT NOT NULL, CreatedAt {timestamp} NOT NULL,
+            FinishedAt {timestamp}, Error TEXT);
+        CREATE INDEX SweepsByTeam ON Sweeps (Team, CreatedAt, Id);
+        ALTER TABLE Jobs ADD COLUMN SweepId TEXT;
+        ALTER TABLE Jobs ADD COLUMN Trial INTEGER;
+        ALTER TABLE Jobs ADD COLUMN TrialParameters TEXT;
+        CREATE UNIQUE INDEX JobsBySweep ON Jobs (SweepId, Trial);
+        CREATE TABLE Leases (Name TEXT PRIMARY KEY, Owner TEXT NOT NULL, ExpiresAt {timestamp} NOT NULL);
         """;
 }

@@ -7,13 +7,13 @@ namespace GenApi.Worker.Storage;
 // meanwhile never shift a page.
 public sealed partial class SqlJobStore
 {
-    public async Task<IReadOnlyList<JobRecord>> ListJobsAsync(string team, JobStatus? status, PageCursor? after, int limit, CancellationToken cancellation = default)
+    public async Task<IReadOnlyList<JobRecord>> ListJobsAsync(string team, JobStatus? status, PageCursor? after, int limit, string? sweepId = null, CancellationToken cancellation = default)
     {
         var rows = await Run(connection => connection.QueryAsync<JobRow>(Command($"""
             SELECT {JobColumns} FROM Jobs
-            WHERE Team = @team {(status is null ? "" : "AND Status = @status")} {AfterClause(after)}
+            WHERE Team = @team {(status is null ? "" : "AND Status = @status")} {(sweepId is null ? "" : "AND SweepId = @sweepId")} {AfterClause(after)}
             ORDER BY CreatedAt DESC, Id DESC LIMIT @limit
-            """, new { team, status = status is null ? "" : Text(status.Value), afterTime = AfterTime(after), afterId = after?.Id ?? "", limit }, cancellation)), cancellation);
+            """, new { team, status = status is null ? "" : Text(status.Value), sweepId, afterTime = AfterTime(after), afterId = after?.Id ?? "", limit }, cancellation)), cancellation);
         return rows.Select(r => r.ToRecord()).ToList();
     }
 
@@ -43,14 +43,25 @@ public sealed partial class SqlJobStore
 
     private object AfterTime(PageCursor? after) => _sql.Timestamp(after?.CreatedAt ?? DateTimeOffset.MinValue);
 
+    // A trial of a running sweep stays: the sweep counts its trials to number the next one.
     public async Task<bool> DeleteJobAsync(string id, string team, CancellationToken cancellation = default) =>
-        await Run(connection => connection.ExecuteAsync(Command("""
-            DELETE FROM JobScores WHERE JobId = @id AND EXISTS (SELECT 1 FROM Jobs WHERE Id = @id AND Team = @team AND Status IN ('succeeded', 'failed', 'canceled'));
-            DELETE FROM JobMetrics WHERE JobId = @id AND EXISTS (SELECT 1 FROM Jobs WHERE Id = @id AND Team = @team AND Status IN ('succeeded', 'failed', 'canceled'));
-            DELETE FROM JobEvents WHERE JobId = @id AND EXISTS (SELECT 1 FROM Jobs WHERE Id = @id AND Team = @team AND Status IN ('succeeded', 'failed', 'canceled'));
-            DELETE FROM WebhookDeliveries WHERE JobId = @id AND EXISTS (SELECT 1 FROM Jobs WHERE Id = @id AND Team = @team AND Status IN ('succeeded', 'failed', 'canceled'));
-            DELETE FROM Jobs WHERE Id = @id AND Team = @team AND Status IN ('succeeded', 'failed', 'canceled');
-            """, new { id, team }, cancellation)), cancellation) > 0;
+        await DeleteJobsAsync("""
+            Id = @id AND Team = @team AND Status IN ('succeeded', 'failed', 'canceled', 'pruned')
+            AND (SweepId IS NULL OR NOT EXISTS (SELECT 1 FROM Sweeps WHERE Sweeps.Id = Jobs.SweepId AND Sweeps.Status = 'running'))
+            """, new { id, team }, cancellation) > 0;
+
+    // Removes the jobs matching a condition on Jobs with everything recorded about them; how many jobs.
+    private async Task<int> DeleteJobsAsync(string jobs, object parameters, CancellationToken cancellation) =>
+        await Run(async connection =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellation);
+            foreach (var table in new[] { "JobScores", "JobMetrics", "JobEvents", "WebhookDeliveries" })
+                await connection.ExecuteAsync(new CommandDefinition(
+                    $"DELETE FROM {table} WHERE JobId IN (SELECT Id FROM Jobs WHERE {jobs})", parameters, transaction, cancellationToken: cancellation));
+            var deleted = await connection.ExecuteAsync(new CommandDefinition($"DELETE FROM Jobs WHERE {jobs}", parameters, transaction, cancellationToken: cancellation));
+            await transaction.CommitAsync(cancellation);
+            return deleted;
+        }, cancellation);
 
     public async Task<bool> DeleteModelAsync(string id, string team, CancellationToken cancellation = default) =>
         await Run(connection => connection.ExecuteAsync(Command(

@@ -22,21 +22,30 @@ public sealed partial class SqlJobStore
             }, cancellation)), cancellation);
     }
 
+    private const string ScoreColumns = """
+        JobScores.JobId, JobScores.Step, FrechetDistance, Kid, KidStd, Precision, Recall, Samples, FloorFrechetDistance, FloorKid, FloorPrecision,
+        FloorRecall, ClassifierAccuracy, ClassKl, FloorClassKl, ConditionalAccuracy, ReconstructionError, Elbo
+        """;
+
     public async Task<IReadOnlyList<Evaluation.Evaluation>> ListScoresAsync(string jobId, CancellationToken cancellation = default)
     {
-        var rows = await Run(connection => connection.QueryAsync<ScoreRow>(Command("""
-            SELECT Step, FrechetDistance, Kid, KidStd, Precision, Recall, Samples, FloorFrechetDistance, FloorKid, FloorPrecision, FloorRecall, ClassifierAccuracy,
-                ClassKl, FloorClassKl, ConditionalAccuracy, ReconstructionError, Elbo
-            FROM JobScores WHERE JobId = @jobId ORDER BY Step
-            """, new { jobId }, cancellation)), cancellation);
-        return rows.Select(r => new Evaluation.Evaluation(
-            new EvaluationScores(r.FrechetDistance, r.Kid, r.KidStd, r.Precision, r.Recall, (int)r.Samples, r.ClassKl, r.ConditionalAccuracy, r.ReconstructionError, r.Elbo),
-            new EvaluationScores(r.FloorFrechetDistance, r.FloorKid, 0, r.FloorPrecision, r.FloorRecall, (int)r.Samples, r.FloorClassKl, r.ClassifierAccuracy),
-            r.ClassifierAccuracy, (int)r.Step)).ToList();
+        var rows = await Run(connection => connection.QueryAsync<ScoreRow>(Command(
+            $"SELECT {ScoreColumns} FROM JobScores WHERE JobId = @jobId ORDER BY Step", new { jobId }, cancellation)), cancellation);
+        return rows.Select(r => r.ToEvaluation()).ToList();
+    }
+
+    public async Task<IReadOnlyList<(string JobId, Evaluation.Evaluation Evaluation)>> ListSweepScoresAsync(string sweepId, CancellationToken cancellation = default)
+    {
+        var rows = await Run(connection => connection.QueryAsync<ScoreRow>(Command($"""
+            SELECT {ScoreColumns} FROM JobScores JOIN Jobs ON Jobs.Id = JobScores.JobId
+            WHERE Jobs.SweepId = @sweepId ORDER BY JobScores.JobId, JobScores.Step
+            """, new { sweepId }, cancellation)), cancellation);
+        return rows.Select(r => (r.JobId, r.ToEvaluation())).ToList();
     }
 
     private sealed class ScoreRow
     {
+        public string JobId { get; set; } = "";
         public long Step { get; set; }
         public double FrechetDistance { get; set; }
         public double Kid { get; set; }
@@ -54,5 +63,10 @@ public sealed partial class SqlJobStore
         public double? ConditionalAccuracy { get; set; }
         public double? ReconstructionError { get; set; }
         public double? Elbo { get; set; }
+
+        public Evaluation.Evaluation ToEvaluation() => new(
+            new EvaluationScores(FrechetDistance, Kid, KidStd, Precision, Recall, (int)Samples, ClassKl, ConditionalAccuracy, ReconstructionError, Elbo),
+            new EvaluationScores(FloorFrechetDistance, FloorKid, 0, FloorPrecision, FloorRecall, (int)Samples, FloorClassKl, ClassifierAccuracy),
+            ClassifierAccuracy, (int)Step);
     }
 }

@@ -12,7 +12,7 @@ namespace GenApi.Worker.Storage;
 public sealed partial class SqlJobStore : IJobStore
 {
     private const string JobColumns =
-        "Id, Team, Status, Spec, Webhook, CreatedAt, StartedAt, FinishedAt, Step, ImagesPerSecond, LossD, LossG, ModelId, Error, CancelRequested, Attempts";
+        "Id, Team, Status, Spec, Webhook, CreatedAt, StartedAt, FinishedAt, Step, ImagesPerSecond, LossD, LossG, ModelId, Error, CancelRequested, Attempts, SweepId, Trial, TrialParameters";
     private const string ModelColumns = "Id, Team, JobId, Family, Dataset, Config, Steps, CreatedAt";
 
     private readonly Func<DbConnection> _connect;
@@ -314,6 +314,9 @@ public sealed partial class SqlJobStore : IJobStore
         public string? Error { get; set; }
         public long CancelRequested { get; set; }
         public long Attempts { get; set; }
+        public string? SweepId { get; set; }
+        public long? Trial { get; set; }
+        public string? TrialParameters { get; set; }
 
         public JobRecord ToRecord() => new()
         {
@@ -333,6 +336,8 @@ public sealed partial class SqlJobStore : IJobStore
             Error = Error,
             CancelRequested = CancelRequested != 0,
             Attempts = (int)Attempts,
+            Trial = SweepId is null ? null : new Sweeps.TrialInfo(SweepId, (int)Trial!.Value,
+                JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(TrialParameters ?? "{}")!),
         };
     }
 

@@ -7,7 +7,7 @@ namespace GenApi.Contracts;
 
 /// <summary>A training job and where it stands.</summary>
 /// <param name="Id">Job id, e.g. <c>job_3f2a…</c>.</param>
-/// <param name="Status">queued, running, succeeded, failed or canceled.</param>
+/// <param name="Status">queued, running, succeeded, failed, canceled, or pruned (a sweep trial its early-stopping rule stopped; it keeps its model).</param>
 /// <param name="Model">Model family.</param>
 /// <param name="Dataset">Training dataset.</param>
 /// <param name="CreatedAt">When the job was accepted.</param>
@@ -16,12 +16,13 @@ namespace GenApi.Contracts;
 /// <param name="Progress">Steps done and speed.</param>
 /// <param name="LossD">Discriminator loss, mean over the latest report window.</param>
 /// <param name="LossG">Generator loss, mean over the latest report window.</param>
-/// <param name="ModelId">The trained model, once succeeded: sample it at <c>/v1/models/{modelId}/samples.png</c>.</param>
-/// <param name="Error">Why the job failed or was canceled.</param>
+/// <param name="ModelId">The trained model, once succeeded or pruned: sample it at <c>/v1/models/{modelId}/samples.png</c>.</param>
+/// <param name="Error">Why the job failed, was canceled, or was pruned (which rung stopped it and why).</param>
 /// <param name="CancelRequested">A cancel was asked for and the job has not stopped yet.</param>
 /// <param name="Attempts">Times a worker started the job: more than 1 after a lost or stopped worker (it then resumed from its checkpoint).</param>
 /// <param name="Hyperparameters">The settings the job runs with, defaults filled in.</param>
 /// <param name="Scores">The latest sample-quality evaluation (jobs with <c>evaluate</c>; in <c>GET /v1/jobs/{id}</c>).</param>
+/// <param name="Trial">The sweep this job is a trial of; null for a job of its own.</param>
 public sealed record JobResponse(
     string Id,
     JobStatus Status,
@@ -38,7 +39,8 @@ public sealed record JobResponse(
     bool CancelRequested,
     int Attempts,
     HyperparametersResponse Hyperparameters,
-    ScoresResponse? Scores = null)
+    ScoresResponse? Scores = null,
+    JobTrialResponse? Trial = null)
 {
     public static JobResponse From(JobRecord job) => From(job, null);
 
@@ -53,7 +55,8 @@ public sealed record JobResponse(
             job.Id, job.Status, spec.Model, spec.Dataset, job.CreatedAt, job.StartedAt, job.FinishedAt,
             new JobProgressResponse(job.Step, total, job.ImagesPerSecond is { } ips ? Math.Round(ips, 1) : null, eta),
             job.LossD, job.LossG, job.ModelId, job.Error, job.CancelRequested && !job.Status.IsFinished(),
-            job.Attempts, HyperparametersResponse.From(spec), scores);
+            job.Attempts, HyperparametersResponse.From(spec), scores,
+            job.Trial is { } t ? new JobTrialResponse(t.SweepId, t.Number, t.Parameters) : null);
     }
 }
 

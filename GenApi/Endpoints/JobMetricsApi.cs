@@ -50,10 +50,7 @@ public static class JobMetricsApi
     public static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> GetJobMetricsChart(
         string id, int? width, int? height, ClaimsPrincipal user, IJobStore store, CancellationToken cancellation)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (width is < 200 or > 4000) errors["width"] = ["width must be between 200 and 4000."];
-        if (height is < 150 or > 4000) errors["height"] = ["height must be between 150 and 4000."];
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The chart request is invalid.", type: Problems.InvalidRequest);
+        if (ChartSize.Validate(width, height) is { } invalid) return invalid;
         if (await store.GetJobAsync(id, user.Team(), cancellation) is null) return Problems.JobNotFound(id);
         var metrics = await LoadAsync(id, 1000, store, cancellation);
         return TypedResults.File(MetricsChart.RenderPng(id, metrics.Points, width ?? 800, height ?? 450), "image/png");

@@ -72,11 +72,12 @@ public static class JobsApi
     /// <remarks>Newest first, cursor-paginated: pass <c>nextCursor</c> as <c>after</c>. Pages stay stable while jobs are added.</remarks>
     /// <param name="limit">Page size, 1…100 (default 20).</param>
     /// <param name="after">Cursor from the previous page.</param>
-    /// <param name="status">Only jobs in this status: queued, running, succeeded, failed or canceled.</param>
+    /// <param name="status">Only jobs in this status: queued, running, succeeded, failed, canceled or pruned.</param>
+    /// <param name="sweepId">Only the trials of this sweep.</param>
     /// <response code="200">A page of jobs.</response>
     /// <response code="400">limit, after or status is invalid.</response>
     public static async Task<Results<Ok<PageResponse<JobResponse>>, ValidationProblem>> ListJobs(
-        int? limit, string? after, [OpenApi.ClosedSet(typeof(JobStatusExtensions), nameof(JobStatusExtensions.Names))] string? status,
+        int? limit, string? after, [OpenApi.ClosedSet(typeof(JobStatusExtensions), nameof(JobStatusExtensions.Names))] string? status, string? sweepId,
         ClaimsPrincipal user, IJobStore store, CancellationToken cancellation)
     {
         if (Paging.Validate(limit, after, out var cursor) is { } invalid) return invalid;
@@ -84,12 +85,12 @@ public static class JobsApi
         if (status is not null)
         {
             if (!Enum.TryParse<JobStatus>(status, ignoreCase: true, out var parsed) || int.TryParse(status, out _))
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["status must be queued, running, succeeded, failed or canceled."] },
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["status must be queued, running, succeeded, failed, canceled or pruned."] },
                     title: "The list request is invalid.", type: Problems.InvalidRequest);
             wanted = parsed;
         }
         var size = limit ?? 20;
-        var jobs = await store.ListJobsAsync(user.Team(), wanted, cursor, size + 1, cancellation);
+        var jobs = await store.ListJobsAsync(user.Team(), wanted, cursor, size + 1, sweepId, cancellation);
         return TypedResults.Ok(Paging.Page(jobs, size, JobResponse.From, j => new PageCursor(j.CreatedAt, j.Id)));
     }
 
@@ -129,11 +130,14 @@ public static class JobsApi
     /// <param name="id">Job id.</param>
     /// <response code="204">Deleted.</response>
     /// <response code="404">No job of yours has this id.</response>
-    /// <response code="409">The job is still queued or running: cancel it first.</response>
+    /// <response code="409">The job is still queued or running (cancel it first), or is a trial of a running sweep.</response>
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteJob(string id, ClaimsPrincipal user, IJobStore store, ArtifactPaths paths, CancellationToken cancellation)
     {
         if (await store.GetJobAsync(id, user.Team(), cancellation) is not { } job) return Problems.JobNotFound(id);
-        if (!job.Status.IsFinished() || !await store.DeleteJobAsync(id, user.Team(), cancellation))
+        if (job.Status.IsFinished() && job.Trial is { } trial && !await store.DeleteJobAsync(id, user.Team(), cancellation))
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The job is a trial of a running sweep.",
+                detail: $"Job '{id}' is trial {trial.Number} of sweep '{trial.SweepId}', which is still running: delete the sweep once it has ended.", type: Problems.Type("job-in-sweep"));
+        if (!job.Status.IsFinished() || (job.Trial is null && !await store.DeleteJobAsync(id, user.Team(), cancellation)))
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The job is not finished.",
                 detail: $"Job '{id}' is {job.Status.ToString().ToLowerInvariant()}: cancel it first.", type: Problems.Type("job-not-finished"));
         var folder = paths.JobDirectory(id);

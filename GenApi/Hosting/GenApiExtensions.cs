@@ -52,6 +52,8 @@ public static class GenApiExtensions
         services.AddHostedService<WebhookDispatcher>();
         services.AddHostedService<GenApiMetrics>();
         services.AddHostedService<Worker.Jobs.JobSweeper>();
+        services.AddOptions<Sweeps.SweepOptions>().BindConfiguration(Sweeps.SweepOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<Sweeps.SweepController>();
         services.AddSingleton<Events.JobEventFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<Events.JobEventFeed>());
         services.AddHealthChecks().AddCheck<ReadinessCheck>("store-and-workers", tags: ["ready"]);
@@ -86,6 +88,7 @@ public static class GenApiExtensions
             AsyncAuthorization = [dashboard],
         });
         app.MapJobsApi();
+        app.MapSweepsApi();
         app.MapModelsApi();
         app.MapDatasetsApi();
         app.MapWorkersApi();
