@@ -35,24 +35,11 @@ public sealed class DistributedModeTests(ITestOutputHelper output)
     {
         await using var database = await PostgresDatabase.CreateAsync();
         var shared = TestPaths.NewScratch();
-        var port = ServiceProcess.FreePort();
-        var environment = new Dictionary<string, string>
-        {
-            ["Storage__Provider"] = "postgres",
-            ["Storage__ConnectionString"] = database.ConnectionString,
-            ["Storage__DataDirectory"] = shared,
-            ["Queue__InvisibilityTimeout"] = "00:00:06",
-            ["Queue__Lease"] = "00:00:04",
-            ["Worker__Device"] = "cpu",
-            ["Worker__Threads"] = "1",
-            ["Auth__AdminKey"] = GenApiFactory.AdminKey,
-        };
+        var (environment, port) = ServiceEnvironment(database, shared);
         using var api = new ServiceProcess("GenApi", new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" }, Path.Combine(shared, "api.log"));
         using var workerA = new ServiceProcess("GenApi.Worker", environment, Path.Combine(shared, "worker-a.log"));
         using var workerB = new ServiceProcess("GenApi.Worker", environment, Path.Combine(shared, "worker-b.log"));
-        // Real processes over real HTTP: their answers are held to the document too.
-        var client = new HttpClient(new Contract.ResponseContractCheck { InnerHandler = new HttpClientHandler() }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", GenApiFactory.AdminKey);
+        var client = Client(port);
         try
         {
             await WaitForWorkersAsync(client, 2);
@@ -129,6 +116,69 @@ public sealed class DistributedModeTests(ITestOutputHelper output)
                 output.WriteLine($"==== {Path.GetFileName(log)}\n{string.Join('\n', File.ReadLines(log).TakeLast(40))}");
             throw;
         }
+    }
+
+    [SkippableFact]
+    public async Task SweepTrials_RunOnTwoWorkerProcessesAtOnce_AndAKill9LosesNoTrial()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        var shared = TestPaths.NewScratch();
+        var (environment, port) = ServiceEnvironment(database, shared);
+        environment["Evaluation__Samples"] = "300";
+        environment["Evaluation__ClassifierEpochs"] = "2";
+        using var api = new ServiceProcess("GenApi", new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" }, Path.Combine(shared, "api.log"));
+        using var workerA = new ServiceProcess("GenApi.Worker", environment, Path.Combine(shared, "worker-a.log"));
+        using var workerB = new ServiceProcess("GenApi.Worker", environment, Path.Combine(shared, "worker-b.log"));
+        var client = Client(port);
+        try
+        {
+            await WaitForWorkersAsync(client, 2);
+            // maxParallel defaults to the live workers: two trials at once.
+            var sweep = await Sweeps.SweepApiTests.PostSweepAsync(client, Sweeps.SweepApiTests.TinySweep(steps: 400, earlyStopping: "none"));
+            Assert.Null(sweep.MaxParallel);
+            await Sweeps.SweepApiTests.WaitForSweepAsync(client, sweep.Id, s => s.Trials.Running == 2 && s.Leaderboard.All(t => t.ImagesPerSecond > 0), Patience);
+            var workers = (await client.GetFromJsonAsync<List<WorkerResponse>>("/v1/workers", GenApiFactory.Json))!;
+            var busy = workers.Where(w => w.Alive && w.CurrentJobs.Count == 1).ToList();
+            Assert.Equal(2, busy.Count);
+
+            var victim = busy[0];
+            var killed = victim.Name.EndsWith($":{workerA.Id}", StringComparison.Ordinal) ? workerA : workerB;
+            killed.KillHard();
+            var done = await Sweeps.SweepApiTests.WaitForSweepAsync(client, sweep.Id, s => s.Status != "running", TimeSpan.FromMinutes(5));
+
+            Assert.Equal(("succeeded", 4), (done.Status, done.Trials.Succeeded));
+            Assert.Equal([0, 1, 2, 3], done.Leaderboard.Select(t => t.Number).Order());
+            var lost = (await client.GetFromJsonAsync<JobResponse>($"/v1/jobs/{victim.CurrentJobs.Single()}", GenApiFactory.Json))!;
+            Assert.Equal((JobStatus.Succeeded, 2), (lost.Status, lost.Attempts));
+            foreach (var trial in done.Leaderboard)
+                Assert.Single(await GenApiFactory.EventsAsync(client, trial.JobId), e => e.Kind == "succeeded");
+        }
+        catch
+        {
+            foreach (var log in Directory.GetFiles(shared, "*.log"))
+                output.WriteLine($"==== {Path.GetFileName(log)}\n{string.Join('\n', File.ReadLines(log).TakeLast(40))}");
+            throw;
+        }
+    }
+
+    private static (Dictionary<string, string> Environment, int Port) ServiceEnvironment(PostgresDatabase database, string shared) => (new()
+    {
+        ["Storage__Provider"] = "postgres",
+        ["Storage__ConnectionString"] = database.ConnectionString,
+        ["Storage__DataDirectory"] = shared,
+        ["Queue__InvisibilityTimeout"] = "00:00:06",
+        ["Queue__Lease"] = "00:00:04",
+        ["Worker__Device"] = "cpu",
+        ["Worker__Threads"] = "1",
+        ["Auth__AdminKey"] = GenApiFactory.AdminKey,
+    }, ServiceProcess.FreePort());
+
+    // Real processes over real HTTP: their answers are held to the document too.
+    private static HttpClient Client(int port)
+    {
+        var client = new HttpClient(new Contract.ResponseContractCheck { InnerHandler = new HttpClientHandler() }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", GenApiFactory.AdminKey);
+        return client;
     }
 
     private static async Task WaitForEventAsync(HttpClient client, string jobId, string kind)

@@ -1,3 +1,4 @@
+using GenApi.Worker.Sweeps;
 using System.Text.Json;
 using GenApi.Worker.Jobs;
 using GenApi.Worker.Models;
@@ -195,8 +196,18 @@ public sealed class JobStoreContractTests
         Assert.Equal(stored, (await store.ListModelsAsync("team-a", null, 10)).Single());
         Assert.Null(await store.GetModelAsync("model_a", "team-b"));
 
+        var sweepSpec = new SweepSpec
+        {
+            BaseRequest = "{\"dataset\":\"synthetic\"}", Method = SweepMethod.Tpe, Metric = new SweepMetric(SweepMetric.Recall, SweepGoal.Maximize),
+            EarlyStopping = new EarlyStopping(EarlyStoppingType.Asha, 4, 20, 3), MaxTrials = 12, MaxParallel = 2, Seed = 9, Steps = 90, CheckpointEvery = 10,
+            Parameters = [new SweepParameter("loss", [JsonSerializer.SerializeToElement("hinge")]), new SweepParameter("learningRate", null, 1e-4, 1e-2, ParameterDistribution.LogUniform)],
+        };
+        var sweep = new SweepRecord { Id = "sweep_a", Team = "team-a", Status = SweepStatus.Running, Spec = sweepSpec, CreatedAt = DateTimeOffset.UnixEpoch };
+        await store.CreateSweepAsync(sweep);
         var spec = Spec with { Model = ModelFamily.Vae, LatentDim = 7, Evaluate = true, Training = new() { Steps = 9, Seed = 5 } };
-        await store.CreateJobAsync("job_a", spec, "team-a", new WebhookSubscription("https://example.com/hook", ["started"]));
+        var trial = new TrialInfo("sweep_a", 3, new Dictionary<string, JsonElement> { ["loss"] = JsonSerializer.SerializeToElement("hinge") });
+        Assert.True(await store.CreateTrialAsync(sweep, trial, "job_a", spec, new WebhookSubscription("https://example.com/hook", ["started"])));
+        Assert.False(await store.CreateTrialAsync(sweep, trial, "job_a", spec));
         await store.TryStartAsync("job_a", "w1", Lease, 3);
         await store.ReportProgressAsync("job_a", "w1", 7, 0.5, 1.5, 300, 2e-4);
         await store.RequestCancelAsync("job_a", "team-a");
@@ -211,6 +222,30 @@ public sealed class JobStoreContractTests
         Assert.True(job.CreatedAt <= job.StartedAt && job.StartedAt <= job.FinishedAt);
         Assert.Equal(JsonSerializer.Serialize(job), JsonSerializer.Serialize((await store.ListJobsAsync("team-a", null, null, 10)).Single()));
         Assert.Empty(await store.ListJobsAsync("team-b", null, null, 10));
+        Assert.Equal(("sweep_a", 3, "\"hinge\""), (job.Trial!.SweepId, job.Trial.Number, job.Trial.Parameters["loss"].GetRawText()));
+        Assert.Equal(JsonSerializer.Serialize(job), JsonSerializer.Serialize((await store.ListTrialsAsync("sweep_a")).Single()));
+
+        Assert.True(await store.FinishSweepAsync("sweep_a", SweepStatus.Failed, "no trial was scored."));
+        Assert.False(await store.FinishSweepAsync("sweep_a", SweepStatus.Canceled, "late"));
+        var storedSweep = (await store.GetSweepAsync("sweep_a", "team-a"))!;
+        AssertEveryPropertySet(storedSweep);
+        Assert.Equal((SweepStatus.Failed, "no trial was scored."), (storedSweep.Status, storedSweep.Error));
+        Assert.Equal(sweepSpec.Serialize(), storedSweep.Spec.Serialize());
+        Assert.Null(await store.GetSweepAsync("sweep_a", "team-b"));
+        Assert.False(await store.CreateTrialAsync(sweep, trial with { Number = 4 }, "job_b", spec));
+    }
+
+    [SkippableTheory, MemberData(nameof(Providers))]
+    public async Task SweepControllerLease_IsHeldByOneOwnerAtATime_AndPassesOnWhenItExpires(string provider)
+    {
+        await using var subject = await CreateAsync(provider);
+        var store = subject.Store;
+        Assert.True(await store.TryTakeLeaseAsync("controller", "api-1", TimeSpan.FromSeconds(1)));
+        Assert.False(await store.TryTakeLeaseAsync("controller", "api-2", TimeSpan.FromSeconds(1)));
+        Assert.True(await store.TryTakeLeaseAsync("controller", "api-1", TimeSpan.FromSeconds(1)));
+        await Task.Delay(1300);
+        Assert.True(await store.TryTakeLeaseAsync("controller", "api-2", TimeSpan.FromSeconds(10)));
+        Assert.False(await store.TryTakeLeaseAsync("controller", "api-1", TimeSpan.FromSeconds(10)));
     }
 
     private static void AssertEveryPropertySet(object record)

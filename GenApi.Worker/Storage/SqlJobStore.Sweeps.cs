@@ -33,19 +33,19 @@ public sealed partial class SqlJobStore : ISweepStore
             ORDER BY CreatedAt
             """, null, cancellation)), cancellation)).Select(r => r.ToRecord()).ToList();
 
-    public async Task<bool> CreateTrialAsync(SweepRecord sweep, TrialInfo trial, string jobId, JobSpec spec, CancellationToken cancellation = default) =>
+    public async Task<bool> CreateTrialAsync(SweepRecord sweep, TrialInfo trial, string jobId, JobSpec spec, WebhookSubscription? webhook = null, CancellationToken cancellation = default) =>
         await Run(async connection =>
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellation);
             var created = await connection.ExecuteAsync(new CommandDefinition($"""
-                INSERT INTO Jobs (Id, Team, Status, Spec, CreatedAt, SweepId, Trial, TrialParameters)
-                SELECT @jobId, @team, 'queued', @spec, {_sql.Now}, @sweepId, @number, @parameters
+                INSERT INTO Jobs (Id, Team, Status, Spec, Webhook, CreatedAt, SweepId, Trial, TrialParameters)
+                SELECT @jobId, @team, 'queued', @spec, @webhook, {_sql.Now}, @sweepId, @number, @parameters
                 WHERE EXISTS (SELECT 1 FROM Sweeps WHERE Id = @sweepId AND Status = 'running')
                 ON CONFLICT DO NOTHING
                 """, new
                 {
                     jobId, team = sweep.Team, spec = JsonSerializer.Serialize(spec), sweepId = sweep.Id, number = trial.Number,
-                    parameters = JsonSerializer.Serialize(trial.Parameters),
+                    parameters = JsonSerializer.Serialize(trial.Parameters), webhook = webhook is null ? null : JsonSerializer.Serialize(webhook),
                 }, transaction, cancellationToken: cancellation));
             if (created == 1)
                 await connection.ExecuteAsync(new CommandDefinition($"""

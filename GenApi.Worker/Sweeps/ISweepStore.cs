@@ -12,7 +12,7 @@ public interface ISweepStore
     /// <summary>Sweeps the controller must look at: running ones, and canceled ones with trials still queued or running.</summary>
     Task<IReadOnlyList<SweepRecord>> ListActiveSweepsAsync(CancellationToken cancellation = default);
     /// <summary>Stores a queued trial job; false when the sweep is no longer running or the trial exists already.</summary>
-    Task<bool> CreateTrialAsync(SweepRecord sweep, TrialInfo trial, string jobId, JobSpec spec, CancellationToken cancellation = default);
+    Task<bool> CreateTrialAsync(SweepRecord sweep, TrialInfo trial, string jobId, JobSpec spec, WebhookSubscription? webhook = null, CancellationToken cancellation = default);
     /// <summary>The sweep's trials by number.</summary>
     Task<IReadOnlyList<JobRecord>> ListTrialsAsync(string sweepId, CancellationToken cancellation = default);
     /// <summary>Every evaluation of every trial, by job then step.</summary>

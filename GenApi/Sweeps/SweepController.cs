@@ -67,7 +67,7 @@ public sealed class SweepController(
                 break;
             }
             var request = TrialRequests.Apply(JsonNode.Parse(spec.BaseRequest)!.AsObject(), parameters);
-            if (TrialRequests.Map(request, json.Value.SerializerOptions, datasets, sweep.Team, webhooks.Value.Enabled, out var errors) is not { } jobSpec)
+            if (TrialRequests.Map(request, json.Value.SerializerOptions, datasets, sweep.Team, webhooks.Value.Enabled, out var webhook, out var errors) is not { } jobSpec)
             {
                 // The space was valid when accepted; an uploaded dataset deleted since is the likely reason.
                 var why = string.Join(" ", errors.SelectMany(e => e.Value));
@@ -75,7 +75,7 @@ public sealed class SweepController(
                 return;
             }
             var jobId = SweepRecord.TrialJobId(sweep.Id, next);
-            if (!await sweeps.CreateTrialAsync(sweep, new TrialInfo(sweep.Id, next, parameters), jobId, jobSpec, cancellation)) return;
+            if (!await sweeps.CreateTrialAsync(sweep, new TrialInfo(sweep.Id, next, parameters), jobId, jobSpec, webhook, cancellation)) return;
             await queue.EnqueueAsync(jobId, cancellation);
             logger.LogInformation("Sweep {SweepId}: trial {Trial} queued as job {JobId}", sweep.Id, next, jobId);
             (next, active) = (next + 1, active + 1);

@@ -57,8 +57,13 @@ public static class TrialRequests
 
     /// <summary>Maps a trial's request onto the engine's spec, or returns null with every problem in <paramref name="errors"/>.</summary>
     public static JobSpec? Map(JsonObject request, JsonSerializerOptions json, DatasetCatalog datasets, string team, bool webhooksEnabled,
-        out Dictionary<string, string[]> errors)
+        out Dictionary<string, string[]> errors) => Map(request, json, datasets, team, webhooksEnabled, out _, out errors);
+
+    /// <summary>As <see cref="Map(JsonObject, JsonSerializerOptions, DatasetCatalog, string, bool, out Dictionary{string, string[]})"/>, with the webhook every trial posts its events to.</summary>
+    public static JobSpec? Map(JsonObject request, JsonSerializerOptions json, DatasetCatalog datasets, string team, bool webhooksEnabled,
+        out WebhookSubscription? webhook, out Dictionary<string, string[]> errors)
     {
+        webhook = null;
         CreateJobRequest parsed;
         try
         {
@@ -69,7 +74,7 @@ public static class TrialRequests
             errors = new() { [error.Path?.TrimStart('$', '.') ?? ""] = [$"has the wrong type for this field ({error.Message.Split(". ")[0]})."] };
             return null;
         }
-        return JobRequestMapper.Map(parsed, datasets, team, null, null, webhooksEnabled, out _, out errors);
+        return JobRequestMapper.Map(parsed, datasets, team, null, null, webhooksEnabled, out webhook, out errors);
     }
 
     private static IEnumerable<string> PathsOf(Type type, string prefix)

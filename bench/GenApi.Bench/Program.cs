@@ -14,11 +14,18 @@ using static TorchSharp.torch;
 // Usage: dotnet run -c Release --project bench/GenApi.Bench -- [--steps N] [--rounds N] [--job-steps N]
 //        [--sample-requests N] [--load-seconds N] [--family-steps N] [--out FILE]     (CI runs it with small numbers to prove it works)
 //        --metric-sensitivity [--samples N] [--data DIR]: what evaluation scores mean (real images with known defects)
+//        --sweep [--sweep-steps N] [--base-channels N] [--samples N]: ASHA vs full-length trials, 2 workers vs 1 (bench/results/sweep.md)
 if (args.Contains("--metric-sensitivity"))
 {
     set_num_threads(Environment.ProcessorCount);
     MetricSensitivity.Run(DatasetCatalog.FashionMnist, Option("--samples", 5000),
         OptionText("--data", Path.Combine(Path.GetTempPath(), "genapi-bench-evaluation")));
+    return;
+}
+if (args.Contains("--sweep"))
+{
+    await SweepBench.RunAsync(DatasetCatalog.FashionMnist, Option("--sweep-steps", 900), Option("--base-channels", 16), Option("--samples", 2000),
+        Path.Combine("bench", "results"));
     return;
 }
 var steps = Option("--steps", 100);

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using GenApi.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace GenApi.Bench;
+
+/// <summary>
+/// Sweeps over real HTTP on Fashion-MNIST: a 9-trial learning-rate × loss grid with ASHA against the same trials run to
+/// full length (wall time saved, same winner?), and the ASHA sweep on 2 workers against 1. Writes a markdown report and
+/// the ASHA sweep's chart to <c>bench/results</c>.
+/// </summary>
+internal static class SweepBench
+{
+    public static async Task RunAsync(string dataset, int steps, int baseChannels, int samples, string outputDirectory)
+    {
+        var report = new StringBuilder();
+        var body = Sweep(dataset, steps, baseChannels, "asha");
+        var (asha, ashaSeconds, chart) = await RunSweepAsync(body, workers: 1, samples);
+        var (full, fullSeconds, _) = await RunSweepAsync(Sweep(dataset, steps, baseChannels, "none"), workers: 1, samples);
+        var (_, twoWorkerSeconds, _) = await RunSweepAsync(body, workers: 2, samples);
+        string Best(JsonElement s) => s.GetProperty("best") is { ValueKind: JsonValueKind.Object } b
+            ? $"trial {b.GetProperty("number")} ({Params(b)}), FD {b.GetProperty("score").GetDouble():F1}" : "none";
+        report.AppendLine(CultureInfo.InvariantCulture, $"9-trial grid (lr 2e-4|8e-4|2e-3 × loss bce|hinge|lsgan), DCGAN baseChannels {baseChannels}, {steps} steps, evaluation {samples} samples, {Environment.ProcessorCount} cores:");
+        report.AppendLine();
+        report.AppendLine("| run | wall time | best trial |");
+        report.AppendLine("|---|---|---|");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| ASHA (η 3), 1 worker | {ashaSeconds:F0} s | {Best(asha)} |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| every trial to full length, 1 worker | {fullSeconds:F0} s | {Best(full)} |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| ASHA (η 3), 2 workers | {twoWorkerSeconds:F0} s | |");
+        report.AppendLine();
+        report.AppendLine(CultureInfo.InvariantCulture, $"ASHA saves {1 - ashaSeconds / fullSeconds:P0} of the wall time; 2 workers vs 1: ×{ashaSeconds / twoWorkerSeconds:F2}.");
+        report.AppendLine();
+        report.AppendLine("ASHA leaderboard:");
+        report.AppendLine();
+        report.AppendLine("| trial | parameters | status | FD by step | images/s | wall s |");
+        report.AppendLine("|---|---|---|---|---|---|");
+        foreach (var t in asha.GetProperty("leaderboard").EnumerateArray())
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"| {t.GetProperty("number")} | {Params(t)} | {t.GetProperty("status").GetString()} | {string.Join(", ", t.GetProperty("scores").EnumerateArray().Select(s => $"{s.GetProperty("step")}: {s.GetProperty("value").GetDouble():F1}"))} | {t.GetProperty("imagesPerSecond")} | {t.GetProperty("wallSeconds")} |");
+        Directory.CreateDirectory(outputDirectory);
+        await File.WriteAllBytesAsync(Path.Combine(outputDirectory, "sweep-chart.png"), chart);
+        await File.WriteAllTextAsync(Path.Combine(outputDirectory, "sweep.md"), report.ToString());
+        Console.WriteLine(report);
+    }
+
+    private static string Params(JsonElement trial) =>
+        string.Join(", ", trial.GetProperty("parameters").EnumerateObject().Select(p => $"{p.Name} {p.Value}"));
+
+    private static object Sweep(string dataset, int steps, int baseChannels, string earlyStopping) => new
+    {
+        @base = new { dataset, steps, baseChannels, batchSize = 64, checkpointEvery = steps / 9, sampleEvery = steps },
+        parameters = new Dictionary<string, object>
+        {
+            ["learningRate"] = new { values = new[] { 2e-4, 8e-4, 2e-3 } },
+            ["loss"] = new { values = new[] { "bce", "hinge", "lsgan" } },
+        },
+        method = "grid", seed = 1, maxParallel = 2,
+        earlyStopping = new { type = earlyStopping, eta = 3, minSteps = steps / 9 },
+    };
+
+    private static async Task<(JsonElement Sweep, double Seconds, byte[] Chart)> RunSweepAsync(object body, int workers, int samples)
+    {
+        var data = Directory.CreateTempSubdirectory("genapi-bench-sweep");
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration["Storage:DataDirectory"] = data.FullName;
+        builder.Configuration["Worker:Device"] = "cpu";
+        builder.Configuration["Worker:WorkerCount"] = workers.ToString(CultureInfo.InvariantCulture);
+        builder.Configuration["Evaluation:Samples"] = samples.ToString(CultureInfo.InvariantCulture);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.AddGenApi();
+        await using var app = builder.Build();
+        app.UseGenApi();
+        await app.StartAsync();
+        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        using var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
+        // The classifier the metric needs is trained once per dataset: not part of any sweep's time.
+        var warm = await client.PostAsJsonAsync("/v1/jobs", new { dataset = "fashion-mnist", steps = 1, evaluate = true, baseChannels = 8 });
+        var warmId = (await warm.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        while ((await client.GetFromJsonAsync<JsonElement>($"/v1/jobs/{warmId}")).GetProperty("status").GetString() is "queued" or "running") await Task.Delay(500);
+
+        var clock = Stopwatch.StartNew();
+        var response = await client.PostAsJsonAsync("/v1/sweeps", body);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        JsonElement sweep;
+        while ((sweep = await client.GetFromJsonAsync<JsonElement>($"/v1/sweeps/{id}")).GetProperty("status").GetString() == "running") await Task.Delay(500);
+        var seconds = clock.Elapsed.TotalSeconds;
+        var chart = await client.GetByteArrayAsync($"/v1/sweeps/{id}/chart.png");
+        await app.StopAsync();
+        return (sweep, seconds, chart);
+    }
+}
