@@ -24,10 +24,13 @@ public sealed class Evaluator(DatasetCatalog datasets, ArtifactPaths paths, Torc
 
     /// <summary>Scores <paramref name="generator"/> (set to eval mode while sampling) on N of its samples; a VAE's
     /// <paramref name="encoder"/> adds reconstruction error and ELBO on the test split.</summary>
+    /// <param name="samples">N, when fewer than <c>Evaluation:Samples</c> (cheaper checks, e.g. a sweep's early rungs): the real side
+    /// is cut to the same N, so the scores stay comparable with each other (not with full-size ones: FD's bias grows as N shrinks).</param>
     public Evaluation Evaluate(ImageGenerator generator, string dataset, int step, Action<string>? progress = null, VaeEncoder? encoder = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, int? samples = null)
     {
         var reference = ReferenceFor(dataset, progress);
+        var count = Math.Min(samples ?? Options.Samples, Options.Samples);
         var clock = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
         var wasTraining = generator.training;
@@ -40,10 +43,10 @@ public sealed class Evaluator(DatasetCatalog datasets, ArtifactPaths paths, Torc
             using var random = new Generator(12345);
             var batches = new List<Tensor>();
             var hits = 0L;
-            for (var done = 0; done < Options.Samples; done += Options.BatchSize)
+            for (var done = 0; done < count; done += Options.BatchSize)
             {
                 cancellation.ThrowIfCancellationRequested();
-                var n = Math.Min(Options.BatchSize, Options.Samples - done);
+                var n = Math.Min(Options.BatchSize, count - done);
                 var z = randn(new long[] { n, generator.Config.LatentDim }, generator: random).to(device.Device);
                 // Conditional models are asked for every class in turn, so the sample is class-balanced.
                 var labels = generator.Config.Conditional ? arange(done, done + n, device: device.Device).remainder_(generator.Config.Classes) : null;
@@ -56,13 +59,14 @@ public sealed class Evaluator(DatasetCatalog datasets, ArtifactPaths paths, Torc
                 batches.Add(features.cpu());
             }
             fakeFeatures = cat(batches);
-            if (generator.Config.Conditional) conditionalAccuracy = hits / (double)Options.Samples;
+            if (generator.Config.Conditional) conditionalAccuracy = hits / (double)count;
         }
         finally
         {
             if (wasTraining) generator.train();
         }
-        var scores = Compare(reference.TestFeatures, fakeFeatures, reference.Classifier) with { ConditionalAccuracy = conditionalAccuracy };
+        var real = count < reference.TestFeatures.shape[0] ? reference.TestFeatures.narrow(0, 0, count) : reference.TestFeatures;
+        var scores = Compare(real, fakeFeatures, reference.Classifier) with { ConditionalAccuracy = conditionalAccuracy };
         var conditional = conditionalAccuracy is { } accuracy ? $", conditional accuracy {accuracy:P1}" : "";
         if (encoder is not null)
         {
@@ -70,7 +74,7 @@ public sealed class Evaluator(DatasetCatalog datasets, ArtifactPaths paths, Torc
             scores = scores with { ReconstructionError = error, Elbo = elbo };
             conditional += $", reconstruction MSE {error:0.#####}, ELBO {elbo:0.#} nats";
         }
-        progress?.Invoke($"evaluated {Options.Samples} samples in {clock.Elapsed.TotalSeconds:0.0} s: " +
+        progress?.Invoke($"evaluated {count} samples in {clock.Elapsed.TotalSeconds:0.0} s: " +
                          $"FD {scores.FrechetDistance:0.###} (real floor {reference.Floor.FrechetDistance:0.###}), KID {scores.Kid:0.####}, " +
                          $"precision {scores.Precision:0.###}, recall {scores.Recall:0.###}, class KL {scores.ClassKl:0.####}{conditional}");
         return new Evaluation(scores, reference.Floor, reference.Accuracy, step);

@@ -165,7 +165,8 @@ public sealed class TrainingJob(
                 // Scores are for the weights as they will be sampled: batch-norm statistics recalibrated first.
                 t.RecalibrateBatchNorm();
                 var evaluation = evaluator.Evaluate(t.SamplingGenerator, spec.Dataset, t.Step,
-                    message => Tolerate(() => store.AddEventAsync(job.Id, "evaluation", message, CancellationToken.None)), (t as VaeTrainer)?.Encoder, cancellation);
+                    message => Tolerate(() => store.AddEventAsync(job.Id, "evaluation", message, CancellationToken.None)), (t as VaeTrainer)?.Encoder, cancellation,
+                    samples: t.Step < spec.Training.Steps ? sweep?.EarlyStopping.RungSamples : null);
                 if (spec.KeepBest) KeepIfBest(job.Id, t, evaluation);
                 Tolerate(() => store.AddScoresAsync(job.Id, evaluation, CancellationToken.None));
                 if (sweep is not null && PruneReason(job, sweep, evaluation) is { } reason) throw new Sweeps.TrialPrunedException(reason);

@@ -4,7 +4,9 @@ namespace GenApi.Worker.Sweeps;
 /// <param name="Eta">ASHA's reduction factor η: the top 1/η of the trials at a rung continue, and rungs are η× apart.</param>
 /// <param name="MinSteps">Steps before the first decision (ASHA's first rung); null: the trials' first checkpoint.</param>
 /// <param name="StartupTrials">Median rule: decide only once this many other trials have been scored at the step.</param>
-public sealed record EarlyStopping(EarlyStoppingType Type = EarlyStoppingType.None, int Eta = 3, int? MinSteps = null, int StartupTrials = 2)
+/// <param name="RungSamples">Generated images per evaluation before the last step, where trials are compared; null: <c>Evaluation:Samples</c>.
+/// The last step's score (the one trials are ranked by at the end) always uses the full number.</param>
+public sealed record EarlyStopping(EarlyStoppingType Type = EarlyStoppingType.None, int Eta = 3, int? MinSteps = null, int StartupTrials = 2, int? RungSamples = null)
 {
     /// <summary>ASHA's rungs below <paramref name="steps"/>: minSteps·η^k.</summary>
     public IReadOnlyList<int> Rungs(int steps, int checkpointEvery)

@@ -104,4 +104,9 @@ public sealed record EarlyStoppingRequest
     /// <summary>Median rule: decide only once this many other trials were scored at the step, 1…100.</summary>
     [DefaultValue(2)]
     public int? StartupTrials { get; init; }
+
+    /// <summary>Generated images per evaluation at checkpoints before the last step, where trials are compared: cheaper
+    /// decisions (scores at a step stay comparable between trials). 100…<c>Evaluation:Samples</c>; default <c>Evaluation:Samples</c>.
+    /// The last step is always scored with <c>Evaluation:Samples</c>.</summary>
+    public int? RungSamples { get; init; }
 }

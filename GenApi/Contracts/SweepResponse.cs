@@ -48,7 +48,7 @@ public sealed record SweepResponse(
         return new SweepResponse(sweep.Id, sweep.Status.ToString().ToLowerInvariant(), sweep.CreatedAt, sweep.FinishedAt, sweep.Error,
             SweepMethods.Names[(int)spec.Method], new SweepMetricResponse(spec.Metric.Name, SweepGoals.Names[(int)spec.Metric.Goal]),
             new EarlyStoppingResponse(EarlyStoppingTypes.Names[(int)stopping.Type], stopping.Eta, stopping.MinSteps ?? checkpointEvery, stopping.StartupTrials,
-                stopping.Rungs(steps, checkpointEvery)),
+                stopping.Rungs(steps, checkpointEvery), stopping.RungSamples),
             spec.MaxTrials, spec.MaxParallel, spec.Seed,
             new TrialCountsResponse(Count(JobStatus.Queued), Count(JobStatus.Running), Count(JobStatus.Succeeded), Count(JobStatus.Pruned), Count(JobStatus.Failed), Count(JobStatus.Canceled)),
             board.FirstOrDefault(t => t.Score is not null), board);
@@ -68,9 +68,10 @@ public sealed record SweepMetricResponse(
 /// <param name="MinSteps">No decision before this step.</param>
 /// <param name="StartupTrials">Median rule: other trials needed at a step before it decides.</param>
 /// <param name="Rungs">ASHA: the steps at which trials are compared; empty for the other rules.</param>
+/// <param name="RungSamples">Images per evaluation before the last step; null: <c>Evaluation:Samples</c>.</param>
 public sealed record EarlyStoppingResponse(
     [property: ClosedSet(typeof(EarlyStoppingTypes), nameof(EarlyStoppingTypes.Names))] string Type,
-    int Eta, int MinSteps, int StartupTrials, IReadOnlyList<int> Rungs);
+    int Eta, int MinSteps, int StartupTrials, IReadOnlyList<int> Rungs, int? RungSamples);
 
 /// <summary>Trials per status.</summary>
 public sealed record TrialCountsResponse(int Queued, int Running, int Succeeded, int Pruned, int Failed, int Canceled);

@@ -51,11 +51,12 @@ public static class SweepRequestMapper
         // Values are tried against a valid base only: against an invalid one each would repeat the base's errors.
         var parameters = MapParameters(request.Parameters, baseSpec is null ? null : baseRequest, json, datasets, team, webhooksEnabled, e);
         var sweepMethod = (SweepMethod)Math.Max(0, SweepMethods.Names.ToList().IndexOf(method));
-        var gridSize = parameters.Aggregate(1L, (n, p) => n * (p.Values?.Count ?? 1));
+        // In double: 20 lists of 100 values overflow any integer.
+        var gridSize = parameters.Aggregate(1.0, (n, p) => n * (p.Values?.Count ?? 1));
         var maxTrials = request.MaxTrials ?? (sweepMethod == SweepMethod.Grid ? (int)Math.Min(gridSize, MaxTrials) : 10);
         e.Check(request.MaxTrials is null or (>= 1 and <= MaxTrials), "maxTrials", $"maxTrials must be between 1 and {MaxTrials}.");
         e.Check(sweepMethod != SweepMethod.Grid || request.MaxTrials is not null || gridSize <= MaxTrials, "parameters",
-            $"The grid has {gridSize:N0} combinations; at most {MaxTrials} run: set maxTrials to run the first ones, or use random or tpe.");
+            $"The grid has {gridSize:G3} combinations; at most {MaxTrials} run: set maxTrials to run the first ones, or use random or tpe.");
         e.Check(request.MaxParallel is null or (>= 1 and <= 64), "maxParallel", "maxParallel must be between 1 and 64.");
         e.Check(request.Seed is null or >= 0, "seed", "seed must be zero or positive.");
 
@@ -80,7 +81,8 @@ public static class SweepRequestMapper
         e.Check(request?.Eta is null or (>= 2 and <= 10), "earlyStopping.eta", "earlyStopping.eta must be between 2 and 10.");
         e.Check(request?.MinSteps is null or >= 1, "earlyStopping.minSteps", "earlyStopping.minSteps must be at least 1.");
         e.Check(request?.StartupTrials is null or (>= 1 and <= 100), "earlyStopping.startupTrials", "earlyStopping.startupTrials must be between 1 and 100.");
-        return new EarlyStopping((EarlyStoppingType)Math.Max(0, type), request?.Eta ?? 3, request?.MinSteps, request?.StartupTrials ?? 2);
+        e.Check(request?.RungSamples is null or (>= 100 and <= 100_000), "earlyStopping.rungSamples", "earlyStopping.rungSamples must be between 100 and 100,000.");
+        return new EarlyStopping((EarlyStoppingType)Math.Max(0, type), request?.Eta ?? 3, request?.MinSteps, request?.StartupTrials ?? 2, request?.RungSamples);
     }
 
     private static List<SweepParameter> MapParameters(Dictionary<string, SweepParameterRequest>? requested, JsonObject? trialBase,

@@ -24,9 +24,10 @@ internal static class SweepBench
     {
         var report = new StringBuilder();
         var body = Sweep(dataset, steps, baseChannels, "asha");
-        var (asha, ashaSeconds, chart) = await RunSweepAsync(body, workers: 1, samples);
-        var (full, fullSeconds, _) = await RunSweepAsync(Sweep(dataset, steps, baseChannels, "none"), workers: 1, samples);
-        var (_, twoWorkerSeconds, _) = await RunSweepAsync(body, workers: 2, samples);
+        var (asha, ashaSeconds, chart, ashaCost) = await RunSweepAsync(body, null, workers: 1, samples);
+        var (full, fullSeconds, _, _) = await RunSweepAsync(Sweep(dataset, steps, baseChannels, "none"), null, workers: 1, samples);
+        var (cheap, cheapSeconds, _, cheapCost) = await RunSweepAsync(Sweep(dataset, steps, baseChannels, "asha", samples / 4), samples / 4, workers: 1, samples);
+        var (_, twoWorkerSeconds, _, _) = await RunSweepAsync(body, null, workers: 2, samples);
         string Best(JsonElement s) => s.GetProperty("best") is { ValueKind: JsonValueKind.Object } b
             ? $"trial {b.GetProperty("number")} ({Params(b)}), FD {b.GetProperty("score").GetDouble():F1}" : "none";
         report.AppendLine(CultureInfo.InvariantCulture, $"9-trial grid (lr 2e-4|8e-4|2e-3 × loss bce|hinge|lsgan), DCGAN baseChannels {baseChannels}, {steps} steps, evaluation {samples} samples, {Environment.ProcessorCount} cores:");
@@ -35,9 +36,12 @@ internal static class SweepBench
         report.AppendLine("|---|---|---|");
         report.AppendLine(CultureInfo.InvariantCulture, $"| ASHA (η 3), 1 worker | {ashaSeconds:F0} s | {Best(asha)} |");
         report.AppendLine(CultureInfo.InvariantCulture, $"| every trial to full length, 1 worker | {fullSeconds:F0} s | {Best(full)} |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| ASHA (η 3), rung evaluations of {samples / 4} samples, 1 worker | {cheapSeconds:F0} s | {Best(cheap)} |");
         report.AppendLine(CultureInfo.InvariantCulture, $"| ASHA (η 3), 2 workers | {twoWorkerSeconds:F0} s | |");
         report.AppendLine();
         report.AppendLine(CultureInfo.InvariantCulture, $"ASHA saves {1 - ashaSeconds / fullSeconds:P0} of the wall time; 2 workers vs 1: ×{ashaSeconds / twoWorkerSeconds:F2}.");
+        report.AppendLine(CultureInfo.InvariantCulture, $"One evaluation costs {ashaCost:F1} s at {samples} samples, {cheapCost:F1} s at {samples / 4}.");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Trials stopped at each rung, {samples} vs {samples / 4} samples per rung evaluation: {Stops(asha)} vs {Stops(cheap)}.");
         report.AppendLine();
         report.AppendLine("ASHA leaderboard:");
         report.AppendLine();
@@ -52,10 +56,15 @@ internal static class SweepBench
         Console.WriteLine(report);
     }
 
+    // Which trials stopped where: "1@100 2@100 5@300".
+    private static string Stops(JsonElement sweep) => string.Join(" ", sweep.GetProperty("leaderboard").EnumerateArray()
+        .Where(t => t.GetProperty("status").GetString() == "pruned").OrderBy(t => t.GetProperty("number").GetInt32())
+        .Select(t => $"{t.GetProperty("number")}@{t.GetProperty("scoredAtStep")}"));
+
     private static string Params(JsonElement trial) =>
         string.Join(", ", trial.GetProperty("parameters").EnumerateObject().Select(p => $"{p.Name} {p.Value}"));
 
-    private static object Sweep(string dataset, int steps, int baseChannels, string earlyStopping) => new
+    private static object Sweep(string dataset, int steps, int baseChannels, string earlyStopping, int? rungSamples = null) => new
     {
         @base = new { dataset, steps, baseChannels, batchSize = 64, checkpointEvery = steps / 9, sampleEvery = steps },
         parameters = new Dictionary<string, object>
@@ -64,12 +73,16 @@ internal static class SweepBench
             ["loss"] = new { values = new[] { "bce", "hinge", "lsgan" } },
         },
         method = "grid", seed = 1, maxParallel = 2,
-        earlyStopping = new { type = earlyStopping, eta = 3, minSteps = steps / 9 },
+        earlyStopping = new { type = earlyStopping, eta = 3, minSteps = steps / 9, rungSamples },
     };
 
-    private static async Task<(JsonElement Sweep, double Seconds, byte[] Chart)> RunSweepAsync(object body, int workers, int samples)
+    // The dataset's classifier is trained once, in the first run, and copied into the others.
+    private static readonly string ClassifierCache = Path.Combine(Path.GetTempPath(), "genapi-bench-sweep-evaluation");
+
+    private static async Task<(JsonElement Sweep, double Seconds, byte[] Chart, double EvaluationSeconds)> RunSweepAsync(object body, int? rungSamples, int workers, int samples)
     {
         var data = Directory.CreateTempSubdirectory("genapi-bench-sweep");
+        if (Directory.Exists(ClassifierCache)) Copy(ClassifierCache, Path.Combine(data.FullName, "evaluation"));
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration["Storage:DataDirectory"] = data.FullName;
         builder.Configuration["Worker:Device"] = "cpu";
@@ -87,6 +100,7 @@ internal static class SweepBench
         var warm = await client.PostAsJsonAsync("/v1/jobs", new { dataset = "fashion-mnist", steps = 1, evaluate = true, baseChannels = 8 });
         var warmId = (await warm.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
         while ((await client.GetFromJsonAsync<JsonElement>($"/v1/jobs/{warmId}")).GetProperty("status").GetString() is "queued" or "running") await Task.Delay(500);
+        if (!Directory.Exists(ClassifierCache)) Copy(Path.Combine(data.FullName, "evaluation"), ClassifierCache);
 
         var clock = Stopwatch.StartNew();
         var response = await client.PostAsJsonAsync("/v1/sweeps", body);
@@ -95,7 +109,23 @@ internal static class SweepBench
         while ((sweep = await client.GetFromJsonAsync<JsonElement>($"/v1/sweeps/{id}")).GetProperty("status").GetString() == "running") await Task.Delay(500);
         var seconds = clock.Elapsed.TotalSeconds;
         var chart = await client.GetByteArrayAsync($"/v1/sweeps/{id}/chart.png");
+        // What a rung evaluation costs: the evaluation events of the first trial ("evaluated N samples in X s: …").
+        var events = await client.GetFromJsonAsync<JsonElement>($"/v1/jobs/{sweep.GetProperty("leaderboard").EnumerateArray().Single(t => t.GetProperty("number").GetInt32() == 1).GetProperty("jobId")}/events");
+        var costs = events.GetProperty("data").EnumerateArray().Select(e => e.GetProperty("message").GetString()!)
+            .Where(m => m.StartsWith("evaluated ", StringComparison.Ordinal))
+            .Select(m => (N: int.Parse(m.Split(' ')[1], CultureInfo.InvariantCulture), Seconds: double.Parse(m.Split(" in ")[1].Split(' ')[0], CultureInfo.InvariantCulture)))
+            .Where(c => c.N == (rungSamples ?? samples)).ToList();
         await app.StopAsync();
-        return (sweep, seconds, chart);
+        return (sweep, seconds, chart, costs.Count > 0 ? costs.Average(c => c.Seconds) : double.NaN);
+    }
+
+    private static void Copy(string from, string to)
+    {
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+        }
     }
 }
