@@ -35,11 +35,9 @@ public sealed class DistributedModeTests(ITestOutputHelper output)
     {
         await using var database = await PostgresDatabase.CreateAsync();
         var shared = TestPaths.NewScratch();
-        var (environment, port) = ServiceEnvironment(database, shared);
-        using var api = new ServiceProcess("GenApi", new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" }, Path.Combine(shared, "api.log"));
-        using var workerA = new ServiceProcess("GenApi.Worker", environment, Path.Combine(shared, "worker-a.log"));
-        using var workerB = new ServiceProcess("GenApi.Worker", environment, Path.Combine(shared, "worker-b.log"));
-        var client = Client(port);
+        var environment = ServiceEnvironment(database, shared);
+        using var cluster = new Cluster(environment, shared);
+        var (client, workerA, workerB) = (cluster.Client, cluster.WorkerA, cluster.WorkerB);
         try
         {
             await WaitForWorkersAsync(client, 2);
@@ -123,13 +121,11 @@ public sealed class DistributedModeTests(ITestOutputHelper output)
     {
         await using var database = await PostgresDatabase.CreateAsync();
         var shared = TestPaths.NewScratch();
-        var (environment, port) = ServiceEnvironment(database, shared);
+        var environment = ServiceEnvironment(database, shared);
         environment["Evaluation__Samples"] = "300";
         environment["Evaluation__ClassifierEpochs"] = "2";
-        using var api = new ServiceProcess("GenApi", new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" }, Path.Combine(shared, "api.log"));
-        using var workerA = new ServiceProcess("GenApi.Worker", environment, Path.Combine(shared, "worker-a.log"));
-        using var workerB = new ServiceProcess("GenApi.Worker", environment, Path.Combine(shared, "worker-b.log"));
-        var client = Client(port);
+        using var cluster = new Cluster(environment, shared);
+        var (client, workerA, workerB) = (cluster.Client, cluster.WorkerA, cluster.WorkerB);
         try
         {
             await WaitForWorkersAsync(client, 2);
@@ -161,7 +157,7 @@ public sealed class DistributedModeTests(ITestOutputHelper output)
         }
     }
 
-    private static (Dictionary<string, string> Environment, int Port) ServiceEnvironment(PostgresDatabase database, string shared) => (new()
+    private static Dictionary<string, string> ServiceEnvironment(PostgresDatabase database, string shared) => new()
     {
         ["Storage__Provider"] = "postgres",
         ["Storage__ConnectionString"] = database.ConnectionString,
@@ -171,14 +167,34 @@ public sealed class DistributedModeTests(ITestOutputHelper output)
         ["Worker__Device"] = "cpu",
         ["Worker__Threads"] = "1",
         ["Auth__AdminKey"] = GenApiFactory.AdminKey,
-    }, ServiceProcess.FreePort());
+    };
 
-    // Real processes over real HTTP: their answers are held to the document too.
-    private static HttpClient Client(int port)
+    /// <summary>The API and two worker processes on one PostgreSQL and one shared directory, and a client of the API.</summary>
+    private sealed class Cluster : IDisposable
     {
-        var client = new HttpClient(new Contract.ResponseContractCheck { InnerHandler = new HttpClientHandler() }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", GenApiFactory.AdminKey);
-        return client;
+        public Cluster(Dictionary<string, string> environment, string shared)
+        {
+            var port = ServiceProcess.FreePort();
+            Api = new ServiceProcess("GenApi", new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" }, Path.Combine(shared, "api.log"));
+            WorkerA = new ServiceProcess("GenApi.Worker", environment, Path.Combine(shared, "worker-a.log"));
+            WorkerB = new ServiceProcess("GenApi.Worker", environment, Path.Combine(shared, "worker-b.log"));
+            // Real processes over real HTTP: their answers are held to the document too.
+            Client = new HttpClient(new Contract.ResponseContractCheck { InnerHandler = new HttpClientHandler() }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            Client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", GenApiFactory.AdminKey);
+        }
+
+        public ServiceProcess Api { get; }
+        public ServiceProcess WorkerA { get; }
+        public ServiceProcess WorkerB { get; }
+        public HttpClient Client { get; }
+
+        public void Dispose()
+        {
+            Client.Dispose();
+            WorkerB.Dispose();
+            WorkerA.Dispose();
+            Api.Dispose();
+        }
     }
 
     private static async Task WaitForEventAsync(HttpClient client, string jobId, string kind)

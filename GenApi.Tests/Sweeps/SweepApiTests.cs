@@ -17,7 +17,7 @@ public sealed class SweepApiTests
     };
 
     /// <summary>A 4-trial grid (lr × loss) of tiny models with ASHA (η 2, rungs at 10 and 20 of 40 steps).</summary>
-    public static object TinySweep(int steps = 40, string earlyStopping = "asha", long seed = 1) => new
+    public static object TinySweep(int steps = 40, string earlyStopping = "asha", long seed = 1, int? rungSamples = null) => new
     {
         @base = new { dataset = "synthetic", steps, batchSize = 16, baseChannels = 8, latentDim = 16, checkpointEvery = 10, sampleEvery = 10 },
         parameters = new Dictionary<string, object>
@@ -26,7 +26,7 @@ public sealed class SweepApiTests
             ["loss"] = new { values = new[] { "bce", "hinge" } },
         },
         method = "grid",
-        earlyStopping = new { type = earlyStopping, eta = 2, minSteps = 10 },
+        earlyStopping = new { type = earlyStopping, eta = 2, minSteps = 10, rungSamples },
         seed,
     };
 
@@ -58,7 +58,7 @@ public sealed class SweepApiTests
         var admin = app.CreateClient();
         var owner = await app.ClientForTeamAsync(admin, "tuners");
         var other = await app.ClientForTeamAsync(admin, "others");
-        var sweep = await PostSweepAsync(owner, TinySweep());
+        var sweep = await PostSweepAsync(owner, TinySweep(rungSamples: 100));
         Assert.Equal(("running", 4, "grid", "asha"), (sweep.Status, sweep.MaxTrials, sweep.Method, sweep.EarlyStopping.Type));
         Assert.Equal([10, 20], sweep.EarlyStopping.Rungs);
 
@@ -83,7 +83,12 @@ public sealed class SweepApiTests
             Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync($"/v1/models/{t.ModelId}/samples.png?count=4")).StatusCode);
         }
         foreach (var t in done.Leaderboard.Where(t => t.Status == JobStatus.Succeeded))
+        {
             Assert.Equal([10, 20, 30, 40], t.Scores.Select(s => s.Step));
+            // Cheaper evaluations where trials are compared; the final score at full size.
+            var evaluations = (await owner.GetFromJsonAsync<MetricsResponse>($"/v1/jobs/{t.JobId}/metrics", GenApiFactory.Json))!.Evaluations;
+            Assert.Equal([100, 100, 100, 300], evaluations.Select(e => e.Samples));
+        }
         // Best first: the full-length trials by score, then the pruned ones.
         var best = done.Best!;
         Assert.Equal(done.Leaderboard[0].JobId, best.JobId);

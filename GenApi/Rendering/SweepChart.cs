@@ -16,17 +16,24 @@ public static class SweepChart
         var spec = sweep.Spec;
         var panels = new List<Plot> { Curves(sweep, trials) };
         panels.AddRange(spec.Parameters.Select(p => ByParameter(p, spec.Metric, trials)));
-        // The curves take the left half; the parameter panels share the right half in a column.
+        // The curves take the left half; the parameter panels share the right half in a column. Each panel is rendered
+        // on its own (a plot paints its whole canvas) and then placed.
         using var surface = SKSurface.Create(new SKImageInfo(width, height));
         surface.Canvas.Clear(SKColors.White);
         var half = panels.Count == 1 ? width : width / 2;
-        panels[0].Render(surface.Canvas, new PixelRect(0, half, height, 0));
+        Place(surface.Canvas, panels[0], 0, 0, half, height);
         var rows = panels.Count - 1;
         for (var i = 0; i < rows; i++)
-            panels[i + 1].Render(surface.Canvas, new PixelRect(half, width, height * (i + 1f) / rows, height * (float)i / rows));
+            Place(surface.Canvas, panels[i + 1], half, height * i / rows, width - half, height * (i + 1) / rows - height * i / rows);
         using var image = surface.Snapshot();
         using var png = image.Encode(SKEncodedImageFormat.Png, 100);
         return png.ToArray();
+    }
+
+    private static void Place(SKCanvas canvas, Plot plot, int x, int y, int width, int height)
+    {
+        using var image = SKImage.FromEncodedData(plot.GetImageBytes(Math.Max(width, 1), Math.Max(height, 1), ImageFormat.Png));
+        canvas.DrawImage(image, x, y, new SKSamplingOptions(SKFilterMode.Nearest));
     }
 
     private static Plot Curves(SweepRecord sweep, IReadOnlyList<TrialScores> trials)

@@ -22,19 +22,8 @@ internal static class ServiceBench
 {
     public static async Task<ServiceFigures> RunAsync(string dataset, int jobSteps, int sampleRequests, TimeSpan loadDuration)
     {
-        var data = Directory.CreateTempSubdirectory("genapi-bench-service");
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration["Storage:DataDirectory"] = data.FullName;
-        builder.Configuration["Worker:Device"] = "cpu";
-        builder.Configuration["RateLimits:JobsPerMinute"] = "100000";
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.AddGenApi();
-        await using var app = builder.Build();
-        app.UseGenApi();
-        await app.StartAsync();
-        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        using var client = new HttpClient { BaseAddress = new Uri(url) };
+        await using var service = await LoopbackService.StartAsync(new Dictionary<string, string>());
+        var (app, client) = (service.App, service.Client);
 
         // A full job through the API: queue, dataset, progress, checkpoints and grids at their defaults. The first job of a
         // worker also loads the dataset and warms libtorch; the second one shows the steady state of a running service.
@@ -81,8 +70,6 @@ internal static class ServiceBench
             sampler.RenderGrid(model, SampleOptions.Default, 64, 1000 + i, null, null, 1);
             floor[i] = clock.Elapsed.TotalMilliseconds;
         }
-        await app.StopAsync();
-        data.Delete(recursive: true);
         return new ServiceFigures(jobImagesPerSecond, coldImagesPerSecond, queueLatency, cancelLatency, requestsPerSecond, http, floor);
     }
 

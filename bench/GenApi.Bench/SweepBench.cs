@@ -3,13 +3,6 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using GenApi.Hosting;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace GenApi.Bench;
 
@@ -81,26 +74,18 @@ internal static class SweepBench
 
     private static async Task<(JsonElement Sweep, double Seconds, byte[] Chart, double EvaluationSeconds)> RunSweepAsync(object body, int? rungSamples, int workers, int samples)
     {
-        var data = Directory.CreateTempSubdirectory("genapi-bench-sweep");
-        if (Directory.Exists(ClassifierCache)) Copy(ClassifierCache, Path.Combine(data.FullName, "evaluation"));
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration["Storage:DataDirectory"] = data.FullName;
-        builder.Configuration["Worker:Device"] = "cpu";
-        builder.Configuration["Worker:WorkerCount"] = workers.ToString(CultureInfo.InvariantCulture);
-        builder.Configuration["Evaluation:Samples"] = samples.ToString(CultureInfo.InvariantCulture);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.AddGenApi();
-        await using var app = builder.Build();
-        app.UseGenApi();
-        await app.StartAsync();
-        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        using var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
+        await using var service = await LoopbackService.StartAsync(new Dictionary<string, string>
+        {
+            ["Worker:WorkerCount"] = workers.ToString(CultureInfo.InvariantCulture), ["Evaluation:Samples"] = samples.ToString(CultureInfo.InvariantCulture),
+        });
+        var client = service.Client;
+        var evaluation = Path.Combine(service.DataDirectory, "evaluation");
+        if (Directory.Exists(ClassifierCache)) Copy(ClassifierCache, evaluation);
         // The classifier the metric needs is trained once per dataset: not part of any sweep's time.
         var warm = await client.PostAsJsonAsync("/v1/jobs", new { dataset = "fashion-mnist", steps = 1, evaluate = true, baseChannels = 8 });
         var warmId = (await warm.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
         while ((await client.GetFromJsonAsync<JsonElement>($"/v1/jobs/{warmId}")).GetProperty("status").GetString() is "queued" or "running") await Task.Delay(500);
-        if (!Directory.Exists(ClassifierCache)) Copy(Path.Combine(data.FullName, "evaluation"), ClassifierCache);
+        if (!Directory.Exists(ClassifierCache)) Copy(evaluation, ClassifierCache);
 
         var clock = Stopwatch.StartNew();
         var response = await client.PostAsJsonAsync("/v1/sweeps", body);
@@ -115,7 +100,6 @@ internal static class SweepBench
             .Where(m => m.StartsWith("evaluated ", StringComparison.Ordinal))
             .Select(m => (N: int.Parse(m.Split(' ')[1], CultureInfo.InvariantCulture), Seconds: double.Parse(m.Split(" in ")[1].Split(' ')[0], CultureInfo.InvariantCulture)))
             .Where(c => c.N == (rungSamples ?? samples)).ToList();
-        await app.StopAsync();
         return (sweep, seconds, chart, costs.Count > 0 ? costs.Average(c => c.Seconds) : double.NaN);
     }
 
