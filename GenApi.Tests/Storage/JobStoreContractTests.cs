@@ -186,8 +186,8 @@ public sealed class JobStoreContractTests
         var store = subject.Store;
         var model = new ModelRecord
         {
-            Id = "model_a", Team = "team-a", JobId = "job_a", Family = ModelFamily.Cdcgan, Dataset = "fashion-mnist",
-            Config = new ModelConfig(32, 3, 16, 8, ModelFamily.Cdcgan, 10, Ema: true), Steps = 42, CreatedAt = DateTimeOffset.UnixEpoch.AddDays(1),
+            Id = "model_a", Team = "team-a", JobId = "job_a", Family = "cdcgan", Dataset = "fashion-mnist",
+            Config = new ModelConfig(32, 3, 16, 8, "cdcgan", 10, Ema: true), Steps = 42, CreatedAt = DateTimeOffset.UnixEpoch.AddDays(1),
         };
         AssertEveryPropertySet(model);
         await store.CreateModelAsync(model);
@@ -204,7 +204,7 @@ public sealed class JobStoreContractTests
         };
         var sweep = new SweepRecord { Id = "sweep_a", Team = "team-a", Status = SweepStatus.Running, Spec = sweepSpec, CreatedAt = DateTimeOffset.UnixEpoch };
         await store.CreateSweepAsync(sweep);
-        var spec = Spec with { Model = ModelFamily.Vae, LatentDim = 7, Evaluate = true, Training = new() { Steps = 9, Seed = 5 } };
+        var spec = Spec with { Model = "vae", LatentDim = 7, Evaluate = true, Training = new() { Steps = 9, Seed = 5 } };
         var trial = new TrialInfo("sweep_a", 3, new Dictionary<string, JsonElement> { ["loss"] = JsonSerializer.SerializeToElement("hinge") });
         Assert.True(await store.CreateTrialAsync(sweep, trial, "job_a", spec, new WebhookSubscription("https://example.com/hook", ["started"])));
         Assert.False(await store.CreateTrialAsync(sweep, trial, "job_a", spec));

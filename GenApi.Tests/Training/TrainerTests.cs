@@ -1,4 +1,5 @@
 using GenApi.Worker.Datasets;
+using GenApi.Worker.Families;
 using GenApi.Worker.Models;
 using GenApi.Worker.Training;
 using TorchSharp;
@@ -92,7 +93,7 @@ public sealed class TrainerTests
     };
 
     private static ModelConfig TinyOf(string family, TrainingSettings settings) =>
-        Tiny with { Family = family, Classes = ModelFamily.IsConditional(family) ? SyntheticShapes.Classes : 0, Ema = settings.EmaDecay > 0 };
+        Tiny with { Family = family, Classes = ModelFamilies.Get(family).Conditional ? SyntheticShapes.Classes : 0, Ema = settings.EmaDecay > 0 };
 
     [Theory]
     [MemberData(nameof(KitchenSinks))]
@@ -122,7 +123,7 @@ public sealed class TrainerTests
     [Fact]
     public void Ema_TrailsTheTrainedGenerator()
     {
-        using var trainer = Trainer.Create(Tiny with { Ema = true }, Settings(4) with { EmaDecay = 0.99 }, CPU);
+        using var trainer = (LatentTrainer)Trainer.Create(Tiny with { Ema = true }, Settings(4) with { EmaDecay = 0.99 }, CPU);
         Train(trainer, Shapes);
         Assert.NotSame(trainer.Generator, trainer.SamplingGenerator);
         var trained = trainer.Generator.parameters().First();

@@ -35,13 +35,18 @@ public sealed class DatasetCatalog(IOptions<DatasetOptions> options, UploadedDat
     /// <summary>Null when the test split (needed to evaluate) can be loaded, else why not.</summary>
     public string? TestSplitProblem(string name, string team = "") => Problem(name, team) ?? SplitProblem(name, team, test: true);
 
-    /// <summary>What a dataset holds, without loading its pixels: (image size, channels, classes); null when unknown.</summary>
-    public (int Size, int Channels, int Classes)? Describe(string name) => name switch
+    private static readonly string[] FashionClasses = ["t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle-boot"];
+    private static readonly string[] DigitClasses = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+    private static readonly string[] CifarClasses = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"];
+
+    /// <summary>What a dataset holds, without loading its pixels: image size, channels and class names; null when unknown.</summary>
+    public Families.DatasetShape? Describe(string name) => name switch
     {
-        FashionMnist or Mnist => (28, 1, 10),
-        Cifar10 => (Cifar10Reader.Size, 3, 10),
-        Synthetic => (SyntheticShapes.Size, 1, SyntheticShapes.Classes),
-        _ => uploads.Find(name) is { } upload ? (upload.Size, upload.Channels, upload.Classes.Count) : null,
+        FashionMnist => new(28, 1, FashionClasses),
+        Mnist => new(28, 1, DigitClasses),
+        Cifar10 => new(Cifar10Reader.Size, 3, CifarClasses),
+        Synthetic => new(SyntheticShapes.Size, 1, SyntheticShapes.ClassNames),
+        _ => uploads.Find(name) is { } upload ? new(upload.Size, upload.Channels, upload.Classes) : null,
     };
 
     /// <summary>

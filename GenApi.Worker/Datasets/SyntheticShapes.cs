@@ -9,6 +9,8 @@ public static class SyntheticShapes
     public const int Size = 28;
     public const int Count = 1024;
     public const int Classes = 3;
+    /// <summary>The shape of each label.</summary>
+    public static IReadOnlyList<string> ClassNames { get; } = ["circle", "square", "cross"];
     public const int TrainSeed = 20240601;
     public const int TestSeed = 20240602;
 

@@ -17,7 +17,7 @@ namespace GenApi.Worker.Evaluation;
 /// (deterministic seed) and kept as an artifact, and the real-data floor (train split against test split) is
 /// computed and kept; later evaluations cost N generated images, their features and the metrics.
 /// </summary>
-public sealed class Evaluator(DatasetCatalog datasets, ArtifactPaths paths, TorchDevice device, IOptions<EvaluationOptions> options, ILogger<Evaluator> logger)
+public sealed partial class Evaluator(DatasetCatalog datasets, ArtifactPaths paths, TorchDevice device, IOptions<EvaluationOptions> options, ILogger<Evaluator> logger)
 {
     private readonly ConcurrentDictionary<string, Lazy<Reference>> _references = new();
     private EvaluationOptions Options => options.Value;

@@ -6,7 +6,7 @@ namespace GenApi.Worker.Jobs;
 /// <summary>What a job trains, as the engine understands it (the HTTP request is mapped onto this).</summary>
 public sealed record JobSpec
 {
-    public string Model { get; init; } = ModelFamily.Dcgan;
+    public string Model { get; init; } = Families.Adversarial.DcganFamily.Id;
     public required string Dataset { get; init; }
     /// <summary>Side of the trained images; the dataset is resized to it when it differs. Null: the dataset's own size.</summary>
     public int? ImageSize { get; init; }
@@ -20,9 +20,20 @@ public sealed record JobSpec
     public ResumeSource? ResumeFrom { get; init; }
     public TrainingSettings Training { get; init; } = new();
 
-    public ModelConfig ModelConfig(int imageSize, int channels, int classes) =>
-        new(imageSize, channels, LatentDim, BaseChannels, Model, ModelFamily.IsConditional(Model) ? classes : 0, Training.EmaDecay > 0);
+    /// <summary>Translation families: the two domains, as class names of <see cref="Dataset"/>.</summary>
+    public DomainPair? Domains { get; init; }
+
+    /// <summary>The config of the model this job trains on data of <paramref name="data"/>'s shape.</summary>
+    public ModelConfig ModelConfig(Families.DatasetShape data, int imageSize)
+    {
+        var family = Families.ModelFamilies.Get(Model);
+        var config = new ModelConfig(imageSize, data.Channels, LatentDim, BaseChannels, Model, family.Conditional ? data.Classes : 0, Training.EmaDecay > 0);
+        return family.Configure(config, this, data);
+    }
 }
+
+/// <summary>The two image domains a translation model maps between, as class names of the dataset.</summary>
+public sealed record DomainPair(string A, string B);
 
 /// <summary>Where a job continues from: another job's checkpoint at a step.</summary>
 public sealed record ResumeSource(string JobId, int Step);

@@ -134,7 +134,7 @@ public sealed class TrainingJob(
         var spec = job.Spec;
         var sweep = job.Trial is { } trial ? sweeps.GetSweepAsync(trial.SweepId, cancellation: cancellation).GetAwaiter().GetResult()?.Spec : null;
         var data = datasets.Load(spec.Dataset, size: spec.ImageSize);
-        var config = spec.ModelConfig(data.ImageSize, data.Channels, data.ClassCount);
+        var config = spec.ModelConfig(datasets.Describe(spec.Dataset) ?? throw new ArgumentException($"Dataset '{spec.Dataset}' no longer exists."), data.ImageSize);
         using var trainer = Trainer.Create(config, spec.Training, device.Device);
         if (checkpoints.Latest(job.Id) is { } latest)
         {
@@ -156,17 +156,16 @@ public sealed class TrainingJob(
                 WorkerMetrics.TrainImagesPerSecond.Record(p.ImagesPerSecond);
                 Tolerate(() => store.ReportProgressAsync(job.Id, worker.Id, p.Step, p.LossD, p.LossG, p.ImagesPerSecond, p.LearningRate, CancellationToken.None));
             },
-            Samples = images => AtomicFile.WriteAllBytes(paths.JobSamples(job.Id), grid.RenderPng(images)),
+            Samples = images => AtomicFile.WriteAllBytes(paths.JobSamples(job.Id), grid.RenderPng(images, trainer.ProgressColumns)),
             Checkpoint = t =>
             {
                 checkpoints.Save(job.Id, t);
                 Tolerate(() => store.AddEventAsync(job.Id, "checkpoint", $"checkpoint saved at step {t.Step}", CancellationToken.None));
                 if (!spec.Evaluate) return;
-                // Scores are for the weights as they will be sampled: batch-norm statistics recalibrated first.
-                t.RecalibrateBatchNorm();
-                var evaluation = evaluator.Evaluate(t.SamplingGenerator, spec.Dataset, t.Step,
-                    message => Tolerate(() => store.AddEventAsync(job.Id, "evaluation", message, CancellationToken.None)), (t as VaeTrainer)?.Encoder, cancellation,
-                    samples: t.Step < spec.Training.Steps ? sweep?.EarlyStopping.RungSamples : null);
+                // Scores are for the weights as they will be sampled (the trainer prepares them, e.g. batch-norm statistics).
+                var evaluation = t.Evaluate(evaluator, spec.Dataset,
+                    message => Tolerate(() => store.AddEventAsync(job.Id, "evaluation", message, CancellationToken.None)), cancellation,
+                    t.Step < spec.Training.Steps ? sweep?.EarlyStopping.RungSamples : null);
                 if (spec.KeepBest) KeepIfBest(job.Id, t, evaluation);
                 Tolerate(() => store.AddScoresAsync(job.Id, evaluation, CancellationToken.None));
                 if (sweep is not null && PruneReason(job, sweep, evaluation) is { } reason) throw new Sweeps.TrialPrunedException(reason);

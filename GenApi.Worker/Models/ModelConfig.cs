@@ -6,11 +6,13 @@ namespace GenApi.Worker.Models;
 /// <param name="LatentDim">Length of the noise vector z.</param>
 /// <param name="BaseChannels">Width of the networks: feature maps at the highest resolution (ngf = ndf) for the convolutional
 /// families; the MLP's hidden layers are multiples of it.</param>
-/// <param name="Family">One of <see cref="ModelFamily.Names"/>.</param>
+/// <param name="Family">One of <see cref="Families.ModelFamilies.Names"/>.</param>
 /// <param name="Classes">Number of classes a conditional model takes as labels; 0 for unconditional models.</param>
 /// <param name="Ema">Whether an exponential moving average of the generator's weights was kept (and published).</param>
+/// <param name="Domains">Translation models: domains A and B, as the dataset's class names and indexes (null for the other families).</param>
 public sealed record ModelConfig(
-    int ImageSize, int Channels, int LatentDim = 100, int BaseChannels = 64, string Family = ModelFamily.Dcgan, int Classes = 0, bool Ema = false)
+    int ImageSize, int Channels, int LatentDim = 100, int BaseChannels = 64, string Family = Families.Adversarial.DcganFamily.Id, int Classes = 0,
+    bool Ema = false, DomainClasses? Domains = null)
 {
     public static IReadOnlyList<int> SupportedSizes { get; } = [28, 32, 64];
 
@@ -30,3 +32,6 @@ public sealed record ModelConfig(
             throw new ArgumentException($"Models support image sizes {string.Join(", ", SupportedSizes)}, not {ImageSize}.");
     }
 }
+
+/// <summary>A translation model's two domains: class names and their indexes in the dataset's labels.</summary>
+public sealed record DomainClasses(string A, string B, int ClassA, int ClassB);

@@ -1,3 +1,4 @@
+using GenApi.Worker.Families;
 using GenApi.Worker.Jobs;
 using GenApi.Worker.Models;
 using GenApi.Worker.Storage;
@@ -13,7 +14,8 @@ namespace GenApi.Worker.Rendering;
 /// names the same images on every device; sample i of a seed is row i of that stream. Loaded generators stay
 /// in a least-recently-used cache bounded by memory, so a warm request costs one forward pass and PNG encoding.
 /// </summary>
-public sealed class ModelSampler(ArtifactPaths paths, TorchDevice device, SampleGrid grid, IOptions<SamplingOptions> options) : IDisposable
+public sealed partial class ModelSampler(ArtifactPaths paths, TorchDevice device, SampleGrid grid, IOptions<SamplingOptions> options, Datasets.DatasetCatalog datasets)
+    : IDisposable
 {
     private readonly LinkedList<Loaded> _cache = new();
     private readonly Lock _cacheLock = new();
@@ -60,12 +62,21 @@ public sealed class ModelSampler(ArtifactPaths paths, TorchDevice device, Sample
         lock (generator) return grid.RenderSinglePng(generator.call(mean, labels).cpu(), scale);
     }
 
+    /// <summary>Scores the model as it is sampled, on its dataset's test split, alone with its networks.</summary>
+    public Evaluation.Evaluation Evaluate(ModelRecord model, Evaluation.Evaluator evaluator, CancellationToken cancellation)
+    {
+        if (ModelFamilies.Get(model.Family).Operations.HasFlag(FamilyOperations.Translate))
+            return WithTranslators(model, null, (aToB, bToA) =>
+                evaluator.EvaluateTranslation(aToB, bToA, model.Config, model.Dataset, model.Steps, cancellation: cancellation));
+        return WithGenerator(model, (g, e) => evaluator.Evaluate(g, model.Dataset, model.Steps, encoder: e, cancellation: cancellation));
+    }
+
     /// <summary>Runs <paramref name="use"/> with the model's loaded generator, alone (e.g. to evaluate it).</summary>
     /// <remarks>VAEs also get their encoder; other families null.</remarks>
     public T WithGenerator<T>(ModelRecord model, Func<ImageGenerator, VaeEncoder?, T> use)
     {
         var generator = Acquire(model, model.Config.Ema);
-        var encoder = ModelFamily.IsVae(model.Family) ? AcquireEncoder(model) : null;
+        var encoder = ModelFamilies.Get(model.Family).Operations.HasFlag(FamilyOperations.Reconstruct) ? AcquireEncoder(model) : null;
         lock (generator)
         {
             if (encoder is null) return use(generator, null);
@@ -140,12 +151,12 @@ public sealed class ModelSampler(ArtifactPaths paths, TorchDevice device, Sample
     }
 
     private ImageGenerator Acquire(ModelRecord model, bool ema) =>
-        (ImageGenerator)Acquire(model, ema ? Trainer.EmaFile : Trainer.GeneratorFile, () => ModelFamily.CreateGenerator(model.Config));
+        (ImageGenerator)Acquire(model, ema ? ArtifactLayout.EmaFile : ArtifactLayout.GeneratorFile);
 
-    private VaeEncoder AcquireEncoder(ModelRecord model) =>
-        (VaeEncoder)Acquire(model, Trainer.EncoderFile, () => new VaeEncoder(model.Config));
+    private VaeEncoder AcquireEncoder(ModelRecord model) => (VaeEncoder)Acquire(model, ArtifactLayout.EncoderFile);
 
-    private nn.Module Acquire(ModelRecord model, string file, Func<nn.Module> create)
+    /// <summary>The model's network in <paramref name="file"/>, built by its family and loaded once.</summary>
+    private nn.Module Acquire(ModelRecord model, string file)
     {
         lock (_cacheLock)
         {
@@ -156,7 +167,7 @@ public sealed class ModelSampler(ArtifactPaths paths, TorchDevice device, Sample
                 _cache.AddFirst(node);
                 return node.Value.Module;
             }
-            var module = create();
+            var module = ModelFamilies.Get(model.Family).CreateNetwork(model.Config, file);
             module.load(paths.ModelFile(model.Id, file));
             module.to(device.Device).eval();
             var bytes = module.parameters().Concat(module.buffers()).Sum(t => t.NumberOfElements * t.ElementSize);

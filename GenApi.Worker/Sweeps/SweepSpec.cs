@@ -32,10 +32,11 @@ public sealed record SweepSpec
     /// <summary>What does not fit the base job (already valid on its own): the metric must exist for its family, rungs must fall on checkpoints.</summary>
     public IEnumerable<(string Field, string Message)> Problems(JobSpec baseJob)
     {
-        if (Metric.Name == SweepMetric.ConditionalAccuracy && !ModelFamily.IsConditional(baseJob.Model))
-            yield return ("metric.name", $"conditionalAccuracy needs a class-conditional model (cdcgan, cvae), not '{baseJob.Model}'.");
-        if (Metric.Name == SweepMetric.ReconstructionError && !ModelFamily.IsVae(baseJob.Model))
-            yield return ("metric.name", $"reconstructionError needs a VAE (vae, cvae), not '{baseJob.Model}'.");
+        if (!Families.ModelFamilies.Get(baseJob.Model).Metrics.Contains(Metric.Name))
+        {
+            var producers = Families.ModelFamilies.All.Where(f => f.Metrics.Contains(Metric.Name)).Select(f => f.Name);
+            yield return ("metric.name", $"{Metric.Name} is scored for {string.Join(", ", producers)}, not '{baseJob.Model}'.");
+        }
         if (Method == SweepMethod.Grid)
             foreach (var p in Parameters.Where(p => p.Values is null))
                 yield return ($"parameters.{p.Path}", "grid search needs a list of values; ranges (min/max) need method random or tpe.");

@@ -1,10 +1,9 @@
-using GenApi.Worker.Models;
 using static TorchSharp.torch;
 
 namespace GenApi.Worker.Training;
 
 /// <summary>
-/// An EMA copy of the generator's weights (θ' ← d·θ' + (1 − d)·θ after every G update), which samples better
+/// An EMA copy of a generator's weights (θ' ← d·θ' + (1 − d)·θ after every G update), which samples better
 /// than the raw, oscillating weights. Buffers (batch-norm statistics) are copied, then recalibrated before use.
 /// </summary>
 public sealed class ExponentialMovingAverage : IDisposable
@@ -13,7 +12,7 @@ public sealed class ExponentialMovingAverage : IDisposable
     private readonly (Tensor Target, Tensor Source)[] _buffers;
     private readonly double _decay;
 
-    public ExponentialMovingAverage(ImageGenerator source, ImageGenerator average, double decay)
+    public ExponentialMovingAverage(nn.Module source, nn.Module average, double decay)
     {
         Average = average;
         _decay = decay;
@@ -24,7 +23,7 @@ public sealed class ExponentialMovingAverage : IDisposable
         foreach (var parameter in average.parameters()) parameter.requires_grad = false;
     }
 
-    public ImageGenerator Average { get; }
+    public nn.Module Average { get; }
 
     public void Update()
     {

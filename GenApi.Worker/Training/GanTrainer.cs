@@ -8,22 +8,22 @@ namespace GenApi.Worker.Training;
 /// Trains a generator against a discriminator (or critic): <c>nCritic</c> D updates then one G update per step, with
 /// the selected adversarial loss, optional gradient penalty, label smoothing, instance noise and D dropout.
 /// </summary>
-public sealed class GanTrainer : Trainer
+public sealed class GanTrainer : LatentTrainer
 {
     private const int OptimizerG = 0, OptimizerD = 1;
     private readonly ImageDiscriminator _discriminator;
     private Tensor? _realTarget;
     private (Tensor Images, Tensor? Labels)? _lastFake;
 
-    public GanTrainer(ModelConfig config, TrainingSettings settings, Device device) : base(config, settings, device)
+    /// <param name="createDiscriminator">The family's discriminator, given the trainer's random stream (for seeded dropout).</param>
+    public GanTrainer(ModelConfig config, TrainingSettings settings, Device device, Func<Func<Generator>, ImageDiscriminator> createDiscriminator)
+        : base(config, settings, device)
     {
-        _discriminator = config.Family == ModelFamily.Gan
-            ? new MlpDiscriminator(config, settings.Dropout, () => NoiseRandom)
-            : new DcganDiscriminator(config, settings.Dropout, layerNorm: settings.GradientPenalty > 0, () => NoiseRandom);
+        _discriminator = createDiscriminator(() => NoiseRandom);
         _discriminator.to(device);
         AddOptimizer("optimizer-g.bin", settings.OptimizerG, Generator.parameters());
         AddOptimizer("optimizer-d.bin", settings.OptimizerD, _discriminator.parameters());
-        KeepEma();
+        KeepGeneratorEma();
         Generator.train();
         _discriminator.train();
     }
@@ -31,7 +31,7 @@ public sealed class GanTrainer : Trainer
     public ImageDiscriminator Discriminator => _discriminator;
 
     protected override IEnumerable<(string File, nn.Module Module)> Networks =>
-        [(GeneratorFile, Generator), ("discriminator.pt", _discriminator)];
+        [(ArtifactLayout.GeneratorFile, Generator), ("discriminator.pt", _discriminator)];
 
     protected override int BatchesPerStep => Settings.NCritic * Settings.AccumulateSteps;
 

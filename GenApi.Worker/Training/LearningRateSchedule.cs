@@ -30,12 +30,17 @@ public sealed record LearningRateSchedule
     public double EndLr { get; init; }
     /// <summary>cosine: the rate reached at the last step.</summary>
     public double MinLr { get; init; }
+    /// <summary>Share of the steps after the warm-up held at η0 before the decay starts (CycleGAN decays over the second half: 0.5).</summary>
+    public double HoldFraction { get; init; }
 
     /// <summary>The rate for the update at 0-based <paramref name="step"/> of <paramref name="totalSteps"/>, from base rate <paramref name="baseLr"/>.</summary>
     public double At(int step, int totalSteps, double baseLr)
     {
         if (step < WarmupSteps) return baseLr * (step + 1) / WarmupSteps;
         double t = step - WarmupSteps, horizon = Math.Max(totalSteps - WarmupSteps, 1);
+        var hold = Math.Floor(HoldFraction * horizon);
+        if (t < hold) return baseLr;
+        (t, horizon) = (t - hold, Math.Max(horizon - hold, 1));
         var progress = Math.Min(t / horizon, 1.0);
         return Type switch
         {

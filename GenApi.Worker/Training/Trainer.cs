@@ -16,14 +16,9 @@ namespace GenApi.Worker.Training;
 /// </summary>
 public abstract class Trainer : IDisposable
 {
-    private const int ProgressSamples = 64;
-    private const int CalibrationBatches = 8;
-    private readonly Tensor _fixedNoise;
-    private readonly Tensor? _fixedLabels;
     private readonly List<(string File, OptimizerHelper Optimizer, double BaseLr, Parameter[] Parameters)> _optimizers = [];
-    private ExponentialMovingAverage? _ema;
-    private int _calibratedAtStep = -1;
-    private Tensor? _images, _labels, _order, _noise;
+    private readonly List<(string File, ExponentialMovingAverage Average)> _averages = [];
+    private Tensor? _images, _labels, _order;
     private long _orderEpoch = -1, _nextBatch, _batchesPerEpoch;
 
     protected Trainer(ModelConfig config, TrainingSettings settings, Device device)
@@ -33,28 +28,17 @@ public abstract class Trainer : IDisposable
         Device = device;
         // Weight initialisation draws from the global generator; seeding it makes runs reproducible.
         manual_seed(settings.Seed);
-        Generator = ModelFamily.CreateGenerator(config).to(device);
         NoiseRandom = new Generator((ulong)settings.Seed, device);
-        // Drawn on the CPU so the progress grid shows the same latents on every device.
-        using var fixedRandom = new Generator((ulong)settings.Seed + 7919);
-        using (var noise = randn(new long[] { ProgressSamples, config.LatentDim }, generator: fixedRandom)) _fixedNoise = noise.to(device);
-        if (config.Conditional) _fixedLabels = arange(ProgressSamples, device: device).remainder_(config.Classes);
     }
 
-    /// <summary>Builds the trainer of <paramref name="config"/>'s family.</summary>
+    /// <summary>Builds the trainer of <paramref name="config"/>'s family (from the registry).</summary>
     public static Trainer Create(ModelConfig config, TrainingSettings settings, Device device) =>
-        ModelFamily.IsVae(config.Family) ? new VaeTrainer(config, settings, device) : new GanTrainer(config, settings, device);
+        Families.ModelFamilies.Get(config.Family).CreateTrainer(config, settings, device);
 
     public ModelConfig Config { get; }
     protected TrainingSettings Settings { get; }
     protected Device Device { get; }
     protected Generator NoiseRandom { get; }
-
-    /// <summary>The generator (a VAE's decoder) as trained.</summary>
-    public ImageGenerator Generator { get; }
-
-    /// <summary>What samples are drawn from: the EMA generator when one is kept.</summary>
-    public ImageGenerator SamplingGenerator => _ema?.Average ?? Generator;
 
     /// <summary>Completed steps.</summary>
     public int Step { get; private set; }
@@ -68,6 +52,25 @@ public abstract class Trainer : IDisposable
     /// <summary>One step; it adds its losses to the two sums: (D, G), or for VAEs (KL, negative ELBO).</summary>
     protected abstract void TrainStep(Tensor firstLossSum, Tensor secondLossSum);
 
+    /// <summary>Columns of the progress grid; null lays it out square.</summary>
+    public virtual int? ProgressColumns => null;
+
+    /// <summary>The images of the progress grid (<c>[N, C, H, W]</c>, on the CPU) for fixed inputs, in eval mode.</summary>
+    public abstract Tensor SampleProgressGrid();
+
+    /// <summary>Makes the weights ready to sample before a checkpoint's evaluation or publication (e.g. batch-norm statistics).</summary>
+    public virtual void PrepareForSampling()
+    {
+    }
+
+    /// <summary>Scores the weights as they will be sampled, on <paramref name="dataset"/>'s test split.</summary>
+    public abstract Evaluation.Evaluation Evaluate(Evaluation.Evaluator evaluator, string dataset, Action<string>? progress, CancellationToken cancellation, int? samples);
+
+    /// <summary>Called once the training data is on the device, before the first step.</summary>
+    protected virtual void OnData(Tensor images, Tensor labels)
+    {
+    }
+
     /// <summary>Call at the end of a subclass constructor, once every network exists.</summary>
     protected void AddOptimizer(string file, OptimizerSettings settings, IEnumerable<Parameter> parameters)
     {
@@ -75,13 +78,21 @@ public abstract class Trainer : IDisposable
         _optimizers.Add((file, settings.Create(list), settings.LearningRate * Settings.LrFactor, list));
     }
 
-    protected void KeepEma()
+    /// <summary>Keeps an EMA of <paramref name="network"/> in <paramref name="copy"/> (saved as <paramref name="file"/>) when emaDecay is set.</summary>
+    /// <returns>The averaged copy, or <paramref name="network"/> itself when no EMA is kept.</returns>
+    protected T KeepEma<T>(string file, T network, Func<T> copy) where T : nn.Module
     {
-        if (Settings.EmaDecay <= 0) return;
-        _ema = new ExponentialMovingAverage(Generator, ModelFamily.CreateGenerator(Config).to(Device), Settings.EmaDecay);
+        if (Settings.EmaDecay <= 0) return network;
+        var average = copy();
+        average.to(Device);
+        _averages.Add((file, new ExponentialMovingAverage(network, average, Settings.EmaDecay)));
+        return average;
     }
 
-    protected void UpdateEma() => _ema?.Update();
+    protected void UpdateEma()
+    {
+        foreach (var (_, average) in _averages) average.Update();
+    }
 
     /// <summary>Runs from <see cref="Step"/> to the configured total; throws when canceled or diverged.</summary>
     public void Train(ImageDataset data, TrainingHooks hooks, CancellationToken cancellation)
@@ -92,6 +103,7 @@ public abstract class Trainer : IDisposable
             throw new ArgumentException($"batchSize {Settings.BatchSize} is larger than the dataset ({data.Count} images).");
         _images = data.Images.device == Device ? data.Images : data.Images.to(Device);
         _labels = data.Labels.device == Device ? data.Labels : data.Labels.to(Device);
+        OnData(_images, _labels);
         // Losses are summed on the device and read back only when reporting: no host sync per step.
         using var lossSums = zeros(2, device: Device);
         using var firstSum = lossSums[0];
@@ -138,7 +150,7 @@ public abstract class Trainer : IDisposable
             if (!ReferenceEquals(_images, data.Images)) _images?.Dispose();
             if (!ReferenceEquals(_labels, data.Labels)) _labels?.Dispose();
         }
-        RecalibrateBatchNorm();
+        PrepareForSampling();
     }
 
     /// <summary>The next real batch of this step: images <c>[B, C, H, W]</c> and labels <c>[B]</c>.</summary>
@@ -180,71 +192,8 @@ public abstract class Trainer : IDisposable
         optimizer.step();
     }
 
-    /// <summary>Standard normal noise <c>[B, latent]</c> from the run's noise generator.</summary>
-    /// <remarks>One buffer, refilled: no graph that is still to be back-propagated holds the previous noise when it is
-    /// drawn again (each update runs its backward before the next draw).</remarks>
-    protected Tensor Noise()
-    {
-        _noise ??= empty(new long[] { Settings.BatchSize, Config.LatentDim }, device: Device).DetachFromDisposeScope();
-        return _noise.normal_(generator: NoiseRandom);
-    }
-
-    /// <summary>
-    /// "Precise BN": re-estimates the sampled generator's batch-norm statistics for its current weights as an exact
-    /// average over fresh noise. The running averages kept during training lag behind the weights (and early
-    /// on still carry their initial values), which washes out eval-mode samples. Uses its own fixed-seed
-    /// noise, so the training trajectory is untouched.
-    /// </summary>
-    public void RecalibrateBatchNorm()
-    {
-        if (_calibratedAtStep == Step) return;
-        var generator = SamplingGenerator;
-        var norms = generator.modules().OfType<TorchSharp.Modules.BatchNorm>().ToList();
-        var momenta = norms.Select(n => n.momentum).ToList();
-        using var noGrad = no_grad();
-        using var random = new Generator((ulong)Settings.Seed + 104_729, Device);
-        using var scope = NewDisposeScope();
-        var wasTraining = generator.training;
-        try
-        {
-            foreach (var norm in norms)
-            {
-                norm.reset_running_stats();
-                norm.momentum = null; // cumulative average
-            }
-            generator.train();
-            for (var i = 0; i < CalibrationBatches; i++)
-            {
-                var z = empty(new long[] { ProgressSamples, Config.LatentDim }, device: Device).normal_(generator: random);
-                generator.call(z, _fixedLabels);
-            }
-        }
-        finally
-        {
-            for (var i = 0; i < norms.Count; i++) norms[i].momentum = momenta[i];
-            generator.train(wasTraining);
-        }
-        _calibratedAtStep = Step;
-    }
-
-    /// <summary>The sampled generator's images for the fixed progress noise, in eval mode.</summary>
-    public Tensor SampleProgressGrid()
-    {
-        RecalibrateBatchNorm();
-        using var noGrad = no_grad();
-        var generator = SamplingGenerator;
-        var wasTraining = generator.training;
-        generator.eval();
-        try { return generator.call(_fixedNoise, _fixedLabels).cpu(); }
-        finally { generator.train(wasTraining); }
-    }
-
-    /// <summary>Files that make up a published model, a subset of a checkpoint's.</summary>
-    public static IReadOnlyList<string> ModelFiles { get; } = [GeneratorFile, EmaFile, EncoderFile];
-
-    public const string GeneratorFile = "generator.pt";
-    public const string EmaFile = "generator-ema.pt";
-    public const string EncoderFile = "encoder.pt";
+    /// <summary>Files that make up a published model, a subset of a checkpoint's: the family's.</summary>
+    public IReadOnlyList<string> ModelFiles => Families.ModelFamilies.Get(Config.Family).ModelFiles;
 
     public void SaveCheckpoint(string folder)
     {
@@ -256,7 +205,7 @@ public abstract class Trainer : IDisposable
         }
         using (var state = NoiseRandom.get_state())
             File.WriteAllBytes(Path.Combine(folder, "noise-rng.bin"), state.data<byte>().ToArray());
-        File.WriteAllText(Path.Combine(folder, "state.json"), JsonSerializer.Serialize(new CheckpointState(Step, Config)));
+        ArtifactLayout.WriteState(folder, new CheckpointState(Step, Config));
     }
 
     public void LoadCheckpoint(string folder)
@@ -269,11 +218,16 @@ public abstract class Trainer : IDisposable
         }
         using (var state = tensor(File.ReadAllBytes(Path.Combine(folder, "noise-rng.bin"))))
             NoiseRandom.set_state(state);
-        Step = CheckpointState.Read(folder).Step;
-        _calibratedAtStep = -1;
+        Step = ArtifactLayout.ReadState(folder).Step;
+        OnLoaded();
     }
 
-    /// <summary>Writes the files of a published model (generator, EMA generator, encoder) into <paramref name="folder"/>.</summary>
+    /// <summary>Called after a checkpoint replaced the weights.</summary>
+    protected virtual void OnLoaded()
+    {
+    }
+
+    /// <summary>Writes the files of a published model (its family's <see cref="ModelFiles"/>) into <paramref name="folder"/>.</summary>
     public void SaveModel(string folder)
     {
         foreach (var (file, module) in AllNetworks.Where(n => ModelFiles.Contains(n.File))) module.save(Path.Combine(folder, file));
@@ -281,18 +235,15 @@ public abstract class Trainer : IDisposable
 
     public virtual void Dispose()
     {
-        _fixedNoise.Dispose();
-        _fixedLabels?.Dispose();
-        _noise?.Dispose();
         NoiseRandom.Dispose();
         foreach (var (_, optimizer, _, _) in _optimizers) optimizer.Dispose();
-        _ema?.Dispose();
+        foreach (var (_, average) in _averages) average.Dispose();
         foreach (var (_, module) in Networks) module.Dispose();
         GC.SuppressFinalize(this);
     }
 
     private IEnumerable<(string File, nn.Module Module)> AllNetworks =>
-        _ema is null ? Networks : Networks.Append((EmaFile, _ema.Average));
+        Networks.Concat(_averages.Select(a => (a.File, a.Average.Average)));
 
     private Tensor? Penalty(Parameter[] network)
     {
@@ -325,7 +276,7 @@ public abstract class Trainer : IDisposable
         using (var host = lossSums.cpu()) sums = host.data<float>().ToArray();
         lossSums.zero_();
         var step = Step;
-        var names = ModelFamily.IsVae(Config.Family) ? ("KL", "ELBO") : ("D", "G");
+        var names = Families.ModelFamilies.Get(Config.Family).LossNames;
         CheckFinite(names.Item1, sums[0], step - steps + 1, step);
         CheckFinite(names.Item2, sums[1], step - steps + 1, step);
         var lr = _optimizers[0].Optimizer.ParamGroups.First().LearningRate;
@@ -339,12 +290,5 @@ public abstract class Trainer : IDisposable
         var what = float.IsNaN(sum) ? "NaN" : "infinite";
         var when = from == to ? $"at step {to}" : $"between steps {from} and {to}";
         throw new TrainingDivergedException($"loss {network} became {what} {when}; try a lower learning rate.");
-    }
-
-    /// <summary>What a checkpoint folder's state.json holds.</summary>
-    public sealed record CheckpointState(int Step, ModelConfig Config)
-    {
-        public static CheckpointState Read(string folder) =>
-            JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(Path.Combine(folder, "state.json")))!;
     }
 }

@@ -42,6 +42,13 @@ public sealed record TrainingSettings
     /// <summary>Weight β of the VAE's KL term.</summary>
     public double Beta { get; init; } = 1.0;
 
+    /// <summary>Translation: weight λ of the cycle-consistency losses.</summary>
+    public double CycleWeight { get; init; } = 10.0;
+    /// <summary>Translation: weight of the identity losses.</summary>
+    public double IdentityWeight { get; init; } = 5.0;
+    /// <summary>Translation: earlier fakes the discriminators also see; 0 for none.</summary>
+    public int PoolSize { get; init; } = 50;
+
     /// <summary>Coefficient of Σ|w| added to each network's loss.</summary>
     public double L1 { get; init; }
     /// <summary>Coefficient of Σw² added to each network's loss.</summary>

@@ -8,7 +8,7 @@ namespace GenApi.Worker.Training;
 /// Trains a (conditional) VAE: encoder q(z|x) and decoder p(x|z) together with one optimizer on
 /// reconstruction + β·KL, z drawn by the reparameterisation trick so gradients flow through the sampling.
 /// </summary>
-public sealed class VaeTrainer : Trainer
+public sealed class VaeTrainer : LatentTrainer
 {
     private readonly VaeEncoder _encoder;
 
@@ -16,14 +16,14 @@ public sealed class VaeTrainer : Trainer
     {
         _encoder = new VaeEncoder(config).to(device);
         AddOptimizer("optimizer.bin", settings.OptimizerG, Generator.parameters().Concat(_encoder.parameters()));
-        KeepEma();
+        KeepGeneratorEma();
         Generator.train();
         _encoder.train();
     }
 
-    public VaeEncoder Encoder => _encoder;
+    protected override VaeEncoder Encoder => _encoder;
 
-    protected override IEnumerable<(string File, nn.Module Module)> Networks => [(GeneratorFile, Generator), (EncoderFile, _encoder)];
+    protected override IEnumerable<(string File, nn.Module Module)> Networks => [(ArtifactLayout.GeneratorFile, Generator), (ArtifactLayout.EncoderFile, _encoder)];
 
     protected override int BatchesPerStep => Settings.AccumulateSteps;
 

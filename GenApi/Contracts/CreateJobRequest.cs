@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using GenApi.OpenApi;
-using GenApi.Worker.Models;
+using GenApi.Worker.Families;
 using GenApi.Worker.Training;
 using System.Text.Json.Serialization;
 
@@ -16,9 +16,10 @@ namespace GenApi.Contracts;
 public sealed record CreateJobRequest
 {
     /// <summary>Model family (default <c>dcgan</c>, or the checkpoint's with <c>resumeFrom</c>): <c>gan</c> (MLP), <c>dcgan</c>, <c>cdcgan</c> (class-conditional: a label embedding in G,
-    /// one-hot label planes on D's input), <c>wgan-gp</c>, <c>vae</c> or <c>cvae</c> (conditional VAE).</summary>
+    /// one-hot label planes on D's input), <c>wgan-gp</c>, <c>vae</c>, <c>cvae</c> (conditional VAE) or <c>cyclegan</c> (unpaired
+    /// translation between two domains of the dataset: <c>domainA</c>, <c>domainB</c>).</summary>
     /// <example>dcgan</example>
-    [ClosedSet(typeof(ModelFamily), nameof(ModelFamily.Names))]
+    [ClosedSet(typeof(ModelFamilies), nameof(ModelFamilies.Names))]
     public string? Model { get; init; }
 
     /// <summary>Training data: <c>fashion-mnist</c>, <c>mnist</c>, <c>cifar10</c>, <c>synthetic</c> (built-in shapes), or the id
@@ -103,6 +104,24 @@ public sealed record CreateJobRequest
 
     /// <summary>β, the weight of the VAE's KL term (β-VAE), ≥ 0; default 1. VAEs only.</summary>
     public double? KlWeight { get; init; }
+
+    /// <summary>cyclegan: domain A, a class name of the dataset (see <c>GET /v1/datasets</c>; an upload's folder, e.g. <c>A</c>);
+    /// default the dataset's first class.</summary>
+    /// <example>sneaker</example>
+    public string? DomainA { get; init; }
+
+    /// <summary>cyclegan: domain B, another class name of the dataset; default its second class.</summary>
+    /// <example>ankle-boot</example>
+    public string? DomainB { get; init; }
+
+    /// <summary>cyclegan: λ, the weight of the cycle-consistency losses ‖G_BA(G_AB(a)) − a‖₁ and ‖G_AB(G_BA(b)) − b‖₁, 0…1000; default 10.</summary>
+    public double? CycleWeight { get; init; }
+
+    /// <summary>cyclegan: weight of the identity losses ‖G_AB(b) − b‖₁ and ‖G_BA(a) − a‖₁, 0…1000 (0 disables); default 0.5·cycleWeight.</summary>
+    public double? IdentityWeight { get; init; }
+
+    /// <summary>cyclegan: how many earlier translations the discriminators also see (Shrivastava et al.'s image pool), 0…1000 (0 disables); default 50.</summary>
+    public int? PoolSize { get; init; }
 
     /// <summary>L1 penalty coefficient on every network's weights, ≥ 0.</summary>
     public double? L1 { get; init; }

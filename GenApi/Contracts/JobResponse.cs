@@ -1,7 +1,7 @@
 using GenApi.OpenApi;
 using GenApi.Worker.Jobs;
 using GenApi.Worker.Training;
-using GenApi.Worker.Models;
+using GenApi.Worker.Families;
 
 namespace GenApi.Contracts;
 
@@ -26,7 +26,7 @@ namespace GenApi.Contracts;
 public sealed record JobResponse(
     string Id,
     JobStatus Status,
-    [property: ClosedSet(typeof(ModelFamily), nameof(ModelFamily.Names))] string Model,
+    [property: ClosedSet(typeof(ModelFamilies), nameof(ModelFamilies.Names))] string Model,
     string Dataset,
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
@@ -73,16 +73,23 @@ public sealed record HyperparametersResponse(
     OptimizerRequest OptimizerG, OptimizerRequest? OptimizerD, ScheduleRequest Schedule,
     [property: ClosedSet(typeof(TrainingSettings), nameof(TrainingSettings.LrScalings))] string LrScaling,
     [property: ClosedSet(typeof(AdversarialLoss), nameof(AdversarialLoss.Kinds))] string? Loss, int? NCritic, double? GradientPenalty, double? LabelSmoothing, double? InstanceNoise, double? Dropout,
-    [property: ClosedSet(typeof(VaeLoss), nameof(VaeLoss.Reconstructions))] string? Reconstruction, double? KlWeight, double L1, double L2, double? ClipGradNorm, int AccumulateSteps, double EmaDecay, string? ResumeFrom)
+    [property: ClosedSet(typeof(VaeLoss), nameof(VaeLoss.Reconstructions))] string? Reconstruction, double? KlWeight, double L1, double L2, double? ClipGradNorm, int AccumulateSteps, double EmaDecay, string? ResumeFrom,
+    string? DomainA = null, string? DomainB = null, double? CycleWeight = null, double? IdentityWeight = null, int? PoolSize = null)
 {
     public static HyperparametersResponse From(JobSpec spec)
     {
         var t = spec.Training;
-        var gan = !ModelFamily.IsVae(spec.Model);
+        // A field the family does not take is null here, as in the request: the registry says which.
+        var fields = ModelFamilies.Find(spec.Model)?.Fields ?? [];
+        T? Of<T>(string field, T value) where T : struct => fields.Contains(field) ? value : null;
+        string? Text(string field, string? value) => fields.Contains(field) ? value : null;
         return new(t.Steps, t.BatchSize, t.Seed, spec.ImageSize, spec.LatentDim, spec.BaseChannels, t.CheckpointEvery, t.SampleEvery, spec.Evaluate, spec.KeepBest,
-            OptimizerRequest.From(t.OptimizerG), gan ? OptimizerRequest.From(t.OptimizerD) : null, ScheduleRequest.From(t.Schedule), t.LrScaling,
-            gan ? t.Loss : null, gan ? t.NCritic : null, gan ? t.GradientPenalty : null, gan ? t.LabelSmoothing : null, gan ? t.InstanceNoise : null,
-            gan ? t.Dropout : null, gan ? null : t.Reconstruction, gan ? null : t.Beta, t.L1, t.L2, t.ClipGradNorm, t.AccumulateSteps, t.EmaDecay,
-            spec.ResumeFrom is { } r ? $"{r.JobId}/checkpoints/{r.Step}" : null);
+            OptimizerRequest.From(t.OptimizerG), fields.Contains(JobFields.OptimizerD) ? OptimizerRequest.From(t.OptimizerD) : null, ScheduleRequest.From(t.Schedule), t.LrScaling,
+            Text(JobFields.Loss, t.Loss), Of(JobFields.NCritic, t.NCritic), Of(JobFields.GradientPenalty, t.GradientPenalty),
+            Of(JobFields.LabelSmoothing, t.LabelSmoothing), Of(JobFields.InstanceNoise, t.InstanceNoise), Of(JobFields.Dropout, t.Dropout),
+            Text(JobFields.Reconstruction, t.Reconstruction), Of(JobFields.KlWeight, t.Beta), t.L1, t.L2, t.ClipGradNorm, t.AccumulateSteps, t.EmaDecay,
+            spec.ResumeFrom is { } r ? $"{r.JobId}/checkpoints/{r.Step}" : null,
+            Text(JobFields.DomainA, spec.Domains?.A), Text(JobFields.DomainB, spec.Domains?.B), Of(JobFields.CycleWeight, t.CycleWeight),
+            Of(JobFields.IdentityWeight, t.IdentityWeight), Of(JobFields.PoolSize, t.PoolSize));
     }
 }

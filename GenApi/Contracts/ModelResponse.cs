@@ -1,6 +1,6 @@
 using GenApi.OpenApi;
 using GenApi.Worker.Jobs;
-using GenApi.Worker.Models;
+using GenApi.Worker.Families;
 
 namespace GenApi.Contracts;
 
@@ -17,17 +17,24 @@ namespace GenApi.Contracts;
 /// <param name="Classes">Classes it can be sampled for (<c>label</c>); null for unconditional models.</param>
 /// <param name="Ema">Whether it keeps an EMA generator (sampled by default; <c>ema=false</c> samples the raw weights).</param>
 /// <param name="Reconstructs">Whether it has an encoder: <c>POST /v1/models/{id}/reconstruct</c> (VAEs).</param>
+/// <param name="Translates">Whether it translates between two domains: <c>POST /v1/models/{id}/translate</c> and <c>translations.png</c> (cyclegan).</param>
+/// <param name="DomainA">Translation models: the class of the dataset that is domain A; null otherwise.</param>
+/// <param name="DomainB">Translation models: the class of the dataset that is domain B; null otherwise.</param>
 /// <param name="Metrics">Training losses at its step (in <c>GET /v1/models/{id}</c>; null in lists or once the job is deleted).</param>
 public sealed record ModelResponse(
-    string Id, [property: ClosedSet(typeof(ModelFamily), nameof(ModelFamily.Names))] string Family, string Dataset, int ImageSize, int Channels, int LatentDim, int Steps, string JobId, DateTimeOffset CreatedAt,
-    int? Classes, bool Ema, bool Reconstructs, ModelMetricsResponse? Metrics)
+    string Id, [property: ClosedSet(typeof(ModelFamilies), nameof(ModelFamilies.Names))] string Family, string Dataset, int ImageSize, int Channels, int LatentDim, int Steps, string JobId, DateTimeOffset CreatedAt,
+    int? Classes, bool Ema, bool Reconstructs, ModelMetricsResponse? Metrics, bool Translates = false, string? DomainA = null, string? DomainB = null)
 {
     public static ModelResponse From(ModelRecord model) => From(model, null);
 
-    public static ModelResponse From(ModelRecord model, ModelMetricsResponse? metrics) => new(
-        model.Id, model.Family, model.Dataset, model.Config.ImageSize, model.Config.Channels, model.Config.LatentDim,
-        model.Steps, model.JobId, model.CreatedAt, model.Config.Conditional ? model.Config.Classes : null, model.Config.Ema,
-        Worker.Models.ModelFamily.IsVae(model.Family), metrics);
+    public static ModelResponse From(ModelRecord model, ModelMetricsResponse? metrics)
+    {
+        var operations = ModelFamilies.Get(model.Family).Operations;
+        return new(model.Id, model.Family, model.Dataset, model.Config.ImageSize, model.Config.Channels, model.Config.LatentDim,
+            model.Steps, model.JobId, model.CreatedAt, model.Config.Conditional ? model.Config.Classes : null, model.Config.Ema,
+            operations.HasFlag(FamilyOperations.Reconstruct), metrics, operations.HasFlag(FamilyOperations.Translate),
+            model.Config.Domains?.A, model.Config.Domains?.B);
+    }
 }
 
 /// <summary>How training stood when the model's weights were taken.</summary>

@@ -10,6 +10,7 @@ namespace GenApi.Contracts;
 /// comes first; then, with t counted from the end of the warm-up and T = steps − W:
 /// <c>constant</c> η0; <c>step</c> η0·gamma^⌊t/stepSize⌋; <c>exponential</c> η0·exp(−t/timeConstant);
 /// <c>polynomial</c> η0·(1 − t/T)^power; <c>linear</c> from η0 to <c>endLr</c>; <c>cosine</c> from η0 to <c>minLr</c>.
+/// With <c>holdFraction</c> h, the first h·T of those steps stay at η0 and the decay runs over the rest.
 /// </summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record ScheduleRequest
@@ -41,6 +42,10 @@ public sealed record ScheduleRequest
     /// <summary>cosine: rate at the last step, ≥ 0 and below η0; default 0.</summary>
     public double? MinLr { get; init; }
 
+    /// <summary>Share of the steps after the warm-up held at η0 before the decay starts, [0, 1); default 0 (0.5 for cyclegan,
+    /// whose paper decays linearly to 0 over the second half).</summary>
+    public double? HoldFraction { get; init; }
+
     /// <summary>The schedule as the job runs it (fields of other types left out).</summary>
     public static ScheduleRequest From(LearningRateSchedule s) => new()
     {
@@ -51,5 +56,6 @@ public sealed record ScheduleRequest
         Power = s.Type == LearningRateSchedule.Polynomial ? s.Power : null,
         EndLr = s.Type == LearningRateSchedule.Linear ? s.EndLr : null,
         MinLr = s.Type == LearningRateSchedule.Cosine ? s.MinLr : null,
+        HoldFraction = s.HoldFraction,
     };
 }

@@ -1,3 +1,4 @@
+using GenApi.Worker.Jobs;
 using GenApi.Auth;
 using GenApi.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -34,10 +34,9 @@ public static class DatasetsApi
     {
         var builtIn = DatasetCatalog.Names.Select(name =>
         {
-            var shape = catalog.Describe(name)!.Value;
+            var shape = catalog.Describe(name)!;
             var problem = catalog.Problem(name);
-            return new DatasetResponse(name, name, true, problem is null, problem, shape.Size, shape.Channels,
-                Enumerable.Range(0, shape.Classes).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList(), null, null);
+            return new DatasetResponse(name, name, true, problem is null, problem, shape.Size, shape.Channels, shape.ClassNames.ToList(), null, null);
         });
         return TypedResults.Ok(builtIn.Concat(uploads.List(user.Team()).Select(DatasetResponse.From)).ToList());
     }

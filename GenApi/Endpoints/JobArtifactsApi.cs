@@ -67,12 +67,8 @@ public static class JobArtifactsApi
         if (checkpoints.Find(id, step) is not { } folder)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Checkpoint not found.",
                 detail: $"Job '{id}' has no checkpoint at step {step}: see GET /v1/jobs/{id}/checkpoints.", type: Problems.Type("checkpoint-not-found"));
-        var state = Trainer.CheckpointState.Read(folder);
-        var model = await publisher.PublishAsync(job, state.Config, state.Step, target =>
-        {
-            foreach (var file in Trainer.ModelFiles.Where(f => File.Exists(Path.Combine(folder, f))))
-                File.Copy(Path.Combine(folder, file), Path.Combine(target, file));
-        }, cancellation);
+        var state = ArtifactLayout.ReadState(folder);
+        var model = await publisher.PublishAsync(job, state.Config, state.Step, target => ArtifactLayout.CopyModelFiles(folder, target), cancellation);
         return TypedResults.Created($"/v1/models/{model.Id}", ModelResponse.From(model));
     }
 }

@@ -1,6 +1,8 @@
 using GenApi.Contracts;
 using GenApi.Worker.Datasets;
 using GenApi.Worker.Jobs;
+using GenApi.Worker.Families;
+using GenApi.Worker.Families.Adversarial;
 using GenApi.Worker.Models;
 using GenApi.Worker.Training;
 
@@ -19,14 +21,14 @@ public static class JobRequestMapper
         bool webhooksEnabled, out WebhookSubscription? webhook, out Dictionary<string, string[]> errors)
     {
         var e = new FieldErrors();
-        var model = request.Model ?? resume?.SourceSpec.Model ?? ModelFamily.Dcgan;
-        var known = ModelFamily.Names.Contains(model);
-        e.Check(known, "model", $"Unknown model '{model}'; expected one of: {string.Join(", ", ModelFamily.Names)}.");
-        bool vae = ModelFamily.IsVae(model), gan = known && !vae;
+        var model = request.Model ?? resume?.SourceSpec.Model ?? DcganFamily.Id;
+        var family = ModelFamilies.Find(model);
+        e.Check(family is not null, "model", $"Unknown model '{model}'; expected one of: {string.Join(", ", ModelFamilies.Names)}.");
+        var defaults = family?.Defaults ?? new TrainingSettings();
 
         // Required even when resuming: the document says so, and a resumed job must name the data it continues on.
         var dataset = request.Dataset;
-        (int Size, int Channels, int Classes)? shape = null;
+        DatasetShape? shape = null;
         if (string.IsNullOrEmpty(dataset))
             e.Check(false, "dataset", $"A dataset is required: one of {string.Join(", ", DatasetCatalog.Names)}, or an uploaded dataset's id.");
         else if (datasets.Problem(dataset, team) is { } datasetProblem)
@@ -35,7 +37,7 @@ public static class JobRequestMapper
         {
             shape = datasets.Describe(dataset);
             if (request.Evaluate == true && datasets.TestSplitProblem(dataset, team) is { } testProblem) e.Check(false, "evaluate", testProblem);
-            if (ModelFamily.IsConditional(model))
+            if (family?.Conditional == true)
                 e.Check(shape?.Classes >= 2, "dataset", $"'{model}' is class-conditional, but dataset '{dataset}' has no labels (an upload needs one folder per class).");
         }
 
@@ -49,56 +51,26 @@ public static class JobRequestMapper
 
         var steps = request.Steps ?? 1000;
         e.Check(steps is >= 1 and <= MaxSteps, "steps", $"steps must be between 1 and {MaxSteps:N0}.");
-        var batchSize = request.BatchSize ?? 64;
+        var batchSize = request.BatchSize ?? defaults.BatchSize;
         e.Check(batchSize is >= 1 and <= MaxBatchSize, "batchSize", $"batchSize must be between 1 and {MaxBatchSize}.");
         var seed = request.Seed ?? resume?.SourceSpec.Training.Seed ?? Random.Shared.NextInt64(0, int.MaxValue);
         e.Check(seed >= 0, "seed", "seed must be zero or positive.");
-        var latentDim = request.LatentDim ?? resume?.SourceSpec.LatentDim ?? FamilyDefaults.LatentDim(model);
-        e.Check(latentDim is >= 1 and <= 1024, "latentDim", "latentDim must be between 1 and 1024.");
-        var baseChannels = request.BaseChannels ?? resume?.SourceSpec.BaseChannels ?? 64;
+        var latentDim = request.LatentDim ?? resume?.SourceSpec.LatentDim ?? family?.DefaultLatentDim ?? 100;
+        e.Check(latentDim is >= 0 and <= 1024 && (latentDim > 0 || family?.Fields.Contains(JobFields.LatentDim) == false), "latentDim", "latentDim must be between 1 and 1024.");
+        var baseChannels = request.BaseChannels ?? resume?.SourceSpec.BaseChannels ?? family?.DefaultBaseChannels ?? 64;
         e.Check(baseChannels is >= 4 and <= 512, "baseChannels", "baseChannels must be between 4 and 512.");
         var checkpointEvery = request.CheckpointEvery ?? Math.Min(200, Math.Max(steps, 1));
         e.Check(checkpointEvery >= 1 && checkpointEvery <= Math.Max(steps, 1), "checkpointEvery", "checkpointEvery must be between 1 and steps.");
         var sampleEvery = request.SampleEvery ?? Math.Min(100, Math.Max(steps, 1));
         e.Check(sampleEvery >= 1 && sampleEvery <= Math.Max(steps, 1), "sampleEvery", "sampleEvery must be between 1 and steps.");
 
-        var optimizerDefaults = FamilyDefaults.Optimizer(model);
-        var optimizerG = OptimizerRequestMapper.Map(request.OptimizerG, optimizerDefaults, request.LearningRate, request.Beta1, request.Beta2, "optimizerG", e);
-        var optimizerD = OptimizerRequestMapper.Map(request.OptimizerD, optimizerDefaults, request.LearningRate, request.Beta1, request.Beta2, "optimizerD", e);
-        if (vae) e.NotFor(request.OptimizerD, "optimizerD", "does not apply to VAEs: they train encoder and decoder with optimizerG");
-        var schedule = OptimizerRequestMapper.MapSchedule(request.Schedule, steps, Math.Min(optimizerG.LearningRate, optimizerD.LearningRate), e);
+        var optimizerG = OptimizerRequestMapper.Map(request.OptimizerG, defaults.OptimizerG, request.LearningRate, request.Beta1, request.Beta2, "optimizerG", e);
+        var optimizerD = OptimizerRequestMapper.Map(request.OptimizerD, defaults.OptimizerD, request.LearningRate, request.Beta1, request.Beta2, "optimizerD", e);
+        var schedule = OptimizerRequestMapper.MapSchedule(request.Schedule, defaults.Schedule, steps, Math.Min(optimizerG.LearningRate, optimizerD.LearningRate), e);
         var lrScaling = request.LrScaling ?? "none";
         e.Check(TrainingSettings.LrScalings.Contains(lrScaling), "lrScaling", $"lrScaling must be one of: {string.Join(", ", TrainingSettings.LrScalings)}.");
-
-        var loss = request.Loss ?? FamilyDefaults.Loss(model);
-        var nCritic = request.NCritic ?? FamilyDefaults.NCritic(model);
-        var gradientPenalty = request.GradientPenalty ?? FamilyDefaults.GradientPenalty(model);
-        if (gan)
-        {
-            e.Check(AdversarialLoss.Kinds.Contains(loss), "loss", $"Unknown loss '{loss}'; expected one of: {string.Join(", ", AdversarialLoss.Kinds)}.");
-            e.Check(model != ModelFamily.WganGp || loss == AdversarialLoss.Wasserstein, "loss", "wgan-gp trains with the wasserstein loss; choose another model for other losses.");
-            e.Check(model != ModelFamily.WganGp || gradientPenalty > 0, "gradientPenalty", "wgan-gp needs a gradient penalty above 0 (default 10).");
-            e.Check(request.LabelSmoothing is null or 0 || AdversarialLoss.HasTargets(loss), "labelSmoothing", $"Label smoothing applies to the bce and lsgan losses, not '{loss}'.");
-            e.Check(gradientPenalty is >= 0 and <= 1000, "gradientPenalty", "gradientPenalty must be between 0 and 1000.");
-            e.Check(nCritic is >= 1 and <= 100, "nCritic", "nCritic must be between 1 and 100.");
-            e.Check(request.LabelSmoothing is null or (>= 0 and < 0.5), "labelSmoothing", "labelSmoothing must be in [0, 0.5).");
-            e.Check(request.InstanceNoise is null or (>= 0 and <= 2), "instanceNoise", "instanceNoise must be in [0, 2].");
-            e.Check(request.Dropout is null or (>= 0 and < 1), "dropout", "dropout must be in [0, 1).");
-            e.NotFor(request.Reconstruction, "reconstruction", "applies to VAEs only");
-            e.NotFor(request.KlWeight, "klWeight", "applies to VAEs only");
-        }
-        else if (vae)
-        {
-            const string why = "applies to GANs only: a VAE has no discriminator";
-            e.NotFor(request.Loss, "loss", $"{why} (its loss is reconstruction + β·KL; see reconstruction and klWeight)");
-            e.NotFor(request.NCritic, "nCritic", why);
-            e.NotFor(request.GradientPenalty, "gradientPenalty", why);
-            e.NotFor(request.LabelSmoothing, "labelSmoothing", why);
-            e.NotFor(request.InstanceNoise, "instanceNoise", why);
-            e.NotFor(request.Dropout, "dropout", why);
-            e.Check(VaeLoss.Reconstructions.Contains(request.Reconstruction ?? "bce"), "reconstruction", "reconstruction must be bce or mse.");
-            e.Check(request.KlWeight is null or (>= 0 and <= 1000), "klWeight", "klWeight must be between 0 and 1000.");
-        }
+        // Which fields the family takes is the registry's rule; the values of those it takes are checked by the family below.
+        if (family is not null) JobFields.CheckApplicable(family, FamilyFieldsGiven(request), e);
 
         e.Check(request.L1 is null or (>= 0 and <= 1), "l1", "l1 must be in [0, 1].");
         e.Check(request.L2 is null or (>= 0 and <= 1), "l2", "l2 must be in [0, 1].");
@@ -111,16 +83,25 @@ public static class JobRequestMapper
         {
             Steps = steps, BatchSize = batchSize, Seed = seed, CheckpointEvery = checkpointEvery, SampleEvery = sampleEvery,
             OptimizerG = optimizerG, OptimizerD = optimizerD, Schedule = schedule, LrScaling = lrScaling,
-            Loss = loss, NCritic = nCritic, GradientPenalty = gradientPenalty,
-            LabelSmoothing = request.LabelSmoothing ?? 0, InstanceNoise = request.InstanceNoise ?? 0, Dropout = request.Dropout ?? 0,
-            Reconstruction = request.Reconstruction ?? "bce", Beta = request.KlWeight ?? 1.0,
+            Loss = request.Loss ?? defaults.Loss, NCritic = request.NCritic ?? defaults.NCritic, GradientPenalty = request.GradientPenalty ?? defaults.GradientPenalty,
+            LabelSmoothing = request.LabelSmoothing ?? defaults.LabelSmoothing, InstanceNoise = request.InstanceNoise ?? defaults.InstanceNoise,
+            Dropout = request.Dropout ?? defaults.Dropout, Reconstruction = request.Reconstruction ?? defaults.Reconstruction, Beta = request.KlWeight ?? defaults.Beta,
+            CycleWeight = request.CycleWeight ?? defaults.CycleWeight,
+            // The paper's identity weight is half the cycle weight: it follows a cycleWeight that was set (and is valid).
+            IdentityWeight = request.IdentityWeight ?? (request.CycleWeight is { } cycle and >= 0 and <= 1000 ? cycle / 2 : defaults.IdentityWeight),
+            PoolSize = request.PoolSize ?? resume?.SourceSpec.Training.PoolSize ?? defaults.PoolSize,
             L1 = request.L1 ?? 0, L2 = request.L2 ?? 0, ClipGradNorm = request.ClipGradNorm, AccumulateSteps = accumulate, EmaDecay = request.EmaDecay ?? 0,
         };
         var spec = new JobSpec
         {
             Model = model, Dataset = dataset ?? "", ImageSize = imageSize, LatentDim = latentDim, BaseChannels = baseChannels,
             Evaluate = request.Evaluate ?? false, KeepBest = request.KeepBest ?? false, Training = training, ResumeFrom = resume?.Source,
+            Domains = family?.Fields.Contains(JobFields.DomainA) == true
+                ? new DomainPair(request.DomainA ?? resume?.SourceSpec.Domains?.A ?? shape?.ClassNames.ElementAtOrDefault(0) ?? "",
+                    request.DomainB ?? resume?.SourceSpec.Domains?.B ?? shape?.ClassNames.ElementAtOrDefault(1) ?? "")
+                : null,
         };
+        family?.Validate(spec, shape, e);
         e.Check(!spec.KeepBest || spec.Evaluate, "keepBest", "keepBest picks the checkpoint with the best score: it needs evaluate: true.");
         if (request.ResumeFrom is not null) CheckResume(spec, resume, resumeError, e);
 
@@ -136,6 +117,20 @@ public static class JobRequestMapper
 
         errors = e.ToDictionary();
         return e.Count > 0 ? null : spec;
+    }
+
+    // The family-specific fields the request sets (JSON names of JobFields.All).
+    private static IEnumerable<string> FamilyFieldsGiven(CreateJobRequest r)
+    {
+        (string Field, object? Value)[] fields =
+        [
+            (JobFields.OptimizerD, r.OptimizerD), (JobFields.LatentDim, r.LatentDim), (JobFields.Loss, r.Loss), (JobFields.NCritic, r.NCritic),
+            (JobFields.GradientPenalty, r.GradientPenalty), (JobFields.LabelSmoothing, r.LabelSmoothing), (JobFields.InstanceNoise, r.InstanceNoise),
+            (JobFields.Dropout, r.Dropout), (JobFields.Reconstruction, r.Reconstruction), (JobFields.KlWeight, r.KlWeight),
+            (JobFields.DomainA, r.DomainA), (JobFields.DomainB, r.DomainB), (JobFields.CycleWeight, r.CycleWeight),
+            (JobFields.IdentityWeight, r.IdentityWeight), (JobFields.PoolSize, r.PoolSize),
+        ];
+        return fields.Where(f => f.Value is not null).Select(f => f.Field);
     }
 
     // A checkpoint holds weights and optimizer state of one architecture: everything that shapes them must match.
@@ -154,6 +149,9 @@ public static class JobRequestMapper
         Same("imageSize", spec.ImageSize, source.ImageSize);
         Same("latentDim", spec.LatentDim, source.LatentDim);
         Same("baseChannels", spec.BaseChannels, source.BaseChannels);
+        Same("domainA", spec.Domains?.A, source.Domains?.A);
+        Same("domainB", spec.Domains?.B, source.Domains?.B);
+        Same("poolSize", spec.Training.PoolSize, source.Training.PoolSize);
         Same("optimizerG.type", spec.Training.OptimizerG.Type, source.Training.OptimizerG.Type);
         Same("optimizerD.type", spec.Training.OptimizerD.Type, source.Training.OptimizerD.Type);
         Same("gradientPenalty > 0", spec.Training.GradientPenalty > 0, source.Training.GradientPenalty > 0);

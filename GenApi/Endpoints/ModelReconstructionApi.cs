@@ -2,10 +2,9 @@ using System.Security.Claims;
 using GenApi.Auth;
 using GenApi.Worker.Datasets;
 using GenApi.Worker.Jobs;
-using GenApi.Worker.Models;
+using GenApi.Worker.Families;
 using GenApi.Worker.Rendering;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Tensor = TorchSharp.torch.Tensor;
 
 namespace GenApi.Endpoints;
 
@@ -35,24 +34,13 @@ public static class ModelReconstructionApi
         Microsoft.Extensions.Options.IOptions<DatasetOptions> limits, CancellationToken cancellation)
     {
         if (await store.GetModelAsync(id, user.Team(), cancellation) is not { } model) return Problems.ModelNotFound(id);
-        using var body = new MemoryStream();
-        await request.Body.CopyToAsync(body, cancellation);
         var errors = new Dictionary<string, string[]>();
-        if (!ModelFamily.IsVae(model.Family)) errors["id"] = [$"Model '{id}' is a {model.Family}: only vae and cvae models have an encoder to reconstruct with."];
+        if (!ModelFamilies.Get(model.Family).Operations.HasFlag(FamilyOperations.Reconstruct))
+            errors["id"] = [$"Model '{id}' is a {model.Family}: only {ModelFamilies.Supporting(FamilyOperations.Reconstruct)} models have an encoder to reconstruct with."];
         if (label is not null && !model.Config.Conditional) errors["label"] = ["This model is not class-conditional."];
         else if (label is < 0 || label >= model.Config.Classes) errors["label"] = [$"label must be between 0 and {model.Config.Classes - 1}."];
         if (scale is < 1 or > 8) errors["scale"] = ["scale must be between 1 and 8."];
-        Tensor? image = null;
-        try
-        {
-            image = SquareImage.Decode(body.ToArray(), model.Config.ImageSize, model.Config.Channels, limits.Value.MaxImagePixels);
-            if (image is null) errors["body"] = ["The body must be a PNG or JPEG image."];
-        }
-        catch (ImageTooLargeException error)
-        {
-            errors["body"] = [error.Message];
-        }
-        using var decoded = image;
+        using var image = await ImageBody.ReadAsync(request, model, limits.Value.MaxImagePixels, errors, cancellation);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The reconstruction request is invalid.", type: Problems.InvalidRequest);
         var png = await Task.Run(() => sampler.Reconstruct(model, image!, label, scale ?? 1), cancellation);
         return TypedResults.File(png, "image/png");

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using GenApi.Auth;
 using GenApi.Contracts;
+using GenApi.Worker.Families;
 using GenApi.Worker.Jobs;
 using GenApi.Worker.Rendering;
 using GenApi.Worker.Storage;
@@ -29,6 +30,7 @@ public static class ModelsApi
         group.MapPost("/{id}/evaluate", EvaluateModel).WithName(nameof(EvaluateModel)).ProducesProblem(StatusCodes.Status404NotFound)
             .RequireRateLimiting(Calling.RateLimits.Evaluation).ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapModelReconstruction();
+        group.MapModelTranslation();
         foreach (var (pattern, handler, name) in new (string, Delegate, string)[]
                  {
                      ("/{id}/samples.png", GetModelSamples, nameof(GetModelSamples)),
@@ -91,7 +93,8 @@ public static class ModelsApi
 
     /// <summary>Score a model's sample quality.</summary>
     /// <remarks>Fréchet distance, KID and precision/recall of <c>Evaluation:Samples</c> generated images against the dataset's
-    /// test split, with the real-data floor beside them (see <c>evaluate</c> on jobs). Takes seconds; the first evaluation of a
+    /// test split, with the real-data floor beside them (see <c>evaluate</c> on jobs). A translation model (cyclegan) is scored on
+    /// its A→B translations of the test split's A images against real B, with the share classified as B and the cycle error. Takes seconds; the first evaluation of a
     /// dataset also trains its feature classifier (about a minute on CPU).</remarks>
     /// <param name="id">Model id.</param>
     /// <response code="200">The scores.</response>
@@ -104,8 +107,7 @@ public static class ModelsApi
         // Off the request thread's synchronization: evaluation is CPU-bound for seconds.
         // Canceled when the caller goes away or the server stops.
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellation, lifetime.ApplicationStopping);
-        var evaluation = await Task.Run(() => sampler.WithGenerator(model, (g, e) =>
-            evaluator.Evaluate(g, model.Dataset, model.Steps, encoder: e, cancellation: stopping.Token)), stopping.Token);
+        var evaluation = await Task.Run(() => sampler.Evaluate(model, evaluator, stopping.Token), stopping.Token);
         return TypedResults.Ok(ScoresResponse.From(evaluation));
     }
 
@@ -198,26 +200,32 @@ public static class ModelsApi
     }
 
     // What a parameter means depends on the model: said rather than ignored.
-    private static Dictionary<string, string[]> ModelErrors(Worker.Jobs.ModelRecord model, SampleOptions options, int images, int scale)
+    private static Dictionary<string, string[]> ModelErrors(Worker.Jobs.ModelRecord model, SampleOptions options, int images, int scale, FamilyOperations operation)
     {
         var errors = new Dictionary<string, string[]>();
+        if (!ModelFamilies.Get(model.Family).Operations.HasFlag(operation))
+            errors["id"] = [operation == FamilyOperations.Sample
+                ? $"Model '{model.Id}' is a {model.Family}: it does not sample from noise (only {ModelFamilies.Supporting(operation)} do); see translations.png and translate."
+                : $"Model '{model.Id}' is a {model.Family}: only {ModelFamilies.Supporting(operation)} models translate."];
         var side = (long)model.Config.ImageSize * scale;
         if (images * side * side > MaxOutputPixels)
             errors["scale"] = [$"{images} images of {side}×{side} pixels exceed the {MaxOutputPixels:N0} pixels one answer may have: ask for fewer or a smaller scale."];
         if (options.Ema == true && !model.Config.Ema) errors["ema"] = ["This model was trained without an EMA of its generator (emaDecay)."];
+        if (operation != FamilyOperations.Sample) return errors;
         if (options.Label is { } label && !model.Config.Conditional) errors["label"] = ["This model is not class-conditional."];
         else if (options.Label is < 0 || options.Label >= model.Config.Classes) errors["label"] = [$"label must be between 0 and {model.Config.Classes - 1}."];
         return errors;
     }
 
     // Validation, ownership, conditional GET, then rendering: the shared path of the three sample endpoints.
-    private static async Task<IResult> RenderAsync(
+    internal static async Task<IResult> RenderAsync(
         string id, long? seed, SampleOptions options, Dictionary<string, string[]> errors, ClaimsPrincipal user, IJobStore store, HttpContext context,
-        CancellationToken cancellation, Func<Worker.Jobs.ModelRecord, long, SampleOptions, byte[]> render, string variant, int images, int scale)
+        CancellationToken cancellation, Func<Worker.Jobs.ModelRecord, long, SampleOptions, byte[]> render, string variant, int images, int scale,
+        FamilyOperations operation = FamilyOperations.Sample)
     {
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The sample request is invalid.", type: Problems.InvalidRequest);
         if (await store.GetModelAsync(id, user.Team(), cancellation) is not { } model) return Problems.ModelNotFound(id);
-        if (ModelErrors(model, options, images, scale) is { Count: > 0 } modelErrors)
+        if (ModelErrors(model, options, images, scale, operation) is { Count: > 0 } modelErrors)
             return TypedResults.ValidationProblem(modelErrors, title: "The sample request is invalid.", type: Problems.InvalidRequest);
         variant += $":{options.Ema}:{options.Label}";
 

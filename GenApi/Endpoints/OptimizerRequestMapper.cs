@@ -1,3 +1,4 @@
+using GenApi.Worker.Jobs;
 using GenApi.Contracts;
 using GenApi.Worker.Training;
 
@@ -46,9 +47,11 @@ public static class OptimizerRequestMapper
         return settings;
     }
 
-    public static LearningRateSchedule MapSchedule(ScheduleRequest? request, int steps, double smallestLr, FieldErrors errors)
+    /// <param name="defaults">The family's schedule, used when the request has none.</param>
+    public static LearningRateSchedule MapSchedule(ScheduleRequest? request, LearningRateSchedule defaults, int steps, double smallestLr, FieldErrors errors)
     {
-        var r = request ?? new ScheduleRequest();
+        if (request is null) return defaults;
+        var r = request;
         var type = r.Type ?? LearningRateSchedule.Constant;
         errors.Check(LearningRateSchedule.Types.Contains(type), "schedule.type", $"Unknown schedule '{type}'; expected one of: {string.Join(", ", LearningRateSchedule.Types)}.");
         var only = $"applies to the {{0}} schedule only, not '{type}'";
@@ -62,12 +65,14 @@ public static class OptimizerRequestMapper
         if (type != LearningRateSchedule.Linear) errors.NotFor(r.EndLr, "schedule.endLr", string.Format(only, "linear"));
         if (type != LearningRateSchedule.Cosine) errors.NotFor(r.MinLr, "schedule.minLr", string.Format(only, "cosine"));
 
-        var defaults = new LearningRateSchedule();
+        var plain = new LearningRateSchedule();
         var schedule = new LearningRateSchedule
         {
-            Type = type, WarmupSteps = r.WarmupSteps ?? 0, StepSize = r.StepSize ?? defaults.StepSize, Gamma = r.Gamma ?? defaults.Gamma,
-            TimeConstant = r.TimeConstant, Power = r.Power ?? defaults.Power, EndLr = r.EndLr ?? 0, MinLr = r.MinLr ?? 0,
+            Type = type, WarmupSteps = r.WarmupSteps ?? 0, StepSize = r.StepSize ?? plain.StepSize, Gamma = r.Gamma ?? plain.Gamma,
+            TimeConstant = r.TimeConstant, Power = r.Power ?? plain.Power, EndLr = r.EndLr ?? 0, MinLr = r.MinLr ?? 0,
+            HoldFraction = r.HoldFraction ?? defaults.HoldFraction,
         };
+        errors.Check(schedule.HoldFraction is >= 0 and < 1, "schedule.holdFraction", "holdFraction must be in [0, 1).");
         errors.Check(schedule.WarmupSteps >= 0 && schedule.WarmupSteps < Math.Max(steps, 1), "schedule.warmupSteps", "warmupSteps must be between 0 and steps − 1.");
         errors.Check(schedule.StepSize >= 1, "schedule.stepSize", "stepSize must be at least 1.");
         errors.Check(schedule.Gamma is > 0 and <= 1, "schedule.gamma", "gamma must be in (0, 1].");

@@ -4,7 +4,7 @@ namespace GenApi.OpenApi;
 
 /// <summary>
 /// Marks a string field or parameter (or a list of strings) whose values form a closed set that the engine owns,
-/// e.g. <c>[ClosedSet(typeof(ModelFamily), nameof(ModelFamily.Names))]</c>: the API document lists them as its
+/// e.g. <c>[ClosedSet(typeof(ModelFamilies), nameof(ModelFamilies.Names))]</c>: the API document lists them as its
 /// <c>enum</c>, while the value stays a string so a wrong one gets the mapper's own message in a 400.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]

@@ -39,6 +39,7 @@ public static class OpenApiSetup
             options.SchemaFilter<ContractSchemaFilter>();
             options.OperationFilter<HttpContractOperationFilter>();
             options.DocumentFilter<DocumentFilter>();
+            options.DocumentFilter<FamilyDocumentation>();
             foreach (var assembly in new[] { Assembly.GetExecutingAssembly(), typeof(WorkerOptions).Assembly })
             {
                 var xml = Path.Combine(AppContext.BaseDirectory, $"{assembly.GetName().Name}.xml");

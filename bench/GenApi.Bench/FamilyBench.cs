@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using GenApi.Worker.Datasets;
-using GenApi.Worker.Models;
+using GenApi.Worker.Families;
+using GenApi.Worker.Jobs;
 using GenApi.Worker.Training;
 using static TorchSharp.torch;
 
@@ -12,16 +13,14 @@ public static class FamilyBench
     public static Dictionary<string, object> Run(ImageDataset dataset, int steps)
     {
         var results = new Dictionary<string, object>();
-        foreach (var family in ModelFamily.Names)
+        var shape = new DatasetShape(dataset.ImageSize, dataset.Channels,
+            Enumerable.Range(0, dataset.ClassCount).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList());
+        foreach (var descriptor in ModelFamilies.All)
         {
-            var settings = new TrainingSettings
-            {
-                Steps = steps, BatchSize = 64, CheckpointEvery = steps, SampleEvery = steps,
-                OptimizerG = FamilyDefaults.Optimizer(family), OptimizerD = FamilyDefaults.Optimizer(family),
-                Loss = FamilyDefaults.Loss(family), NCritic = FamilyDefaults.NCritic(family), GradientPenalty = FamilyDefaults.GradientPenalty(family),
-            };
-            var config = new ModelConfig(dataset.ImageSize, dataset.Channels, FamilyDefaults.LatentDim(family), 64, family,
-                ModelFamily.IsConditional(family) ? dataset.ClassCount : 0);
+            var family = descriptor.Name;
+            var settings = descriptor.Defaults with { Steps = steps, BatchSize = 64, CheckpointEvery = steps, SampleEvery = steps };
+            var config = new JobSpec { Model = family, Dataset = dataset.Name, LatentDim = descriptor.DefaultLatentDim, BaseChannels = descriptor.DefaultBaseChannels, Training = settings }
+                .ModelConfig(shape, dataset.ImageSize);
             using var trainer = Trainer.Create(config, settings with { Steps = 2 }, CPU);
             trainer.Train(dataset, new TrainingHooks(), CancellationToken.None); // warm-up
             using var timed = Trainer.Create(config, settings, CPU);

@@ -15,11 +15,17 @@ using static TorchSharp.torch;
 //        [--sample-requests N] [--load-seconds N] [--family-steps N] [--out FILE]     (CI runs it with small numbers to prove it works)
 //        --metric-sensitivity [--samples N] [--data DIR]: what evaluation scores mean (real images with known defects)
 //        --sweep [--sweep-steps N] [--base-channels N] [--samples N]: ASHA vs full-length trials, 2 workers vs 1 (bench/results/sweep.md)
+//        --cyclegan [--cyclegan-steps N] [--base-channels N] [--samples N]: sneaker ↔ ankle-boot translation (bench/results/cyclegan.md)
 if (args.Contains("--metric-sensitivity"))
 {
     set_num_threads(Environment.ProcessorCount);
     MetricSensitivity.Run(DatasetCatalog.FashionMnist, Option("--samples", 5000),
         OptionText("--data", Path.Combine(Path.GetTempPath(), "genapi-bench-evaluation")));
+    return;
+}
+if (args.Contains("--cyclegan"))
+{
+    await TranslationBench.RunAsync(Option("--cyclegan-steps", 2000), Option("--base-channels", 32), Option("--samples", 2000), Path.Combine("bench", "results"));
     return;
 }
 if (args.Contains("--sweep"))

@@ -69,9 +69,6 @@ internal static class SweepBench
         earlyStopping = new { type = earlyStopping, eta = 3, minSteps = steps / 9, rungSamples },
     };
 
-    // The dataset's classifier is trained once, in the first run, and copied into the others.
-    private static readonly string ClassifierCache = Path.Combine(Path.GetTempPath(), "genapi-bench-sweep-evaluation");
-
     private static async Task<(JsonElement Sweep, double Seconds, byte[] Chart, double EvaluationSeconds)> RunSweepAsync(object body, int? rungSamples, int workers, int samples)
     {
         await using var service = await LoopbackService.StartAsync(new Dictionary<string, string>
@@ -79,13 +76,8 @@ internal static class SweepBench
             ["Worker:WorkerCount"] = workers.ToString(CultureInfo.InvariantCulture), ["Evaluation:Samples"] = samples.ToString(CultureInfo.InvariantCulture),
         });
         var client = service.Client;
-        var evaluation = Path.Combine(service.DataDirectory, "evaluation");
-        if (Directory.Exists(ClassifierCache)) Copy(ClassifierCache, evaluation);
         // The classifier the metric needs is trained once per dataset: not part of any sweep's time.
-        var warm = await client.PostAsJsonAsync("/v1/jobs", new { dataset = "fashion-mnist", steps = 1, evaluate = true, baseChannels = 8 });
-        var warmId = (await warm.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
-        while ((await client.GetFromJsonAsync<JsonElement>($"/v1/jobs/{warmId}")).GetProperty("status").GetString() is "queued" or "running") await Task.Delay(500);
-        if (!Directory.Exists(ClassifierCache)) Copy(evaluation, ClassifierCache);
+        await service.WarmEvaluationAsync("fashion-mnist");
 
         var clock = Stopwatch.StartNew();
         var response = await client.PostAsJsonAsync("/v1/sweeps", body);
@@ -101,15 +93,5 @@ internal static class SweepBench
             .Select(m => (N: int.Parse(m.Split(' ')[1], CultureInfo.InvariantCulture), Seconds: double.Parse(m.Split(" in ")[1].Split(' ')[0], CultureInfo.InvariantCulture)))
             .Where(c => c.N == (rungSamples ?? samples)).ToList();
         return (sweep, seconds, chart, costs.Count > 0 ? costs.Average(c => c.Seconds) : double.NaN);
-    }
-
-    private static void Copy(string from, string to)
-    {
-        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target, overwrite: true);
-        }
     }
 }

@@ -1,4 +1,4 @@
-namespace GenApi.Endpoints;
+namespace GenApi.Worker.Jobs;
 
 /// <summary>Collects every invalid field of a request, so one 400 lists them all.</summary>
 public sealed class FieldErrors

@@ -1,0 +1,18 @@
+using GenApi.Worker.Models;
+using GenApi.Worker.Training;
+using static TorchSharp.torch;
+
+namespace GenApi.Worker.Families.Adversarial;
+
+/// <summary>The original GAN (Goodfellow et al. 2014): multilayer perceptrons for both networks.</summary>
+public sealed class GanFamily : AdversarialFamily
+{
+    public const string Id = "gan";
+    public override string Name => Id;
+    public override string Summary => "MLP generator and discriminator (Goodfellow et al. 2014).";
+
+    protected override ImageGenerator CreateGenerator(ModelConfig config) => new MlpGenerator(config);
+
+    protected override ImageDiscriminator CreateDiscriminator(ModelConfig config, TrainingSettings settings, Func<Generator> noise) =>
+        new MlpDiscriminator(config, settings.Dropout, noise);
+}

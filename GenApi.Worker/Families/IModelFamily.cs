@@ -1,0 +1,79 @@
+using GenApi.Worker.Jobs;
+using GenApi.Worker.Models;
+using GenApi.Worker.Training;
+using static TorchSharp.torch;
+
+namespace GenApi.Worker.Families;
+
+/// <summary>
+/// Everything the engine and the API know about one model family: its networks, defaults, which job fields apply and
+/// how they are checked, its trainer, what a published model holds, what it can be asked to do and what is scored.
+/// A new family is one implementation of this, listed in <see cref="ModelFamilies"/>.
+/// </summary>
+public interface IModelFamily
+{
+    /// <summary>The <c>model</c> value of a job request.</summary>
+    string Name { get; }
+
+    /// <summary>One sentence for the API document.</summary>
+    string Summary { get; }
+
+    /// <summary>Whether it trains on labels and samples per class (needs a labelled dataset).</summary>
+    bool Conditional { get; }
+
+    /// <summary>What a published model can be asked for.</summary>
+    FamilyOperations Operations { get; }
+
+    /// <summary>The evaluation scores it produces (<see cref="Sweeps.SweepMetric.Names"/>), so sweeps can rank by them.</summary>
+    IReadOnlyList<string> Metrics { get; }
+
+    /// <summary>The family-specific job fields (of <see cref="JobFields.All"/>) it takes; the others are a 400 for it.</summary>
+    IReadOnlyCollection<string> Fields { get; }
+
+    /// <summary>Why <paramref name="field"/> (not in <see cref="Fields"/>) does not apply, when there is more to say than which families it is for.</summary>
+    string? WhyNot(string field) => null;
+
+    /// <summary>What the two reported losses are (D and G for GANs).</summary>
+    (string First, string Second) LossNames { get; }
+
+    /// <summary>The defaults of every training setting, as the family's paper uses them.</summary>
+    TrainingSettings Defaults { get; }
+
+    int DefaultLatentDim { get; }
+
+    int DefaultBaseChannels => 64;
+
+    /// <summary>The network files of a published model, a subset of a checkpoint's (optimizers and critics stay behind).</summary>
+    IReadOnlyList<string> ModelFiles { get; }
+
+    /// <summary>Checks what can only be checked knowing the family: combinations of settings, what the data must have.</summary>
+    void Validate(JobSpec spec, DatasetShape? data, FieldErrors errors);
+
+    /// <summary>The family-specific parts of a job's model config (e.g. a translator's domains as class indexes).</summary>
+    ModelConfig Configure(ModelConfig config, JobSpec spec, DatasetShape data) => config;
+
+    Trainer CreateTrainer(ModelConfig config, TrainingSettings settings, Device device);
+
+    /// <summary>A fresh network of <paramref name="config"/> for one of <see cref="ModelFiles"/> (or its checkpoint-only
+    /// counterparts), ready to load that file into.</summary>
+    nn.Module CreateNetwork(ModelConfig config, string file);
+}
+
+/// <summary>What a dataset holds, as validation needs it: image size, channels, and its class names (empty when unlabelled).</summary>
+public sealed record DatasetShape(int Size, int Channels, IReadOnlyList<string> ClassNames)
+{
+    public int Classes => ClassNames.Count;
+}
+
+/// <summary>The operations a published model supports.</summary>
+[Flags]
+public enum FamilyOperations
+{
+    None = 0,
+    /// <summary>Images from noise: samples, single samples, interpolation, evaluation.</summary>
+    Sample = 1,
+    /// <summary>An image through an encoder and back.</summary>
+    Reconstruct = 2,
+    /// <summary>An image from one domain into another.</summary>
+    Translate = 4,
+}

@@ -1,0 +1,38 @@
+namespace GenApi.Worker.Families;
+
+/// <summary>
+/// The job-request fields (JSON names) that apply to some families only. Each family lists the ones it takes
+/// (<see cref="IModelFamily.Fields"/>); every other field applies to all families.
+/// </summary>
+public static class JobFields
+{
+    public const string OptimizerD = "optimizerD";
+    public const string LatentDim = "latentDim";
+    public const string Loss = "loss";
+    public const string NCritic = "nCritic";
+    public const string GradientPenalty = "gradientPenalty";
+    public const string LabelSmoothing = "labelSmoothing";
+    public const string InstanceNoise = "instanceNoise";
+    public const string Dropout = "dropout";
+    public const string Reconstruction = "reconstruction";
+    public const string KlWeight = "klWeight";
+    public const string DomainA = "domainA";
+    public const string DomainB = "domainB";
+    public const string CycleWeight = "cycleWeight";
+    public const string IdentityWeight = "identityWeight";
+    public const string PoolSize = "poolSize";
+
+    public static IReadOnlyList<string> All { get; } =
+        [OptimizerD, LatentDim, Loss, NCritic, GradientPenalty, LabelSmoothing, InstanceNoise, Dropout, Reconstruction, KlWeight,
+         DomainA, DomainB, CycleWeight, IdentityWeight, PoolSize];
+
+    /// <summary>Reports every field in <paramref name="given"/> that <paramref name="family"/> does not take, saying which families do.</summary>
+    public static void CheckApplicable(IModelFamily family, IEnumerable<string> given, Jobs.FieldErrors errors)
+    {
+        foreach (var field in given.Where(f => !family.Fields.Contains(f)))
+        {
+            var owners = ModelFamilies.All.Where(f => f.Fields.Contains(field)).Select(f => f.Name);
+            errors.Check(false, field, $"{field} does not apply to {family.Name}: {family.WhyNot(field) ?? $"it is for {string.Join(", ", owners)}"}.");
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using GenApi.Worker.Jobs;
+using GenApi.Worker.Models;
+using GenApi.Worker.Sweeps;
+using GenApi.Worker.Training;
+using static TorchSharp.torch;
+
+namespace GenApi.Worker.Families.Variational;
+
+/// <summary>What the VAEs share (Kingma &amp; Welling 2013): an encoder and a decoder trained on reconstruction + β·KL with one optimizer.</summary>
+public abstract class VariationalFamily : IModelFamily
+{
+    public abstract string Name { get; }
+    public abstract string Summary { get; }
+    public virtual bool Conditional => false;
+    public FamilyOperations Operations => FamilyOperations.Sample | FamilyOperations.Reconstruct;
+
+    public IReadOnlyList<string> Metrics =>
+        [SweepMetric.FrechetDistance, SweepMetric.Kid, SweepMetric.Precision, SweepMetric.Recall, SweepMetric.ReconstructionError,
+         .. Conditional ? new[] { SweepMetric.ConditionalAccuracy } : []];
+
+    public IReadOnlyCollection<string> Fields { get; } = [JobFields.LatentDim, JobFields.Reconstruction, JobFields.KlWeight];
+
+    public string? WhyNot(string field) => field switch
+    {
+        JobFields.OptimizerD => "a VAE trains encoder and decoder together with optimizerG",
+        JobFields.Loss => "a VAE has no discriminator; its loss is reconstruction + β·KL (see reconstruction and klWeight)",
+        JobFields.NCritic or JobFields.GradientPenalty or JobFields.LabelSmoothing or JobFields.InstanceNoise or JobFields.Dropout =>
+            "it applies to GANs only: a VAE has no discriminator",
+        _ => null,
+    };
+
+    public (string First, string Second) LossNames => ("KL", "ELBO");
+
+    public TrainingSettings Defaults { get; } = new()
+    {
+        OptimizerG = new OptimizerSettings { LearningRate = 1e-3, Beta1 = 0.9, Beta2 = 0.999 },
+        OptimizerD = new OptimizerSettings { LearningRate = 1e-3, Beta1 = 0.9, Beta2 = 0.999 },
+    };
+
+    public int DefaultLatentDim => 32;
+    public IReadOnlyList<string> ModelFiles { get; } = [ArtifactLayout.GeneratorFile, ArtifactLayout.EmaFile, ArtifactLayout.EncoderFile];
+
+    public void Validate(JobSpec spec, DatasetShape? data, FieldErrors e)
+    {
+        e.Check(VaeLoss.Reconstructions.Contains(spec.Training.Reconstruction), "reconstruction", "reconstruction must be bce or mse.");
+        e.Check(spec.Training.Beta is >= 0 and <= 1000, "klWeight", "klWeight must be between 0 and 1000.");
+    }
+
+    public Trainer CreateTrainer(ModelConfig config, TrainingSettings settings, Device device) => new VaeTrainer(config, settings, device);
+
+    public nn.Module CreateNetwork(ModelConfig config, string file) => file switch
+    {
+        ArtifactLayout.GeneratorFile or ArtifactLayout.EmaFile => new DcganGenerator(config),
+        ArtifactLayout.EncoderFile => new VaeEncoder(config),
+        _ => throw new ArgumentException($"A {Name} model has no network file '{file}'."),
+    };
+}
+
+/// <summary>The VAE with convolutional encoder and decoder.</summary>
+public sealed class VaeFamily : VariationalFamily
+{
+    public const string Id = "vae";
+    public override string Name => Id;
+    public override string Summary => "Variational autoencoder (Kingma & Welling 2013): samples, and reconstructs images through its encoder.";
+}
+
+/// <summary>The class-conditional VAE (Sohn et al. 2015): encoder and decoder see the label.</summary>
+public sealed class CvaeFamily : VariationalFamily
+{
+    public const string Id = "cvae";
+    public override string Name => Id;
+    public override string Summary => "Class-conditional VAE (Sohn et al. 2015): samples per class (needs a labelled dataset).";
+    public override bool Conditional => true;
+}
