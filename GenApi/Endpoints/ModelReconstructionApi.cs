@@ -13,12 +13,7 @@ public static class ModelReconstructionApi
 {
     public static void MapModelReconstruction(this RouteGroupBuilder group) =>
         group.MapPost("/{id}/reconstruct", ReconstructImage).WithName(nameof(ReconstructImage))
-            .Accepts<Stream>("image/png", "image/jpeg")
-            .RequireRateLimiting(Calling.RateLimits.Rendering)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .Produces(StatusCodes.Status200OK, contentType: "image/png")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Accepts<Stream>("image/png", "image/jpeg").RendersPng(cached: false);
 
     /// <summary>Reconstruct an image with a VAE.</summary>
     /// <remarks>Send a PNG or JPEG as the body. It is centre-cropped, resized to the model's resolution (and made gray for a

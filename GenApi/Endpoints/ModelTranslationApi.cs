@@ -20,19 +20,8 @@ public static class ModelTranslationApi
     public static void MapModelTranslation(this RouteGroupBuilder group)
     {
         group.MapPost("/{id}/translate", TranslateImage).WithName(nameof(TranslateImage))
-            .Accepts<Stream>("image/png", "image/jpeg")
-            .RequireRateLimiting(Calling.RateLimits.Rendering)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .Produces(StatusCodes.Status200OK, contentType: "image/png")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/{id}/translations.png", GetModelTranslations).WithName(nameof(GetModelTranslations))
-            .RequireRateLimiting(Calling.RateLimits.Rendering)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .Produces(StatusCodes.Status200OK, contentType: "image/png")
-            .Produces(StatusCodes.Status304NotModified)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Accepts<Stream>("image/png", "image/jpeg").RendersPng(cached: false);
+        group.MapGet("/{id}/translations.png", GetModelTranslations).WithName(nameof(GetModelTranslations)).RendersPng(cached: true);
     }
 
     /// <summary>Translate an image into the other domain.</summary>
@@ -74,13 +63,16 @@ public static class ModelTranslationApi
     /// <param name="ema">Translate with the EMA generators (default for models trained with emaDecay) or, with false, the raw ones.</param>
     /// <response code="200">The PNG grid.</response>
     /// <response code="304">Unchanged since the ETag sent in If-None-Match.</response>
-    /// <response code="400">A parameter is out of range, or the model does not translate.</response>
+    /// <response code="400">A parameter is out of range, the model does not translate, or its dataset is gone.</response>
     /// <response code="404">No model of yours has this id.</response>
     public static async Task<IResult> GetModelTranslations(
         string id, int? count, long? seed, [ClosedSet(typeof(ModelTranslationApi), nameof(Directions))] string? direction, int? scale, bool? ema,
-        ClaimsPrincipal user, IJobStore store, ModelSampler sampler, HttpContext context, CancellationToken cancellation)
+        ClaimsPrincipal user, IJobStore store, ModelSampler sampler, DatasetCatalog datasets, HttpContext context, CancellationToken cancellation)
     {
         var errors = Check(direction, scale, out var way);
+        // The sources come from the model's dataset: one deleted since cannot supply them.
+        if (await store.GetModelAsync(id, user.Team(), cancellation) is { } found && datasets.Problem(found.Dataset, found.Team) is { } gone)
+            errors["id"] = [$"translations.png shows held-out images of the model's dataset, which is not available: {gone}"];
         if (count is < 1 or > MaxTranslations) errors["count"] = [$"count must be between 1 and {MaxTranslations}."];
         if (seed is < 0) errors["seed"] = ["seed must be zero or positive."];
         var (n, times) = (count ?? 8, scale ?? 1);

@@ -27,7 +27,7 @@ public static class ModelsApi
         group.MapGet("/", ListModels).WithName(nameof(ListModels)).ProducesValidationProblem();
         group.MapGet("/{id}", GetModel).WithName(nameof(GetModel)).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapDelete("/{id}", DeleteModel).WithName(nameof(DeleteModel)).ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("/{id}/evaluate", EvaluateModel).WithName(nameof(EvaluateModel)).ProducesProblem(StatusCodes.Status404NotFound)
+        group.MapPost("/{id}/evaluate", EvaluateModel).WithName(nameof(EvaluateModel)).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .RequireRateLimiting(Calling.RateLimits.Evaluation).ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapModelReconstruction();
         group.MapModelTranslation();
@@ -38,13 +38,7 @@ public static class ModelsApi
                      ("/{id}/interpolate.png", GetModelInterpolation, nameof(GetModelInterpolation)),
                  })
         {
-            group.MapGet(pattern, handler).WithName(name)
-                .RequireRateLimiting(Calling.RateLimits.Rendering)
-                .ProducesProblem(StatusCodes.Status429TooManyRequests)
-                .Produces(StatusCodes.Status200OK, contentType: "image/png")
-                .Produces(StatusCodes.Status304NotModified)
-                .ProducesValidationProblem()
-                .ProducesProblem(StatusCodes.Status404NotFound);
+            group.MapGet(pattern, handler).WithName(name).RendersPng(cached: true);
         }
         return group;
     }
@@ -98,12 +92,17 @@ public static class ModelsApi
     /// dataset also trains its feature classifier (about a minute on CPU).</remarks>
     /// <param name="id">Model id.</param>
     /// <response code="200">The scores.</response>
+    /// <response code="400">Its dataset has no test split to evaluate against (uploads) or is not installed here, or the request is invalid (e.g. an <c>Idempotency-Key</c> over 255 characters).</response>
     /// <response code="404">No model of yours has this id.</response>
-    public static async Task<Results<Ok<ScoresResponse>, ProblemHttpResult>> EvaluateModel(
-        string id, ClaimsPrincipal user, IJobStore store, ModelSampler sampler, Worker.Evaluation.Evaluator evaluator, IHostApplicationLifetime lifetime,
-        CancellationToken cancellation)
+    public static async Task<Results<Ok<ScoresResponse>, ValidationProblem, ProblemHttpResult>> EvaluateModel(
+        string id, ClaimsPrincipal user, IJobStore store, ModelSampler sampler, Worker.Evaluation.Evaluator evaluator, Worker.Datasets.DatasetCatalog datasets,
+        IHostApplicationLifetime lifetime, CancellationToken cancellation)
     {
         if (await store.GetModelAsync(id, user.Team(), cancellation) is not { } model) return Problems.ModelNotFound(id);
+        // An upload has no test split, and a built-in dataset may have been removed since: said, not a 500.
+        if (datasets.TestSplitProblem(model.Dataset, model.Team) is { } problem)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [problem] }, title: "This model cannot be evaluated here.",
+                type: Problems.InvalidRequest);
         // Off the request thread's synchronization: evaluation is CPU-bound for seconds.
         // Canceled when the caller goes away or the server stops.
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellation, lifetime.ApplicationStopping);

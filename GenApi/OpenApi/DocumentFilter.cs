@@ -10,7 +10,7 @@ public sealed class DocumentFilter : IDocumentFilter
     private static readonly (string Name, string Description)[] TagDescriptions =
     [
         ("Jobs", "Training jobs: start one, watch its progress, events, curves and samples, cancel it, promote its checkpoints."),
-        ("Models", "Trained generators: sample, interpolate, reconstruct (VAEs), evaluate and delete."),
+        ("Models", "Trained generators: sample, interpolate, reconstruct (VAEs), translate (cyclegan), evaluate and delete."),
         ("Datasets", "The built-in datasets and the image zips your team uploads."),
         ("Workers", "The processes that train jobs and whether they are alive."),
         ("Webhooks", "Your team's webhook signing secret (Standard Webhooks)."),

@@ -41,7 +41,7 @@ internal static class TranslationBench
         var events = await client.GetFromJsonAsync<JsonElement>($"/v1/jobs/{id}/events");
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture,
-            $"CycleGAN, Fashion-MNIST sneaker (A) ↔ ankle-boot (B), defaults (batch {batch}, baseChannels {baseChannels}, λ 10, identity 5, pool 50, lr 2e-4 held then linear to 0), {steps} steps, {Environment.ProcessorCount} cores, evaluation {samples} samples:");
+            $"CycleGAN, Fashion-MNIST sneaker (A) ↔ ankle-boot (B), the family defaults but baseChannels {baseChannels} (batch {batch}, λ 10, identity 5, pool 50, lr 2e-4 held then linear to 0), {steps} steps, {Environment.ProcessorCount} cores, evaluation up to {samples} images per direction (the test split has what it has per class):");
         report.AppendLine();
         report.AppendLine(CultureInfo.InvariantCulture, $"{stepsPerSecond:F2} steps/s ({stepsPerSecond * batch:F0} images per domain per second); job wall time {(job.GetProperty("finishedAt").GetDateTimeOffset() - job.GetProperty("startedAt").GetDateTimeOffset()).TotalSeconds:F0} s.");
         report.AppendLine();

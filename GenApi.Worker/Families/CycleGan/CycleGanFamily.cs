@@ -53,6 +53,11 @@ public sealed class CycleGanFamily : IModelFamily
         CycleGanTrainer.AtoBFile, CycleGanTrainer.BtoAFile, ArtifactLayout.Ema(CycleGanTrainer.AtoBFile), ArtifactLayout.Ema(CycleGanTrainer.BtoAFile),
     ];
 
+    public JobSpec Resolve(JobSpec spec, DatasetShape? data) => spec with
+    {
+        Domains = new DomainPair(spec.Domains?.A ?? data?.ClassNames.ElementAtOrDefault(0) ?? "", spec.Domains?.B ?? data?.ClassNames.ElementAtOrDefault(1) ?? ""),
+    };
+
     public void Validate(JobSpec spec, DatasetShape? data, FieldErrors e)
     {
         var t = spec.Training;
@@ -66,14 +71,14 @@ public sealed class CycleGanFamily : IModelFamily
             return;
         }
         var names = string.Join(", ", data.ClassNames);
-        e.Check(data.ClassNames.Contains(domains.A), JobFields.DomainA, $"Dataset '{spec.Dataset}' has no class '{domains.A}'; expected one of: {names}.");
-        e.Check(data.ClassNames.Contains(domains.B), JobFields.DomainB, $"Dataset '{spec.Dataset}' has no class '{domains.B}'; expected one of: {names}.");
+        e.Check(domains.A is not null && data.ClassNames.Contains(domains.A), JobFields.DomainA, $"Dataset '{spec.Dataset}' has no class '{domains.A}'; expected one of: {names}.");
+        e.Check(domains.B is not null && data.ClassNames.Contains(domains.B), JobFields.DomainB, $"Dataset '{spec.Dataset}' has no class '{domains.B}'; expected one of: {names}.");
         e.Check(domains.A != domains.B, JobFields.DomainB, "domainB must differ from domainA.");
     }
 
     public ModelConfig Configure(ModelConfig config, JobSpec spec, DatasetShape data)
     {
-        var (a, b) = (spec.Domains?.A ?? data.ClassNames[0], spec.Domains?.B ?? data.ClassNames[1]);
+        var (a, b) = (spec.Domains?.A ?? data.ClassNames.ElementAtOrDefault(0) ?? "", spec.Domains?.B ?? data.ClassNames.ElementAtOrDefault(1) ?? "");
         return config with { LatentDim = 0, Domains = new DomainClasses(a, b, IndexOf(data, a), IndexOf(data, b)) };
     }
 
