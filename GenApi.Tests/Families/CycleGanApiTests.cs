@@ -45,6 +45,7 @@ public sealed class CycleGanApiTests
             Assert.True(double.IsFinite(s.FrechetDistance) && s.FrechetDistance > 0);
             Assert.InRange(s.ConditionalAccuracy!.Value, 0, 1);
             Assert.InRange(s.ReconstructionError!.Value, 0, 1);
+            Assert.True(s.ReverseFrechetDistance > 0);
         });
         var events = await GenApiFactory.EventsAsync(owner, job.Id);
         Assert.Contains(events, e => e.Kind == "evaluation" && e.Message.Contains("translations square → circle") && e.Message.Contains("circle → square: FD"));

@@ -15,6 +15,7 @@ public sealed class FamilyRegistryTests
         [JobFields.GradientPenalty] = 1.0, [JobFields.LabelSmoothing] = 0.1, [JobFields.InstanceNoise] = 0.1, [JobFields.Dropout] = 0.1,
         [JobFields.Reconstruction] = "mse", [JobFields.KlWeight] = 0.5, [JobFields.DomainA] = "circle", [JobFields.DomainB] = "square",
         [JobFields.CycleWeight] = 5.0, [JobFields.IdentityWeight] = 1.0, [JobFields.PoolSize] = 10,
+        [JobFields.SpectralNorm] = true, [JobFields.R1] = 1.0, [JobFields.R1Interval] = 4,
     };
 
     [Fact]

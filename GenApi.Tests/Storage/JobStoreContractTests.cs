@@ -1,3 +1,4 @@
+using GenApi.Worker.Evaluation;
 using GenApi.Worker.Sweeps;
 using System.Text.Json;
 using GenApi.Worker.Jobs;
@@ -224,6 +225,14 @@ public sealed class JobStoreContractTests
         Assert.Empty(await store.ListJobsAsync("team-b", null, null, 10));
         Assert.Equal(("sweep_a", 3, "\"hinge\""), (job.Trial!.SweepId, job.Trial.Number, job.Trial.Parameters["loss"].GetRawText()));
         Assert.Equal(JsonSerializer.Serialize(job), JsonSerializer.Serialize((await store.ListTrialsAsync("sweep_a")).Single()));
+
+        // Every score column, the translation models' reverse distance included.
+        var evaluation = new GenApi.Worker.Evaluation.Evaluation(
+            new EvaluationScores(1.5, 2.5, 0.5, 0.7, 0.6, 300, 0.02, 0.9, 0.01, -80.5, 3.25),
+            new EvaluationScores(0.4, 0.1, 0, 0.95, 0.96, 300, 0.001, 0.97), 0.97, 5);
+        await store.AddScoresAsync("job_a", evaluation);
+        Assert.Equal(JsonSerializer.Serialize(evaluation), JsonSerializer.Serialize((await store.ListScoresAsync("job_a")).Single()));
+        Assert.Equal(JsonSerializer.Serialize(evaluation), JsonSerializer.Serialize((await store.ListSweepScoresAsync("sweep_a")).Single().Evaluation));
 
         Assert.True(await store.FinishSweepAsync("sweep_a", SweepStatus.Failed, "no trial was scored."));
         Assert.False(await store.FinishSweepAsync("sweep_a", SweepStatus.Canceled, "late"));

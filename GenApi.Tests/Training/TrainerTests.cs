@@ -90,6 +90,7 @@ public sealed class TrainerTests
         { "vae", Settings(6) with { Reconstruction = "mse", Beta = 0.5, EmaDecay = 0.5, L1 = 1e-5, OptimizerG = new() { Type = "sgd", LearningRate = 1e-3, Momentum = 0.9, Nesterov = true } } },
         { "cvae", Settings(6) with { AccumulateSteps = 2, OptimizerG = new() { Type = "adagrad", LearningRate = 1e-2 }, Schedule = new() { Type = "polynomial", Power = 2 } } },
         { "dcgan", Settings(6) with { OptimizerG = new() { Type = "adamw", WeightDecay = 0.01 }, LrScaling = "sqrt", Schedule = new() { Type = "exponential", TimeConstant = 3 } } },
+        { "cdcgan", Settings(6) with { Loss = "hinge", SpectralNorm = true, R1 = 1, R1Interval = 2, OptimizerD = new() { Beta1 = 0 }, OptimizerG = new() { Beta1 = 0 } } },
     };
 
     private static ModelConfig TinyOf(string family, TrainingSettings settings) =>

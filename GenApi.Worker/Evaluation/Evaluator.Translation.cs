@@ -10,7 +10,7 @@ public sealed partial class Evaluator
 {
     /// <summary>
     /// Scores a translator pair on the test split's images of its two domains: Fréchet distance, KID and precision/recall
-    /// of A→B translations against real B (B→A in the message); the share of A→B translations the classifier assigns to
+    /// of A→B translations against real B, and B→A's Fréchet distance against real A (<see cref="EvaluationScores.ReverseFrechetDistance"/>); the share of A→B translations the classifier assigns to
     /// B's class (<see cref="EvaluationScores.ConditionalAccuracy"/>); and the cycle reconstruction error, mean squared error
     /// per pixel on the [0, 1] scale of both round trips (<see cref="EvaluationScores.ReconstructionError"/>). The floor is
     /// domain B's train split against its test split.
@@ -32,12 +32,13 @@ public sealed partial class Evaluator
         var realA = FeaturesOf(reference.Classifier, Domain(native, domains.ClassA, count), count);
         var trainB = FeaturesOf(reference.Classifier, Domain(train, domains.ClassB, count), count);
         var n = (int)forward.Features.shape[0];
+        var reverse = SampleMetrics.FrechetDistance(realA, backward.Features);
         var scores = Compare(realB, forward.Features, reference.Classifier) with
         {
             ConditionalAccuracy = forward.Hits / (double)n,
             ReconstructionError = (forward.CycleError + backward.CycleError) / (n + backward.Features.shape[0]),
+            ReverseFrechetDistance = reverse,
         };
-        var reverse = SampleMetrics.FrechetDistance(realA, backward.Features);
         var floor = Compare(realB, trainB, reference.Classifier) with { ConditionalAccuracy = reference.Accuracy };
         progress?.Invoke($"evaluated {n} translations {domains.A} → {domains.B} in {clock.Elapsed.TotalSeconds:0.0} s: " +
                          $"FD {scores.FrechetDistance:0.###} (real {domains.B} floor {floor.FrechetDistance:0.###}), KID {scores.Kid:0.####}, " +

@@ -21,10 +21,13 @@ public static class JobFields
     public const string CycleWeight = "cycleWeight";
     public const string IdentityWeight = "identityWeight";
     public const string PoolSize = "poolSize";
+    public const string SpectralNorm = "spectralNorm";
+    public const string R1 = "r1";
+    public const string R1Interval = "r1Interval";
 
     public static IReadOnlyList<string> All { get; } =
         [OptimizerD, LatentDim, Loss, NCritic, GradientPenalty, LabelSmoothing, InstanceNoise, Dropout, Reconstruction, KlWeight,
-         DomainA, DomainB, CycleWeight, IdentityWeight, PoolSize];
+         DomainA, DomainB, CycleWeight, IdentityWeight, PoolSize, SpectralNorm, R1, R1Interval];
 
     /// <summary>Reports every field in <paramref name="given"/> that <paramref name="family"/> does not take, saying which families do.</summary>
     public static void CheckApplicable(IModelFamily family, IEnumerable<string> given, Jobs.FieldErrors errors)

@@ -18,26 +18,31 @@ public sealed class DcganDiscriminator : ImageDiscriminator
     private readonly int _classes;
 
     /// <param name="random">Where dropout masks come from (the trainer's generator).</param>
-    public DcganDiscriminator(ModelConfig config, double dropout = 0, bool layerNorm = false, Func<Generator?>? random = null) : base(nameof(DcganDiscriminator))
+    /// <param name="spectralNorm">Spectrally normalised convolutions and no batch norm, as SNGAN's D.</param>
+    public DcganDiscriminator(ModelConfig config, double dropout = 0, bool layerNorm = false, Func<Generator?>? random = null, bool spectralNorm = false)
+        : base(nameof(DcganDiscriminator))
     {
         config.Validate();
         var width = config.BaseChannels;
+        Module<Tensor, Tensor> Conv(long inputs, long outputs, long kernel, long stride, long padding) => spectralNorm
+            ? new SpectralConv2d(inputs, outputs, kernel, stride, padding)
+            : Conv2d(inputs, outputs, kernel, stride: stride, padding: padding, bias: false);
         var layers = new List<(string, Module<Tensor, Tensor>)>
         {
             // no normalisation on the input layer, as in the paper
-            ("from_image", Conv2d(config.Channels + config.Classes, width, 4, stride: 2, padding: 1, bias: false)),
+            ("from_image", Conv(config.Channels + config.Classes, width, 4, 2, 1)),
             ("from_image_act", LeakyReLU(0.2, inplace: true)),
         };
         for (var i = 1; i < config.Upsamplings; i++, width *= 2)
         {
             if (dropout > 0) layers.Add(($"drop{i}", new SeededDropout(dropout, channels: true, random ?? (() => null))));
-            layers.Add(($"down{i}", Conv2d(width, width * 2, 4, stride: 2, padding: 1, bias: false)));
-            layers.Add(($"down{i}_norm", layerNorm ? GroupNorm(1, width * 2) : BatchNorm2d(width * 2)));
+            layers.Add(($"down{i}", Conv(width, width * 2, 4, 2, 1)));
+            if (!spectralNorm) layers.Add(($"down{i}_norm", layerNorm ? GroupNorm(1, width * 2) : BatchNorm2d(width * 2)));
             layers.Add(($"down{i}_act", LeakyReLU(0.2, inplace: true)));
         }
         _features = Sequential(layers);
         // state size: (width) x start x start → 1 x 1 x 1
-        _logit = Conv2d(width, 1, config.StartSize, stride: 1, padding: 0L, bias: false);
+        _logit = Conv(width, 1, config.StartSize, 1, 0);
         _classes = config.Classes;
         RegisterComponents();
         DcganInit.Apply(this);

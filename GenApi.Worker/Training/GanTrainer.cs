@@ -58,6 +58,9 @@ public sealed class GanTrainer : LatentTrainer
         var fakeInput = fake.detach();
         var loss = AdversarialLoss.Discriminator(Settings.Loss,
             _discriminator.call(WithInstanceNoise(real), fakeLabels), _discriminator.call(WithInstanceNoise(fakeInput), fakeLabels), _realTarget!);
+        // Lazy R1: every R1Interval steps, weighted by the interval so its average strength is γ/2 per step.
+        if (Settings.R1 > 0 && Step % Settings.R1Interval == 0)
+            loss += Settings.R1 / 2 * Settings.R1Interval * R1Penalty.Of(x => _discriminator.call(x, fakeLabels), real);
         if (Settings.GradientPenalty <= 0) return loss;
         var alpha = empty(new long[] { Settings.BatchSize, 1, 1, 1 }, device: Device).uniform_(0, 1, generator: NoiseRandom);
         return loss + Settings.GradientPenalty * AdversarialLoss.GradientPenalty(x => _discriminator.call(x, fakeLabels), real, fakeInput, alpha);

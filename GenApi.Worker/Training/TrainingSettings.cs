@@ -36,6 +36,12 @@ public sealed record TrainingSettings
     public double InstanceNoise { get; init; }
     /// <summary>Dropout probability in D.</summary>
     public double Dropout { get; init; }
+    /// <summary>Spectrally normalised D (SNGAN): every convolution's weight divided by its largest singular value, no batch norm.</summary>
+    public bool SpectralNorm { get; init; }
+    /// <summary>Weight γ of the R1 penalty γ/2·E‖∇D(x)‖² on real images; 0 for none.</summary>
+    public double R1 { get; init; }
+    /// <summary>Lazy regularisation: R1 every this many steps, scaled by it (StyleGAN2's 16).</summary>
+    public int R1Interval { get; init; } = 16;
 
     /// <summary>VAE reconstruction loss: <c>bce</c> or <c>mse</c>.</summary>
     public string Reconstruction { get; init; } = "bce";

@@ -62,10 +62,10 @@ public sealed record CreateJobRequest
     /// <example>0.999</example>
     public double? Beta2 { get; init; }
 
-    /// <summary>The generator's optimizer; for VAEs the one optimizer of encoder and decoder.</summary>
+    /// <summary>The generator's optimizer; for VAEs the one optimizer of encoder and decoder, for cyclegan that of both generators.</summary>
     public OptimizerRequest? OptimizerG { get; init; }
 
-    /// <summary>The discriminator's (critic's) optimizer; GAN families only.</summary>
+    /// <summary>The discriminator's (critic's) optimizer: GAN families, and cyclegan's two discriminators.</summary>
     public OptimizerRequest? OptimizerD { get; init; }
 
     /// <summary>Learning-rate schedule with optional warm-up; default constant.</summary>
@@ -104,6 +104,17 @@ public sealed record CreateJobRequest
 
     /// <summary>β, the weight of the VAE's KL term (β-VAE), ≥ 0; default 1. VAEs only.</summary>
     public double? KlWeight { get; init; }
+
+    /// <summary>GANs: spectrally normalised discriminator (SNGAN, Miyato et al. 2018): each convolution's weight divided by its
+    /// largest singular value (one power iteration per step), and no batch norm in D. Pairs well with <c>loss: hinge</c> and β1 0.</summary>
+    [DefaultValue(false)]
+    public bool? SpectralNorm { get; init; }
+
+    /// <summary>GANs: γ of the R1 penalty γ/2·E‖∇D(x)‖² on real images (Mescheder et al. 2018), 0…1000; default 0 (none).</summary>
+    public double? R1 { get; init; }
+
+    /// <summary>GANs: apply R1 every this many steps, scaled by it (lazy regularisation, as StyleGAN2), 1…1000; default 16.</summary>
+    public int? R1Interval { get; init; }
 
     /// <summary>cyclegan: domain A, a class name of the dataset (see <c>GET /v1/datasets</c>; an upload's folder, e.g. <c>A</c>);
     /// default the dataset's first class.</summary>

@@ -74,7 +74,8 @@ public sealed record HyperparametersResponse(
     [property: ClosedSet(typeof(TrainingSettings), nameof(TrainingSettings.LrScalings))] string LrScaling,
     [property: ClosedSet(typeof(AdversarialLoss), nameof(AdversarialLoss.Kinds))] string? Loss, int? NCritic, double? GradientPenalty, double? LabelSmoothing, double? InstanceNoise, double? Dropout,
     [property: ClosedSet(typeof(VaeLoss), nameof(VaeLoss.Reconstructions))] string? Reconstruction, double? KlWeight, double L1, double L2, double? ClipGradNorm, int AccumulateSteps, double EmaDecay, string? ResumeFrom,
-    string? DomainA = null, string? DomainB = null, double? CycleWeight = null, double? IdentityWeight = null, int? PoolSize = null)
+    string? DomainA = null, string? DomainB = null, double? CycleWeight = null, double? IdentityWeight = null, int? PoolSize = null,
+    bool? SpectralNorm = null, double? R1 = null, int? R1Interval = null)
 {
     public static HyperparametersResponse From(JobSpec spec)
     {
@@ -90,6 +91,7 @@ public sealed record HyperparametersResponse(
             Text(JobFields.Reconstruction, t.Reconstruction), Of(JobFields.KlWeight, t.Beta), t.L1, t.L2, t.ClipGradNorm, t.AccumulateSteps, t.EmaDecay,
             spec.ResumeFrom is { } r ? $"{r.JobId}/checkpoints/{r.Step}" : null,
             Text(JobFields.DomainA, spec.Domains?.A), Text(JobFields.DomainB, spec.Domains?.B), Of(JobFields.CycleWeight, t.CycleWeight),
-            Of(JobFields.IdentityWeight, t.IdentityWeight), Of(JobFields.PoolSize, t.PoolSize));
+            Of(JobFields.IdentityWeight, t.IdentityWeight), Of(JobFields.PoolSize, t.PoolSize),
+            Of(JobFields.SpectralNorm, t.SpectralNorm), Of(JobFields.R1, t.R1), Of(JobFields.R1Interval, t.R1Interval));
     }
 }

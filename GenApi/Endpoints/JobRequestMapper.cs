@@ -90,6 +90,8 @@ public static class JobRequestMapper
             // The paper's identity weight is half the cycle weight: it follows a cycleWeight that was set (and is valid).
             IdentityWeight = request.IdentityWeight ?? (request.CycleWeight is { } cycle and >= 0 and <= 1000 ? cycle / 2 : defaults.IdentityWeight),
             PoolSize = request.PoolSize ?? resume?.SourceSpec.Training.PoolSize ?? defaults.PoolSize,
+            SpectralNorm = request.SpectralNorm ?? resume?.SourceSpec.Training.SpectralNorm ?? defaults.SpectralNorm,
+            R1 = request.R1 ?? defaults.R1, R1Interval = request.R1Interval ?? defaults.R1Interval,
             L1 = request.L1 ?? 0, L2 = request.L2 ?? 0, ClipGradNorm = request.ClipGradNorm, AccumulateSteps = accumulate, EmaDecay = request.EmaDecay ?? 0,
         };
         var spec = new JobSpec
@@ -130,7 +132,8 @@ public static class JobRequestMapper
             (JobFields.GradientPenalty, r.GradientPenalty), (JobFields.LabelSmoothing, r.LabelSmoothing), (JobFields.InstanceNoise, r.InstanceNoise),
             (JobFields.Dropout, r.Dropout), (JobFields.Reconstruction, r.Reconstruction), (JobFields.KlWeight, r.KlWeight),
             (JobFields.DomainA, r.DomainA), (JobFields.DomainB, r.DomainB), (JobFields.CycleWeight, r.CycleWeight),
-            (JobFields.IdentityWeight, r.IdentityWeight), (JobFields.PoolSize, r.PoolSize),
+            (JobFields.IdentityWeight, r.IdentityWeight), (JobFields.PoolSize, r.PoolSize), (JobFields.SpectralNorm, r.SpectralNorm),
+            (JobFields.R1, r.R1), (JobFields.R1Interval, r.R1Interval),
         ];
         return fields.Where(f => f.Value is not null).Select(f => f.Field);
     }
@@ -154,6 +157,7 @@ public static class JobRequestMapper
         Same("domainA", spec.Domains?.A, source.Domains?.A);
         Same("domainB", spec.Domains?.B, source.Domains?.B);
         Same("poolSize", spec.Training.PoolSize, source.Training.PoolSize);
+        Same("spectralNorm", spec.Training.SpectralNorm, source.Training.SpectralNorm);
         Same("optimizerG.type", spec.Training.OptimizerG.Type, source.Training.OptimizerG.Type);
         Same("optimizerD.type", spec.Training.OptimizerD.Type, source.Training.OptimizerD.Type);
         Same("gradientPenalty > 0", spec.Training.GradientPenalty > 0, source.Training.GradientPenalty > 0);

@@ -21,10 +21,10 @@ public abstract class AdversarialFamily : IModelFamily
     internal static IReadOnlyList<string> SampleMetricNames { get; } =
         [SweepMetric.FrechetDistance, SweepMetric.Kid, SweepMetric.Precision, SweepMetric.Recall];
 
-    public IReadOnlyCollection<string> Fields { get; } =
+    public virtual IReadOnlyCollection<string> Fields { get; } =
     [
         JobFields.OptimizerD, JobFields.LatentDim, JobFields.Loss, JobFields.NCritic, JobFields.GradientPenalty,
-        JobFields.LabelSmoothing, JobFields.InstanceNoise, JobFields.Dropout,
+        JobFields.LabelSmoothing, JobFields.InstanceNoise, JobFields.Dropout, JobFields.SpectralNorm, JobFields.R1, JobFields.R1Interval,
     ];
 
     public (string First, string Second) LossNames => ("D", "G");
@@ -42,6 +42,8 @@ public abstract class AdversarialFamily : IModelFamily
         e.Check(t.LabelSmoothing is >= 0 and < 0.5, "labelSmoothing", "labelSmoothing must be in [0, 0.5).");
         e.Check(t.InstanceNoise is >= 0 and <= 2, "instanceNoise", "instanceNoise must be in [0, 2].");
         e.Check(t.Dropout is >= 0 and < 1, "dropout", "dropout must be in [0, 1).");
+        e.Check(t.R1 is >= 0 and <= 1000, JobFields.R1, "r1 must be between 0 and 1000.");
+        e.Check(t.R1Interval is >= 1 and <= 1000, JobFields.R1Interval, "r1Interval must be between 1 and 1000.");
     }
 
     public Trainer CreateTrainer(ModelConfig config, TrainingSettings settings, Device device) =>
@@ -57,5 +59,5 @@ public abstract class AdversarialFamily : IModelFamily
 
     /// <param name="noise">The trainer's random stream (for D's seeded dropout).</param>
     protected virtual ImageDiscriminator CreateDiscriminator(ModelConfig config, TrainingSettings settings, Func<Generator> noise) =>
-        new DcganDiscriminator(config, settings.Dropout, layerNorm: settings.GradientPenalty > 0, noise);
+        new DcganDiscriminator(config, settings.Dropout, layerNorm: settings.GradientPenalty > 0, noise, settings.SpectralNorm);
 }

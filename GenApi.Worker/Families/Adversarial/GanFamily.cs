@@ -11,6 +11,13 @@ public sealed class GanFamily : AdversarialFamily
     public override string Name => Id;
     public override string Summary => "MLP generator and discriminator (Goodfellow et al. 2014).";
 
+    /// <summary>The convolutional GANs' fields but spectral norm, which is built for D's convolutions.</summary>
+    public override IReadOnlyCollection<string> Fields { get; } =
+    [
+        JobFields.OptimizerD, JobFields.LatentDim, JobFields.Loss, JobFields.NCritic, JobFields.GradientPenalty,
+        JobFields.LabelSmoothing, JobFields.InstanceNoise, JobFields.Dropout, JobFields.R1, JobFields.R1Interval,
+    ];
+
     protected override ImageGenerator CreateGenerator(ModelConfig config) => new MlpGenerator(config);
 
     protected override ImageDiscriminator CreateDiscriminator(ModelConfig config, TrainingSettings settings, Func<Generator> noise) =>
