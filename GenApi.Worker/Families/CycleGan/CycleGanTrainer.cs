@@ -21,6 +21,7 @@ public sealed class CycleGanTrainer : Trainer
     private readonly PatchDiscriminator _criticA, _criticB;
     private readonly ImagePool _poolA, _poolB;
     private readonly List<(Tensor RealA, Tensor RealB, Tensor FakeA, Tensor FakeB)> _micro = [];
+    private readonly TorchSharp.Modules.Parameter[] _criticParameters;
     private Tensor? _a, _b, _fixedA, _fixedB;
 
     public CycleGanTrainer(ModelConfig config, TrainingSettings settings, Device device) : base(config, settings, device)
@@ -34,7 +35,8 @@ public sealed class CycleGanTrainer : Trainer
         _poolA = new ImagePool(settings.PoolSize, config.Channels, config.ImageSize, device);
         _poolB = new ImagePool(settings.PoolSize, config.Channels, config.ImageSize, device);
         AddOptimizer("optimizer-g.bin", settings.OptimizerG, _aToB.parameters().Concat(_bToA.parameters()));
-        AddOptimizer("optimizer-d.bin", settings.OptimizerD, _criticA.parameters().Concat(_criticB.parameters()));
+        _criticParameters = _criticA.parameters().Concat(_criticB.parameters()).ToArray();
+        AddOptimizer("optimizer-d.bin", settings.OptimizerD, _criticParameters);
         SamplingAtoB = KeepEma(ArtifactLayout.Ema(AtoBFile), _aToB, () => new ResnetTranslator(config));
         SamplingBtoA = KeepEma(ArtifactLayout.Ema(BtoAFile), _bToA, () => new ResnetTranslator(config));
     }
@@ -118,7 +120,7 @@ public sealed class CycleGanTrainer : Trainer
 
     private void SetRequiresGrad(bool on)
     {
-        foreach (var parameter in _criticA.parameters().Concat(_criticB.parameters())) parameter.requires_grad = on;
+        foreach (var parameter in _criticParameters) parameter.requires_grad = on;
     }
 
     /// <summary>Rows: A, A→B, A→B→A, B, B→A, B→A→B for the fixed first images of each domain.</summary>
