@@ -10,9 +10,10 @@ public sealed class DatasetCatalog(IOptions<DatasetOptions> options, UploadedDat
     public const string Mnist = "mnist";
     public const string Cifar10 = "cifar10";
     public const string Synthetic = "synthetic";
+    public const string SyntheticSequences = Datasets.SyntheticSequences.Name;
 
     /// <summary>The built-in datasets.</summary>
-    public static IReadOnlyList<string> Names { get; } = [FashionMnist, Mnist, Cifar10, Synthetic];
+    public static IReadOnlyList<string> Names { get; } = [FashionMnist, Mnist, Cifar10, Synthetic, SyntheticSequences];
 
     private static readonly string[] IdxTrain = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte"];
     private static readonly string[] IdxTest = ["t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
@@ -39,14 +40,16 @@ public sealed class DatasetCatalog(IOptions<DatasetOptions> options, UploadedDat
     private static readonly string[] DigitClasses = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
     private static readonly string[] CifarClasses = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"];
 
-    /// <summary>What a dataset holds, without loading its pixels: image size, channels and class names; null when unknown.</summary>
+    /// <summary>What a dataset holds, without loading its pixels: image size (sequence length), channels, class names and, for
+    /// sequence datasets, their features; null when unknown.</summary>
     public Families.DatasetShape? Describe(string name) => name switch
     {
         FashionMnist => new(28, 1, FashionClasses),
         Mnist => new(28, 1, DigitClasses),
         Cifar10 => new(Cifar10Reader.Size, 3, CifarClasses),
         Synthetic => new(SyntheticShapes.Size, 1, SyntheticShapes.ClassNames),
-        _ => uploads.Find(name) is { } upload ? new(upload.Size, upload.Channels, upload.Classes) : null,
+        SyntheticSequences => new(Datasets.SyntheticSequences.Steps, 1, Datasets.SyntheticSequences.ClassNames, SequenceValues.Unit(1)),
+        _ => uploads.Find(name) is { } upload ? new(upload.Size, upload.Channels, upload.Classes, upload.Sequence) : null,
     };
 
     /// <summary>
@@ -73,7 +76,7 @@ public sealed class DatasetCatalog(IOptions<DatasetOptions> options, UploadedDat
         var o = options.Value;
         return name switch
         {
-            Synthetic => null,
+            Synthetic or SyntheticSequences => null,
             FashionMnist => Missing("Fashion-MNIST", o.FashionMnistPath, IdxFiles(o.FashionMnistPath, test), test,
                 "Install it with 'apt-get install dataset-fashion-mnist', or point Datasets:FashionMnistPath at a folder holding the IDX files."),
             Mnist => Missing("MNIST", o.MnistPath, IdxFiles(o.MnistPath, test), test,
@@ -109,6 +112,8 @@ public sealed class DatasetCatalog(IOptions<DatasetOptions> options, UploadedDat
         {
             case Synthetic:
                 return SyntheticShapes.Create(test ? SyntheticShapes.TestSeed : SyntheticShapes.TrainSeed);
+            case SyntheticSequences:
+                return Datasets.SyntheticSequences.Create(test ? Datasets.SyntheticSequences.TestSeed : Datasets.SyntheticSequences.TrainSeed);
             case FashionMnist:
             case Mnist:
                 var files = IdxFiles(name == Mnist ? o.MnistPath : o.FashionMnistPath, test).ToList();

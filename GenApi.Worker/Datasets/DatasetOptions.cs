@@ -35,6 +35,14 @@ public sealed class DatasetOptions
     [Range(1, long.MaxValue)]
     public long MaxImagePixels { get; set; } = 16L * 1024 * 1024;
 
+    /// <summary>Most lines a CSV upload of sequences may have (header included).</summary>
+    [Range(2, 100_000_000)]
+    public int MaxCsvRows { get; set; } = 2_000_000;
+
+    /// <summary>Most columns a CSV upload may have: steps of a wide-format row, or features of a long-format one.</summary>
+    [Range(2, 1_000_000)]
+    public int MaxCsvColumns { get; set; } = 4096;
+
     /// <summary>Side uploaded images are centre-cropped and resized to when stored (the largest model size).</summary>
     public const int UploadSize = 64;
 }

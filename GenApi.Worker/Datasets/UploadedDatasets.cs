@@ -16,6 +16,7 @@ public sealed class UploadedDatasets(ArtifactPaths paths, IOptions<DatasetOption
     private const string MetadataFile = "dataset.json";
     private const string PixelsFile = "images.bin";
     private const string LabelsFile = "labels.bin";
+    private const string SequencesFile = "sequences.bin";
     private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg"];
     private readonly ConcurrentDictionary<string, UploadedDataset> _known = new();
 
@@ -71,6 +72,43 @@ public sealed class UploadedDatasets(ArtifactPaths paths, IOptions<DatasetOption
         }
     }
 
+    /// <summary>Reads CSV sequences (<see cref="SequenceCsv"/>) and stores them as <paramref name="team"/>'s dataset; throws <see cref="UploadRejectedException"/>.</summary>
+    public UploadedDataset ImportCsv(TextReader csv, string name, string team)
+    {
+        var o = options.Value;
+        var table = SequenceCsv.Parse(csv, new CsvLimits(o.MaxCsvRows, o.MaxCsvColumns, o.MaxImages));
+        var (steps, features) = (table.Steps, table.Features);
+        if ((long)table.Values.Count * steps * features * sizeof(float) > o.MaxUncompressedBytes)
+            throw new UploadRejectedException($"The sequences take more than the {o.MaxUncompressedBytes} bytes an upload may unpack to.");
+        List<string> classes = table.Labels.All(l => l is null) ? [] : table.Labels.OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
+        if (classes.Count == 1) throw new UploadRejectedException($"Every sequence has the label '{classes[0]}': labels need at least two classes (or drop the label column).");
+        var values = new float[table.Values.Count * steps * features];
+        var (low, high) = (Enumerable.Repeat(double.MaxValue, features).ToArray(), Enumerable.Repeat(double.MinValue, features).ToArray());
+        for (var n = 0; n < table.Values.Count; n++)
+        for (var t = 0; t < steps; t++)
+        for (var f = 0; f < features; f++)
+        {
+            var value = table.Values[n][t][f];
+            values[(n * steps + t) * features + f] = value;
+            low[f] = Math.Min(low[f], value);
+            high[f] = Math.Max(high[f], value);
+        }
+        // A constant feature still maps to a valid range (its values to -1).
+        for (var f = 0; f < features; f++) if (high[f] <= low[f]) high[f] = low[f] + 1;
+        var labels = table.Labels.Select(l => l is null ? 0 : classes.IndexOf(l)).ToArray();
+        var dataset = new UploadedDataset(UploadedDataset.NewId(), team, name, table.Values.Count, steps, 1, classes, time.GetUtcNow(),
+            new SequenceValues(features, low, high));
+        Directory.CreateDirectory(paths.Datasets);
+        AtomicFile.WriteDirectory(paths.Dataset(dataset.Id), folder =>
+        {
+            File.WriteAllBytes(Path.Combine(folder, SequencesFile), System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
+            File.WriteAllBytes(Path.Combine(folder, LabelsFile), labels.SelectMany(BitConverter.GetBytes).ToArray());
+            File.WriteAllText(Path.Combine(folder, MetadataFile), JsonSerializer.Serialize(dataset));
+        });
+        _known[dataset.Id] = dataset;
+        return dataset;
+    }
+
     /// <summary>The upload with this id, whoever owns it; null when there is none.</summary>
     public UploadedDataset? Find(string id)
     {
@@ -105,7 +143,21 @@ public sealed class UploadedDatasets(ArtifactPaths paths, IOptions<DatasetOption
         var pixels = File.ReadAllBytes(Path.Combine(folder, PixelsFile));
         var labelBytes = File.ReadAllBytes(Path.Combine(folder, LabelsFile));
         var labels = Enumerable.Range(0, dataset.Count).Select(i => (long)BitConverter.ToInt32(labelBytes, i * 4)).ToArray();
+        if (dataset.Sequence is { } sequence) return LoadSequences(dataset, sequence, Path.Combine(folder, SequencesFile), labels);
         return ImageDataset.FromBytes(id, pixels, labels, dataset.Count, dataset.Channels, dataset.Size, dataset.Classes.Count);
+    }
+
+    // Stored in the data's units; scaled per feature to [-1, 1] here, as a model trains on it.
+    private static ImageDataset LoadSequences(UploadedDataset dataset, SequenceValues sequence, string file, long[] labels)
+    {
+        var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(file)).ToArray();
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var low = TorchSharp.torch.tensor(sequence.Low.Select(v => (float)v).ToArray());
+        var range = TorchSharp.torch.tensor(sequence.High.Select(v => (float)v).ToArray()) - low;
+        var raw = TorchSharp.torch.tensor(values, new long[] { dataset.Count, 1, dataset.Size, sequence.Features });
+        var scaled = (raw - low).div_(range).mul_(2).sub_(1);
+        return new ImageDataset(dataset.Id, scaled.MoveToOuterDisposeScope(), TorchSharp.torch.tensor(labels).MoveToOuterDisposeScope(),
+            dataset.Classes.Count, sequences: true);
     }
 
     // Gray images have R = G = B: one plane of each keeps all they hold.

@@ -26,7 +26,7 @@ public sealed partial class Evaluator(DatasetCatalog datasets, ArtifactPaths pat
     /// <paramref name="encoder"/> adds reconstruction error and ELBO on the test split.</summary>
     /// <param name="samples">N, when fewer than <c>Evaluation:Samples</c> (cheaper checks, e.g. a sweep's early rungs): the real side
     /// is cut to the same N, so the scores stay comparable with each other (not with full-size ones: FD's bias grows as N shrinks).</param>
-    public Evaluation Evaluate(ImageGenerator generator, string dataset, int step, Action<string>? progress = null, VaeEncoder? encoder = null,
+    public Evaluation Evaluate(ImageGenerator generator, string dataset, int step, Action<string>? progress = null, LatentEncoder? encoder = null,
         CancellationToken cancellation = default, int? samples = null)
     {
         var reference = ReferenceFor(dataset, progress);
@@ -81,7 +81,7 @@ public sealed partial class Evaluator(DatasetCatalog datasets, ArtifactPaths pat
     }
 
     // Deterministic: posterior means for the reconstruction, one seeded posterior sample for the ELBO.
-    private (double Error, double Elbo) ReconstructTestSplit(ImageGenerator decoder, VaeEncoder encoder, string dataset)
+    private (double Error, double Elbo) ReconstructTestSplit(ImageGenerator decoder, LatentEncoder encoder, string dataset)
     {
         var config = decoder.Config;
         var test = datasets.Load(dataset, test: true, size: config.ImageSize);

@@ -21,6 +21,9 @@ public interface IModelFamily
     /// <summary>Whether it trains on labels and samples per class (needs a labelled dataset).</summary>
     bool Conditional { get; }
 
+    /// <summary>Whether it models sequences (and reads an image dataset row by row) rather than images.</summary>
+    bool Sequences => false;
+
     /// <summary>What a published model can be asked for.</summary>
     FamilyOperations Operations { get; }
 
@@ -62,10 +65,12 @@ public interface IModelFamily
     nn.Module CreateNetwork(ModelConfig config, string file);
 }
 
-/// <summary>What a dataset holds, as validation needs it: image size, channels, and its class names (empty when unlabelled).</summary>
-public sealed record DatasetShape(int Size, int Channels, IReadOnlyList<string> ClassNames)
+/// <summary>What a dataset holds, as validation needs it: image size, channels, and its class names (empty when unlabelled);
+/// for a sequence dataset, <see cref="Size"/> is the sequences' length and <see cref="Sequence"/> says what each step holds.</summary>
+public sealed record DatasetShape(int Size, int Channels, IReadOnlyList<string> ClassNames, Datasets.SequenceValues? Sequence = null)
 {
     public int Classes => ClassNames.Count;
+    public bool Sequences => Sequence is not null;
 }
 
 /// <summary>The operations a published model supports.</summary>

@@ -24,10 +24,24 @@ public static class JobFields
     public const string SpectralNorm = "spectralNorm";
     public const string R1 = "r1";
     public const string R1Interval = "r1Interval";
+    public const string ImageSize = "imageSize";
+    public const string Resize = "resize";
+    public const string BaseChannels = "baseChannels";
+    public const string KlWarmupSteps = "klWarmupSteps";
+    public const string FreeBits = "freeBits";
+    public const string HiddenSize = "hiddenSize";
+    public const string Layers = "layers";
+    public const string Cell = "cell";
+    public const string Bidirectional = "bidirectional";
+    public const string SequenceLength = "sequenceLength";
+
+    /// <summary>What every image family takes: the trained resolution and the networks' width.</summary>
+    public static IReadOnlyList<string> ImageShape { get; } = [ImageSize, Resize, BaseChannels];
 
     public static IReadOnlyList<string> All { get; } =
         [OptimizerD, LatentDim, Loss, NCritic, GradientPenalty, LabelSmoothing, InstanceNoise, Dropout, Reconstruction, KlWeight,
-         DomainA, DomainB, CycleWeight, IdentityWeight, PoolSize, SpectralNorm, R1, R1Interval];
+         DomainA, DomainB, CycleWeight, IdentityWeight, PoolSize, SpectralNorm, R1, R1Interval, ImageSize, Resize, BaseChannels,
+         KlWarmupSteps, FreeBits, HiddenSize, Layers, Cell, Bidirectional, SequenceLength];
 
     /// <summary>Reports every field in <paramref name="given"/> that <paramref name="family"/> does not take, saying which families do.</summary>
     public static void CheckApplicable(IModelFamily family, IEnumerable<string> given, Jobs.FieldErrors errors)

@@ -1,5 +1,6 @@
 using GenApi.Worker.Families.Adversarial;
 using GenApi.Worker.Families.CycleGan;
+using GenApi.Worker.Families.Recurrent;
 using GenApi.Worker.Families.Variational;
 
 namespace GenApi.Worker.Families;
@@ -16,6 +17,8 @@ public static class ModelFamilies
         new VaeFamily(),
         new CvaeFamily(),
         new CycleGanFamily(),
+        new RvaeFamily(),
+        new CrvaeFamily(),
     ];
 
     /// <summary>The family names, in registry order.</summary>

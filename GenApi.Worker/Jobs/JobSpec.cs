@@ -23,6 +23,9 @@ public sealed record JobSpec
     /// <summary>Translation families: the two domains, as class names of <see cref="Dataset"/>.</summary>
     public DomainPair? Domains { get; init; }
 
+    /// <summary>Sequence families: the recurrent networks and the sequence length (null for the other families).</summary>
+    public RecurrentSpec? Recurrent { get; init; }
+
     /// <summary>The config of the model this job trains on data of <paramref name="data"/>'s shape.</summary>
     public ModelConfig ModelConfig(Families.DatasetShape data, int imageSize)
     {
@@ -34,6 +37,11 @@ public sealed record JobSpec
 
 /// <summary>The two image domains a translation model maps between, as class names of the dataset (null until the family fills in its default).</summary>
 public sealed record DomainPair(string? A, string? B);
+
+/// <summary>What a sequence model's job asks for; the defaults are the engine's.</summary>
+/// <param name="Length">Steps per training sequence: sequence datasets are cut into windows of it (null until the family
+/// fills in the dataset's own length); an image is always its rows.</param>
+public sealed record RecurrentSpec(int HiddenSize = 128, int Layers = 1, string Cell = RecurrentShape.Gru, bool Bidirectional = true, int? Length = null);
 
 /// <summary>Where a job continues from: another job's checkpoint at a step.</summary>
 public sealed record ResumeSource(string JobId, int Step);

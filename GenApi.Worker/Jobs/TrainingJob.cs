@@ -156,7 +156,7 @@ public sealed class TrainingJob(
                 WorkerMetrics.TrainImagesPerSecond.Record(p.ImagesPerSecond);
                 Tolerate(() => store.ReportProgressAsync(job.Id, worker.Id, p.Step, p.LossD, p.LossG, p.ImagesPerSecond, p.LearningRate, CancellationToken.None));
             },
-            Samples = images => AtomicFile.WriteAllBytes(paths.JobSamples(job.Id), grid.RenderPng(images, trainer.ProgressColumns)),
+            Samples = images => AtomicFile.WriteAllBytes(paths.JobSamples(job.Id), grid.RenderPng(images, trainer.Config, trainer.ProgressColumns)),
             Checkpoint = t =>
             {
                 checkpoints.Save(job.Id, t);

@@ -9,4 +9,8 @@ public abstract class ImageGenerator(string name, ModelConfig config) : nn.Modul
 
     /// <summary>Unconditional shorthand.</summary>
     public Tensor call(Tensor z) => call(z, null);
+
+    /// <summary>Decodes z during training, where the image it should become is known: feed-forward generators ignore
+    /// <paramref name="target"/>; recurrent ones are teacher-forced on it.</summary>
+    public virtual Tensor Decode(Tensor z, Tensor? labels, Tensor target) => call(z, labels);
 }

@@ -10,9 +10,11 @@ namespace GenApi.Worker.Models;
 /// <param name="Classes">Number of classes a conditional model takes as labels; 0 for unconditional models.</param>
 /// <param name="Ema">Whether an exponential moving average of the generator's weights was kept (and published).</param>
 /// <param name="Domains">Translation models: domains A and B, as the dataset's class names and indexes (null for the other families).</param>
+/// <param name="Recurrent">Sequence models: the recurrent networks' shape; <see cref="ImageSize"/> is then the sequence length
+/// (an image's rows), and samples are <c>[N, Channels, ImageSize, Features / Channels]</c> planes.</param>
 public sealed record ModelConfig(
     int ImageSize, int Channels, int LatentDim = 100, int BaseChannels = 64, string Family = Families.Adversarial.DcganFamily.Id, int Classes = 0,
-    bool Ema = false, DomainClasses? Domains = null)
+    bool Ema = false, DomainClasses? Domains = null, RecurrentShape? Recurrent = null)
 {
     public static IReadOnlyList<int> SupportedSizes { get; } = [28, 32, 64];
 
@@ -31,6 +33,18 @@ public sealed record ModelConfig(
         if (!SupportedSizes.Contains(ImageSize))
             throw new ArgumentException($"Models support image sizes {string.Join(", ", SupportedSizes)}, not {ImageSize}.");
     }
+}
+
+/// <summary>A recurrent model's networks and what each step holds.</summary>
+/// <param name="Features">Values per step: a sequence's features, or an image row's pixels (width × channels).</param>
+/// <param name="Cell"><c>gru</c> or <c>lstm</c>.</param>
+/// <param name="Bidirectional">Whether the encoder also reads the sequence backwards.</param>
+/// <param name="Values">Sequence data: each feature's range in the data's units; null when the steps are image rows.</param>
+public sealed record RecurrentShape(int Features, int HiddenSize, int Layers, string Cell, bool Bidirectional, Datasets.SequenceValues? Values)
+{
+    public const string Gru = "gru";
+    public const string Lstm = "lstm";
+    public static IReadOnlyList<string> Cells { get; } = [Gru, Lstm];
 }
 
 /// <summary>A translation model's two domains: class names and their indexes in the dataset's labels.</summary>

@@ -8,7 +8,7 @@ namespace GenApi.Worker.Models;
 /// The VAE's inference network q(z|x): the DCGAN discriminator's strided convolutions, then two linear heads for
 /// the posterior mean and log-variance. A conditional encoder (CVAE) sees the label as extra one-hot input planes.
 /// </summary>
-public sealed class VaeEncoder : Module<Tensor, Tensor?, (Tensor Mean, Tensor LogVariance)>
+public sealed class VaeEncoder : LatentEncoder
 {
     private readonly Sequential _features;
     private readonly Linear _mean;

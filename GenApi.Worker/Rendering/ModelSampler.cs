@@ -30,7 +30,7 @@ public sealed partial class ModelSampler(ArtifactPaths paths, TorchDevice device
     public byte[] RenderGrid(ModelRecord model, SampleOptions sample, int count, long seed, double? truncation, int? columns, int scale)
     {
         using var scope = NewDisposeScope();
-        return grid.RenderPng(Generate(model, sample, Latents(model, count, seed, truncation)), columns, scale);
+        return grid.RenderPng(Generate(model, sample, Latents(model, count, seed, truncation)), model.Config, columns, scale);
     }
 
     /// <summary>Sample <paramref name="index"/> of <paramref name="seed"/> alone: the same image as in the grid.</summary>
@@ -38,7 +38,7 @@ public sealed partial class ModelSampler(ArtifactPaths paths, TorchDevice device
     {
         using var scope = NewDisposeScope();
         var z = Latents(model, index + 1, seed, truncation);
-        return grid.RenderSinglePng(Generate(model, sample, z).narrow(0, index, 1), scale);
+        return grid.RenderSinglePng(Generate(model, sample, z).narrow(0, index, 1), model.Config, scale);
     }
 
     /// <summary>A row of <paramref name="steps"/> images along the great circle from sample 0 of one seed to sample 0 of another.</summary>
@@ -46,7 +46,7 @@ public sealed partial class ModelSampler(ArtifactPaths paths, TorchDevice device
     {
         using var scope = NewDisposeScope();
         var z = Slerp(Latents(model, 1, from, truncation)[0], Latents(model, 1, to, truncation)[0], steps);
-        return grid.RenderPng(Generate(model, sample with { Label = sample.Label ?? 0 }, z), steps, scale);
+        return grid.RenderPng(Generate(model, sample with { Label = sample.Label ?? 0 }, z), model.Config, steps, scale);
     }
 
     /// <summary>Encodes and decodes <paramref name="image"/> (<c>[C, H, W]</c> in [-1, 1]) with a VAE model: its reconstruction from the posterior mean, as PNG.</summary>
@@ -73,7 +73,7 @@ public sealed partial class ModelSampler(ArtifactPaths paths, TorchDevice device
 
     /// <summary>Runs <paramref name="use"/> with the model's loaded generator, alone (e.g. to evaluate it).</summary>
     /// <remarks>VAEs also get their encoder; other families null.</remarks>
-    public T WithGenerator<T>(ModelRecord model, Func<ImageGenerator, VaeEncoder?, T> use)
+    public T WithGenerator<T>(ModelRecord model, Func<ImageGenerator, LatentEncoder?, T> use)
     {
         var generator = Acquire(model, model.Config.Ema);
         var encoder = ModelFamilies.Get(model.Family).Operations.HasFlag(FamilyOperations.Reconstruct) ? AcquireEncoder(model) : null;
@@ -153,7 +153,7 @@ public sealed partial class ModelSampler(ArtifactPaths paths, TorchDevice device
     private ImageGenerator Acquire(ModelRecord model, bool ema) =>
         (ImageGenerator)Acquire(model, ema ? ArtifactLayout.EmaFile : ArtifactLayout.GeneratorFile);
 
-    private VaeEncoder AcquireEncoder(ModelRecord model) => (VaeEncoder)Acquire(model, ArtifactLayout.EncoderFile);
+    private LatentEncoder AcquireEncoder(ModelRecord model) => (LatentEncoder)Acquire(model, ArtifactLayout.EncoderFile);
 
     /// <summary>The model's network in <paramref name="file"/>, built by its family and loaded once.</summary>
     private nn.Module Acquire(ModelRecord model, string file)

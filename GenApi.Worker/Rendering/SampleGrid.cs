@@ -13,6 +13,14 @@ public sealed class SampleGrid(IPngEncoder encoder)
     /// </summary>
     public byte[] RenderPng(Tensor images, int? columns = null, int scale = 1) => Render(images, columns, scale, Padding);
 
+    /// <summary>Samples of a model of <paramref name="config"/> as a PNG grid: images, or line charts when they are sequences.</summary>
+    public byte[] RenderPng(Tensor samples, Models.ModelConfig config, int? columns = null, int scale = 1) =>
+        config.Recurrent?.Values is null ? RenderPng(samples, columns, scale) : SequenceChart.RenderPng(samples, columns, scale);
+
+    /// <summary>One sample (<c>[1, C, H, W]</c>) of a model of <paramref name="config"/> as PNG, without a border.</summary>
+    public byte[] RenderSinglePng(Tensor sample, Models.ModelConfig config, int scale = 1) =>
+        config.Recurrent?.Values is null ? RenderSinglePng(sample, scale) : SequenceChart.RenderPng(sample, 1, scale);
+
     /// <summary>One image (<c>[1, C, H, W]</c>) as PNG of exactly the model's size × <paramref name="scale"/>: no border.</summary>
     public byte[] RenderSinglePng(Tensor image, int scale = 1) => Render(image, 1, scale, padding: 0);
 

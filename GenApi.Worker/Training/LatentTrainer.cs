@@ -38,7 +38,7 @@ public abstract class LatentTrainer : Trainer
         SamplingGenerator = KeepEma(ArtifactLayout.EmaFile, Generator, () => (ImageGenerator)Families.ModelFamilies.Get(Config.Family).CreateNetwork(Config, ArtifactLayout.GeneratorFile));
 
     /// <summary>The encoder scored with the generator (VAEs); null for families without one.</summary>
-    protected virtual VaeEncoder? Encoder => null;
+    protected virtual LatentEncoder? Encoder => null;
 
     public override Evaluation.Evaluation Evaluate(Evaluation.Evaluator evaluator, string dataset, Action<string>? progress, CancellationToken cancellation, int? samples)
     {

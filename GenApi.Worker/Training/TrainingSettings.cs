@@ -47,6 +47,10 @@ public sealed record TrainingSettings
     public string Reconstruction { get; init; } = "bce";
     /// <summary>Weight β of the VAE's KL term.</summary>
     public double Beta { get; init; } = 1.0;
+    /// <summary>VAEs: steps over which the KL weight rises linearly from 0 to β; 0 for none.</summary>
+    public int KlWarmupSteps { get; init; }
+    /// <summary>VAEs: free bits λ, nats per latent dimension below which the KL is not pushed down; 0 for none.</summary>
+    public double FreeBits { get; init; }
 
     /// <summary>Translation: weight λ of the cycle-consistency losses.</summary>
     public double CycleWeight { get; init; } = 10.0;

@@ -12,6 +12,13 @@ public static class VaeLoss
     public static Tensor Kl(Tensor mean, Tensor logVariance) =>
         -0.5 * (1 + logVariance - mean.square() - logVariance.exp()).sum(1);
 
+    /// <summary>
+    /// The KL term with free bits (Kingma et al. 2016): Σ_d max(λ, mean over the batch of KL_d). A dimension whose KL is
+    /// below λ nats costs λ whatever it encodes, so the optimizer has no reason to collapse it onto the prior.
+    /// </summary>
+    public static Tensor FreeBitsKl(Tensor mean, Tensor logVariance, double lambda) =>
+        (-0.5 * (1 + logVariance - mean.square() - logVariance.exp())).mean([0]).clamp_min(lambda).sum();
+
     /// <summary>Per-image reconstruction loss <c>[N]</c> of images in [-1, 1]; BCE reads both as Bernoulli means in [0, 1].</summary>
     public static Tensor Reconstruction(string kind, Tensor reconstructed, Tensor images)
     {

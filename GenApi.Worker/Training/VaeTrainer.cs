@@ -5,23 +5,25 @@ using static TorchSharp.torch;
 namespace GenApi.Worker.Training;
 
 /// <summary>
-/// Trains a (conditional) VAE: encoder q(z|x) and decoder p(x|z) together with one optimizer on
-/// reconstruction + β·KL, z drawn by the reparameterisation trick so gradients flow through the sampling.
+/// Trains a (conditional, or recurrent) VAE: encoder q(z|x) and decoder p(x|z) together with one optimizer on
+/// reconstruction + β·KL, z drawn by the reparameterisation trick so gradients flow through the sampling. β can be
+/// annealed from 0 and the KL can be given free bits, the usual guards against posterior collapse.
 /// </summary>
 public sealed class VaeTrainer : LatentTrainer
 {
-    private readonly VaeEncoder _encoder;
+    private readonly LatentEncoder _encoder;
 
     public VaeTrainer(ModelConfig config, TrainingSettings settings, Device device) : base(config, settings, device)
     {
-        _encoder = new VaeEncoder(config).to(device);
+        _encoder = (LatentEncoder)Families.ModelFamilies.Get(config.Family).CreateNetwork(config, ArtifactLayout.EncoderFile);
+        _encoder.to(device);
         AddOptimizer("optimizer.bin", settings.OptimizerG, Generator.parameters().Concat(_encoder.parameters()));
         KeepGeneratorEma();
         Generator.train();
         _encoder.train();
     }
 
-    protected override VaeEncoder Encoder => _encoder;
+    protected override LatentEncoder Encoder => _encoder;
 
     protected override IEnumerable<(string File, nn.Module Module)> Networks => [(ArtifactLayout.GeneratorFile, Generator), (ArtifactLayout.EncoderFile, _encoder)];
 
@@ -30,16 +32,19 @@ public sealed class VaeTrainer : LatentTrainer
     protected override void TrainStep(Tensor klSum, Tensor lossSum)
     {
         Tensor? kl = null;
+        var beta = KlAnnealing.Weight(Settings.Beta, Step, Settings.KlWarmupSteps);
         Update(0, () =>
         {
             var (images, labels) = NextBatch();
-            var (mean, logVariance) = _encoder.call(images, Config.Conditional ? labels : null);
+            var conditioning = Config.Conditional ? labels : null;
+            var (mean, logVariance) = _encoder.call(images, conditioning);
             // z = μ + σ·ε keeps the sample differentiable in μ and σ.
             var z = mean + (0.5 * logVariance).exp() * empty_like(mean).normal_(generator: NoiseRandom);
-            var reconstructed = Generator.call(z, Config.Conditional ? labels : null);
+            var reconstructed = Generator.Decode(z, conditioning, images);
             var klTerm = VaeLoss.Kl(mean, logVariance).mean();
             kl = kl is null ? klTerm.detach() : kl + klTerm.detach();
-            return VaeLoss.Reconstruction(Settings.Reconstruction, reconstructed, images).mean() + Settings.Beta * klTerm;
+            var klObjective = Settings.FreeBits > 0 ? VaeLoss.FreeBitsKl(mean, logVariance, Settings.FreeBits) : klTerm;
+            return VaeLoss.Reconstruction(Settings.Reconstruction, reconstructed, images).mean() + beta * klObjective;
         }, lossSum);
         klSum.add_(kl!, 1.0 / Settings.AccumulateSteps);
         UpdateEma();

@@ -16,14 +16,16 @@ namespace GenApi.Contracts;
 public sealed record CreateJobRequest
 {
     /// <summary>Model family (default <c>dcgan</c>, or the checkpoint's with <c>resumeFrom</c>): <c>gan</c> (MLP), <c>dcgan</c>, <c>cdcgan</c> (class-conditional: a label embedding in G,
-    /// one-hot label planes on D's input), <c>wgan-gp</c>, <c>vae</c>, <c>cvae</c> (conditional VAE) or <c>cyclegan</c> (unpaired
-    /// translation between two domains of the dataset: <c>domainA</c>, <c>domainB</c>).</summary>
+    /// one-hot label planes on D's input), <c>wgan-gp</c>, <c>vae</c>, <c>cvae</c> (conditional VAE), <c>cyclegan</c> (unpaired
+    /// translation between two domains of the dataset: <c>domainA</c>, <c>domainB</c>), <c>rvae</c> or <c>crvae</c> (recurrent VAEs
+    /// for sequences; they read image datasets row by row).</summary>
     /// <example>dcgan</example>
     [ClosedSet(typeof(ModelFamilies), nameof(ModelFamilies.Names))]
     public string? Model { get; init; }
 
-    /// <summary>Training data: <c>fashion-mnist</c>, <c>mnist</c>, <c>cifar10</c>, <c>synthetic</c> (built-in shapes), or the id
-    /// of a dataset you uploaded (<c>POST /v1/datasets</c>). Conditional families need labelled data.</summary>
+    /// <summary>Training data: <c>fashion-mnist</c>, <c>mnist</c>, <c>cifar10</c>, <c>synthetic</c> (built-in shapes),
+    /// <c>synthetic-sequences</c> (built-in waves, for rvae/crvae), or the id of a dataset you uploaded (<c>POST /v1/datasets</c>: a zip of
+    /// images, or a CSV of sequences). Conditional families need labelled data.</summary>
     /// <example>fashion-mnist</example>
     [Required]
     public string? Dataset { get; init; }
@@ -104,6 +106,31 @@ public sealed record CreateJobRequest
 
     /// <summary>β, the weight of the VAE's KL term (β-VAE), ≥ 0; default 1. VAEs only.</summary>
     public double? KlWeight { get; init; }
+
+    /// <summary>VAEs: steps over which the KL weight rises linearly from 0 to <c>klWeight</c> (KL annealing, against posterior
+    /// collapse), 0…1,000,000; default 0, and 200 for rvae/crvae.</summary>
+    public int? KlWarmupSteps { get; init; }
+
+    /// <summary>VAEs: free bits λ, nats per latent dimension: a dimension's batch-mean KL below λ costs λ, so it is not pushed onto the
+    /// prior (Kingma et al. 2016), 0…10; default 0 (none).</summary>
+    public double? FreeBits { get; init; }
+
+    /// <summary>rvae/crvae: hidden units of each GRU/LSTM layer, 4…1024; default 128.</summary>
+    public int? HiddenSize { get; init; }
+
+    /// <summary>rvae/crvae: stacked recurrent layers in encoder and decoder, 1…4; default 1.</summary>
+    public int? Layers { get; init; }
+
+    /// <summary>rvae/crvae: the recurrent cell, <c>gru</c> or <c>lstm</c>; default <c>gru</c>.</summary>
+    [ClosedSet(typeof(Worker.Models.RecurrentShape), nameof(Worker.Models.RecurrentShape.Cells))]
+    public string? Cell { get; init; }
+
+    /// <summary>rvae/crvae: the encoder reads the sequence both ways; default true (the decoder generates forwards).</summary>
+    public bool? Bidirectional { get; init; }
+
+    /// <summary>rvae/crvae: steps per training sequence. A sequence dataset is cut into consecutive windows of this length (2…its
+    /// length; default its length); an image dataset is always read as its rows.</summary>
+    public int? SequenceLength { get; init; }
 
     /// <summary>GANs: spectrally normalised discriminator (SNGAN, Miyato et al. 2018): each convolution's weight divided by its
     /// largest singular value (one power iteration per step), and no batch norm in D. Pairs well with <c>loss: hinge</c> and β1 0.</summary>

@@ -2,6 +2,7 @@ using GenApi.OpenApi;
 using GenApi.Worker.Jobs;
 using GenApi.Worker.Training;
 using GenApi.Worker.Families;
+using GenApi.Worker.Models;
 
 namespace GenApi.Contracts;
 
@@ -69,13 +70,15 @@ public sealed record JobProgressResponse(int Step, int TotalSteps, double? Image
 
 /// <summary>The job's settings with every default filled in; fields that do not apply to its family are null.</summary>
 public sealed record HyperparametersResponse(
-    int Steps, int BatchSize, long Seed, int? ImageSize, int LatentDim, int BaseChannels, int CheckpointEvery, int SampleEvery, bool Evaluate, bool KeepBest,
+    int Steps, int BatchSize, long Seed, int? ImageSize, int LatentDim, int? BaseChannels, int CheckpointEvery, int SampleEvery, bool Evaluate, bool KeepBest,
     OptimizerRequest OptimizerG, OptimizerRequest? OptimizerD, ScheduleRequest Schedule,
     [property: ClosedSet(typeof(TrainingSettings), nameof(TrainingSettings.LrScalings))] string LrScaling,
     [property: ClosedSet(typeof(AdversarialLoss), nameof(AdversarialLoss.Kinds))] string? Loss, int? NCritic, double? GradientPenalty, double? LabelSmoothing, double? InstanceNoise, double? Dropout,
     [property: ClosedSet(typeof(VaeLoss), nameof(VaeLoss.Reconstructions))] string? Reconstruction, double? KlWeight, double L1, double L2, double? ClipGradNorm, int AccumulateSteps, double EmaDecay, string? ResumeFrom,
     string? DomainA = null, string? DomainB = null, double? CycleWeight = null, double? IdentityWeight = null, int? PoolSize = null,
-    bool? SpectralNorm = null, double? R1 = null, int? R1Interval = null)
+    bool? SpectralNorm = null, double? R1 = null, int? R1Interval = null, int? KlWarmupSteps = null, double? FreeBits = null,
+    int? HiddenSize = null, int? Layers = null,
+    [property: ClosedSet(typeof(RecurrentShape), nameof(RecurrentShape.Cells))] string? Cell = null, bool? Bidirectional = null, int? SequenceLength = null)
 {
     public static HyperparametersResponse From(JobSpec spec)
     {
@@ -84,7 +87,9 @@ public sealed record HyperparametersResponse(
         var fields = ModelFamilies.Find(spec.Model)?.Fields ?? [];
         T? Of<T>(string field, T value) where T : struct => fields.Contains(field) ? value : null;
         string? Text(string field, string? value) => fields.Contains(field) ? value : null;
-        return new(t.Steps, t.BatchSize, t.Seed, spec.ImageSize, spec.LatentDim, spec.BaseChannels, t.CheckpointEvery, t.SampleEvery, spec.Evaluate, spec.KeepBest,
+        var sequence = spec.Recurrent;
+        return new(t.Steps, t.BatchSize, t.Seed, fields.Contains(JobFields.ImageSize) ? spec.ImageSize : null, spec.LatentDim,
+            Of(JobFields.BaseChannels, spec.BaseChannels), t.CheckpointEvery, t.SampleEvery, spec.Evaluate, spec.KeepBest,
             OptimizerRequest.From(t.OptimizerG), fields.Contains(JobFields.OptimizerD) ? OptimizerRequest.From(t.OptimizerD) : null, ScheduleRequest.From(t.Schedule), t.LrScaling,
             Text(JobFields.Loss, t.Loss), Of(JobFields.NCritic, t.NCritic), Of(JobFields.GradientPenalty, t.GradientPenalty),
             Of(JobFields.LabelSmoothing, t.LabelSmoothing), Of(JobFields.InstanceNoise, t.InstanceNoise), Of(JobFields.Dropout, t.Dropout),
@@ -92,6 +97,8 @@ public sealed record HyperparametersResponse(
             spec.ResumeFrom is { } r ? $"{r.JobId}/checkpoints/{r.Step}" : null,
             Text(JobFields.DomainA, spec.Domains?.A), Text(JobFields.DomainB, spec.Domains?.B), Of(JobFields.CycleWeight, t.CycleWeight),
             Of(JobFields.IdentityWeight, t.IdentityWeight), Of(JobFields.PoolSize, t.PoolSize),
-            Of(JobFields.SpectralNorm, t.SpectralNorm), Of(JobFields.R1, t.R1), Of(JobFields.R1Interval, t.R1Interval));
+            Of(JobFields.SpectralNorm, t.SpectralNorm), Of(JobFields.R1, t.R1), Of(JobFields.R1Interval, t.R1Interval),
+            Of(JobFields.KlWarmupSteps, t.KlWarmupSteps), Of(JobFields.FreeBits, t.FreeBits),
+            sequence?.HiddenSize, sequence?.Layers, sequence?.Cell, sequence?.Bidirectional, sequence?.Length);
     }
 }

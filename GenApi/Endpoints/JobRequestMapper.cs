@@ -39,15 +39,13 @@ public static class JobRequestMapper
             if (request.Evaluate == true && datasets.TestSplitProblem(dataset, team) is { } testProblem) e.Check(false, "evaluate", testProblem);
             if (family?.Conditional == true)
                 e.Check(shape?.Classes >= 2, "dataset", $"'{model}' is class-conditional, but dataset '{dataset}' has no labels (an upload needs one folder per class).");
+            if (family is not null && shape is { Sequences: true } && !family.Sequences)
+                e.Check(false, "dataset", $"Dataset '{dataset}' holds sequences; '{model}' trains on images. Sequence models: {string.Join(", ", ModelFamilies.All.Where(f => f.Sequences).Select(f => f.Name))}.");
         }
 
         var imageSize = request.ImageSize ?? shape?.Size;
-        if (request.ImageSize is { } size)
-            e.Check(ModelConfig.SupportedSizes.Contains(size), "imageSize", $"imageSize must be one of {string.Join(", ", ModelConfig.SupportedSizes)}.");
-        else if (shape is { } s && !ModelConfig.SupportedSizes.Contains(s.Size))
-            e.Check(false, "imageSize", $"Dataset '{dataset}' has {s.Size}×{s.Size} images; set imageSize to one of {string.Join(", ", ModelConfig.SupportedSizes)}.");
-        if (request.Resize == false && shape is { } native && imageSize != native.Size)
-            e.Check(false, "imageSize", $"A {imageSize}×{imageSize} model cannot train on {native.Size}×{native.Size} images without resizing: drop resize: false or set imageSize to {native.Size}.");
+        // Which resolution to train at is an image family's question; a sequence family resolves its length itself.
+        if (family?.Fields.Contains(JobFields.ImageSize) != false) CheckImageSize(request, shape, dataset, imageSize, e);
 
         var steps = request.Steps ?? 1000;
         e.Check(steps is >= 1 and <= MaxSteps, "steps", $"steps must be between 1 and {MaxSteps:N0}.");
@@ -92,6 +90,7 @@ public static class JobRequestMapper
             PoolSize = request.PoolSize ?? resume?.SourceSpec.Training.PoolSize ?? defaults.PoolSize,
             SpectralNorm = request.SpectralNorm ?? resume?.SourceSpec.Training.SpectralNorm ?? defaults.SpectralNorm,
             R1 = request.R1 ?? defaults.R1, R1Interval = request.R1Interval ?? defaults.R1Interval,
+            KlWarmupSteps = request.KlWarmupSteps ?? defaults.KlWarmupSteps, FreeBits = request.FreeBits ?? defaults.FreeBits,
             L1 = request.L1 ?? 0, L2 = request.L2 ?? 0, ClipGradNorm = request.ClipGradNorm, AccumulateSteps = accumulate, EmaDecay = request.EmaDecay ?? 0,
         };
         var spec = new JobSpec
@@ -100,6 +99,7 @@ public static class JobRequestMapper
             Evaluate = request.Evaluate ?? false, KeepBest = request.KeepBest ?? false, Training = training, ResumeFrom = resume?.Source,
             Domains = request.DomainA is null && request.DomainB is null ? resume?.SourceSpec.Domains
                 : new DomainPair(request.DomainA ?? resume?.SourceSpec.Domains?.A, request.DomainB ?? resume?.SourceSpec.Domains?.B),
+            Recurrent = family?.Sequences == true ? MapRecurrent(request, resume?.SourceSpec.Recurrent ?? new RecurrentSpec()) : null,
         };
         if (family is not null)
         {
@@ -133,10 +133,27 @@ public static class JobRequestMapper
             (JobFields.Dropout, r.Dropout), (JobFields.Reconstruction, r.Reconstruction), (JobFields.KlWeight, r.KlWeight),
             (JobFields.DomainA, r.DomainA), (JobFields.DomainB, r.DomainB), (JobFields.CycleWeight, r.CycleWeight),
             (JobFields.IdentityWeight, r.IdentityWeight), (JobFields.PoolSize, r.PoolSize), (JobFields.SpectralNorm, r.SpectralNorm),
-            (JobFields.R1, r.R1), (JobFields.R1Interval, r.R1Interval),
+            (JobFields.R1, r.R1), (JobFields.R1Interval, r.R1Interval), (JobFields.ImageSize, r.ImageSize), (JobFields.Resize, r.Resize),
+            (JobFields.BaseChannels, r.BaseChannels), (JobFields.KlWarmupSteps, r.KlWarmupSteps), (JobFields.FreeBits, r.FreeBits),
+            (JobFields.HiddenSize, r.HiddenSize), (JobFields.Layers, r.Layers), (JobFields.Cell, r.Cell), (JobFields.Bidirectional, r.Bidirectional),
+            (JobFields.SequenceLength, r.SequenceLength),
         ];
         return fields.Where(f => f.Value is not null).Select(f => f.Field);
     }
+
+    private static void CheckImageSize(CreateJobRequest request, DatasetShape? shape, string? dataset, int? imageSize, FieldErrors e)
+    {
+        if (request.ImageSize is { } size)
+            e.Check(ModelConfig.SupportedSizes.Contains(size), "imageSize", $"imageSize must be one of {string.Join(", ", ModelConfig.SupportedSizes)}.");
+        else if (shape is { Sequences: false } s && !ModelConfig.SupportedSizes.Contains(s.Size))
+            e.Check(false, "imageSize", $"Dataset '{dataset}' has {s.Size}×{s.Size} images; set imageSize to one of {string.Join(", ", ModelConfig.SupportedSizes)}.");
+        if (request.Resize == false && shape is { } native && imageSize != native.Size)
+            e.Check(false, "imageSize", $"A {imageSize}×{imageSize} model cannot train on {native.Size}×{native.Size} images without resizing: drop resize: false or set imageSize to {native.Size}.");
+    }
+
+    // Unset fields keep the checkpoint's (when resuming) or the engine's defaults.
+    private static RecurrentSpec MapRecurrent(CreateJobRequest r, RecurrentSpec from) => new(
+        r.HiddenSize ?? from.HiddenSize, r.Layers ?? from.Layers, r.Cell ?? from.Cell, r.Bidirectional ?? from.Bidirectional, r.SequenceLength ?? from.Length);
 
     // A checkpoint holds weights and optimizer state of one architecture: everything that shapes them must match.
     private static void CheckResume(JobSpec spec, ResumeTarget? resume, string? resumeError, FieldErrors e)
@@ -157,6 +174,11 @@ public static class JobRequestMapper
         Same("domainA", spec.Domains?.A, source.Domains?.A);
         Same("domainB", spec.Domains?.B, source.Domains?.B);
         Same("poolSize", spec.Training.PoolSize, source.Training.PoolSize);
+        Same(JobFields.HiddenSize, spec.Recurrent?.HiddenSize, source.Recurrent?.HiddenSize);
+        Same(JobFields.Layers, spec.Recurrent?.Layers, source.Recurrent?.Layers);
+        Same(JobFields.Cell, spec.Recurrent?.Cell, source.Recurrent?.Cell);
+        Same(JobFields.Bidirectional, spec.Recurrent?.Bidirectional, source.Recurrent?.Bidirectional);
+        Same(JobFields.SequenceLength, spec.Recurrent?.Length, source.Recurrent?.Length);
         Same("spectralNorm", spec.Training.SpectralNorm, source.Training.SpectralNorm);
         Same("optimizerG.type", spec.Training.OptimizerG.Type, source.Training.OptimizerG.Type);
         Same("optimizerD.type", spec.Training.OptimizerD.Type, source.Training.OptimizerD.Type);

@@ -25,6 +25,7 @@ public abstract class AdversarialFamily : IModelFamily
     [
         JobFields.OptimizerD, JobFields.LatentDim, JobFields.Loss, JobFields.NCritic, JobFields.GradientPenalty,
         JobFields.LabelSmoothing, JobFields.InstanceNoise, JobFields.Dropout, JobFields.SpectralNorm, JobFields.R1, JobFields.R1Interval,
+        .. JobFields.ImageShape,
     ];
 
     public (string First, string Second) LossNames => ("D", "G");

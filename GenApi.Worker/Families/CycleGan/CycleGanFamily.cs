@@ -24,7 +24,7 @@ public sealed class CycleGanFamily : IModelFamily
     ];
 
     public IReadOnlyCollection<string> Fields { get; } =
-        [JobFields.OptimizerD, JobFields.DomainA, JobFields.DomainB, JobFields.CycleWeight, JobFields.IdentityWeight, JobFields.PoolSize];
+        [JobFields.OptimizerD, JobFields.DomainA, JobFields.DomainB, JobFields.CycleWeight, JobFields.IdentityWeight, JobFields.PoolSize, .. JobFields.ImageShape];
 
     public string? WhyNot(string field) => field switch
     {

@@ -18,9 +18,16 @@ public abstract class VariationalFamily : IModelFamily
         [SweepMetric.FrechetDistance, SweepMetric.Kid, SweepMetric.Precision, SweepMetric.Recall, SweepMetric.ReconstructionError,
          .. Conditional ? new[] { SweepMetric.ConditionalAccuracy } : []];
 
-    public IReadOnlyCollection<string> Fields { get; } = [JobFields.LatentDim, JobFields.Reconstruction, JobFields.KlWeight];
+    public virtual IReadOnlyCollection<string> Fields { get; } =
+        [.. JobFields.ImageShape, .. KlFields];
 
-    public string? WhyNot(string field) => field switch
+    /// <summary>The fields of every VAE: the latent and the objective.</summary>
+    protected static IReadOnlyList<string> KlFields { get; } =
+        [JobFields.LatentDim, JobFields.Reconstruction, JobFields.KlWeight, JobFields.KlWarmupSteps, JobFields.FreeBits];
+
+    public virtual bool Sequences => false;
+
+    public virtual string? WhyNot(string field) => field switch
     {
         JobFields.OptimizerD => "a VAE trains encoder and decoder together with optimizerG",
         JobFields.Loss => "a VAE has no discriminator; its loss is reconstruction + β·KL (see reconstruction and klWeight)",
@@ -31,7 +38,7 @@ public abstract class VariationalFamily : IModelFamily
 
     public (string First, string Second) LossNames => ("KL", "ELBO");
 
-    public TrainingSettings Defaults { get; } = new()
+    public virtual TrainingSettings Defaults { get; } = new()
     {
         OptimizerG = new OptimizerSettings { LearningRate = 1e-3, Beta1 = 0.9, Beta2 = 0.999 },
         OptimizerD = new OptimizerSettings { LearningRate = 1e-3, Beta1 = 0.9, Beta2 = 0.999 },
@@ -40,15 +47,18 @@ public abstract class VariationalFamily : IModelFamily
     public int DefaultLatentDim => 32;
     public IReadOnlyList<string> ModelFiles { get; } = [ArtifactLayout.GeneratorFile, ArtifactLayout.EmaFile, ArtifactLayout.EncoderFile];
 
-    public void Validate(JobSpec spec, DatasetShape? data, FieldErrors e)
+    public virtual void Validate(JobSpec spec, DatasetShape? data, FieldErrors e)
     {
-        e.Check(VaeLoss.Reconstructions.Contains(spec.Training.Reconstruction), "reconstruction", "reconstruction must be bce or mse.");
-        e.Check(spec.Training.Beta is >= 0 and <= 1000, "klWeight", "klWeight must be between 0 and 1000.");
+        var t = spec.Training;
+        e.Check(VaeLoss.Reconstructions.Contains(t.Reconstruction), JobFields.Reconstruction, "reconstruction must be bce or mse.");
+        e.Check(t.Beta is >= 0 and <= 1000, JobFields.KlWeight, "klWeight must be between 0 and 1000.");
+        e.Check(t.KlWarmupSteps is >= 0 and <= 1_000_000, JobFields.KlWarmupSteps, "klWarmupSteps must be between 0 and 1,000,000.");
+        e.Check(t.FreeBits is >= 0 and <= 10, JobFields.FreeBits, "freeBits must be between 0 and 10 nats per latent dimension.");
     }
 
     public Trainer CreateTrainer(ModelConfig config, TrainingSettings settings, Device device) => new VaeTrainer(config, settings, device);
 
-    public nn.Module CreateNetwork(ModelConfig config, string file) => file switch
+    public virtual nn.Module CreateNetwork(ModelConfig config, string file) => file switch
     {
         ArtifactLayout.GeneratorFile or ArtifactLayout.EmaFile => new DcganGenerator(config),
         ArtifactLayout.EncoderFile => new VaeEncoder(config),
