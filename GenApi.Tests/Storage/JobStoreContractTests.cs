@@ -228,7 +228,7 @@ public sealed class JobStoreContractTests
 
         // Every score column, the translation models' reverse distance included.
         var evaluation = new GenApi.Worker.Evaluation.Evaluation(
-            new EvaluationScores(1.5, 2.5, 0.5, 0.7, 0.6, 300, 0.02, 0.9, 0.01, -80.5, 3.25),
+            new EvaluationScores(1.5, 2.5, 0.5, 0.7, 0.6, 300, 0.02, 0.9, 0.01, -80.5, 3.25, 12.75, 7),
             new EvaluationScores(0.4, 0.1, 0, 0.95, 0.96, 300, 0.001, 0.97), 0.97, 5);
         await store.AddScoresAsync("job_a", evaluation);
         Assert.Equal(JsonSerializer.Serialize(evaluation), JsonSerializer.Serialize((await store.ListScoresAsync("job_a")).Single()));

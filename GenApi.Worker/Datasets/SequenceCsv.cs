@@ -3,7 +3,7 @@ using System.Globalization;
 namespace GenApi.Worker.Datasets;
 
 /// <summary>Sequences read from CSV text, in the data's own units: <c>Values[n][t][f]</c>, with labels when the file has them.</summary>
-public sealed record SequenceTable(IReadOnlyList<float[][]> Values, IReadOnlyList<string?> Labels)
+public sealed record SequenceTable(IReadOnlyList<float[][]> Values, IReadOnlyList<string?> Labels, IReadOnlyList<string> FeatureNames)
 {
     public int Steps => Values[0].Length;
     public int Features => Values[0][0].Length;
@@ -40,7 +40,7 @@ public static class SequenceCsv
         foreach (var row in rows)
             if (row.Cells.Length != first.Length)
                 throw new UploadRejectedException($"Line {row.Number} has {row.Cells.Length} cells; the first line has {first.Length}: every row needs the same columns.");
-        var table = header is not null && header.Contains(IdColumn) ? Long(header, rows, limits) : Wide(header, rows, limits);
+        var table = header is not null && header.Contains(IdColumn) ? Long(header, first.Select(c => c.Trim()).ToArray(), rows, limits) : Wide(header, rows, limits);
         if (table.Steps < 2) throw new UploadRejectedException("Sequences need at least 2 steps.");
         return table;
     }
@@ -59,10 +59,11 @@ public static class SequenceCsv
             values.Add(steps.ToArray());
             labels.Add(labelAt < 0 ? null : Label(row, labelAt));
         }
-        return new SequenceTable(values, labels);
+        return new SequenceTable(values, labels, SequenceValues.DefaultNames(1));
     }
 
-    private static SequenceTable Long(string[] header, List<Line> rows, CsvLimits limits)
+    // header: lower-cased, to find the columns; names: as written, to name the features.
+    private static SequenceTable Long(string[] header, string[] names, List<Line> rows, CsvLimits limits)
     {
         var (idAt, stepAt, labelAt) = (Array.IndexOf(header, IdColumn), Array.IndexOf(header, StepColumn), Array.IndexOf(header, LabelColumn));
         if (stepAt < 0) throw new UploadRejectedException($"A long-format CSV (with '{IdColumn}') needs a '{StepColumn}' column giving each row's step.");
@@ -91,7 +92,8 @@ public static class SequenceCsv
         foreach (var (id, sequence) in sequences)
             if (sequence.Steps.Count != length)
                 throw new UploadRejectedException($"Sequence '{id}' has {sequence.Steps.Count} steps and '{sequences.Keys.First()}' has {length}: every sequence needs the same length.");
-        return new SequenceTable(sequences.Values.Select(s => s.Steps.Values.ToArray()).ToList(), sequences.Values.Select(s => s.Label).ToList());
+        return new SequenceTable(sequences.Values.Select(s => s.Steps.Values.ToArray()).ToList(), sequences.Values.Select(s => s.Label).ToList(),
+            featureColumns.Select(c => names[c]).ToList());
     }
 
     private static string Label(Line row, int column)

@@ -97,7 +97,7 @@ public sealed class UploadedDatasets(ArtifactPaths paths, IOptions<DatasetOption
         for (var f = 0; f < features; f++) if (high[f] <= low[f]) high[f] = low[f] + 1;
         var labels = table.Labels.Select(l => l is null ? 0 : classes.IndexOf(l)).ToArray();
         var dataset = new UploadedDataset(UploadedDataset.NewId(), team, name, table.Values.Count, steps, 1, classes, time.GetUtcNow(),
-            new SequenceValues(features, low, high));
+            new SequenceValues(features, low, high, table.FeatureNames));
         Directory.CreateDirectory(paths.Datasets);
         AtomicFile.WriteDirectory(paths.Dataset(dataset.Id), folder =>
         {

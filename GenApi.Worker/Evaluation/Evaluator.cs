@@ -29,7 +29,7 @@ public sealed partial class Evaluator(DatasetCatalog datasets, ArtifactPaths pat
     public Evaluation Evaluate(ImageGenerator generator, string dataset, int step, Action<string>? progress = null, LatentEncoder? encoder = null,
         CancellationToken cancellation = default, int? samples = null)
     {
-        var reference = ReferenceFor(dataset, progress);
+        var reference = ReferenceFor(dataset, progress, SequenceLength(generator.Config));
         var count = Math.Min(samples ?? Options.Samples, Options.Samples);
         var clock = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
@@ -70,9 +70,9 @@ public sealed partial class Evaluator(DatasetCatalog datasets, ArtifactPaths pat
         var conditional = conditionalAccuracy is { } accuracy ? $", conditional accuracy {accuracy:P1}" : "";
         if (encoder is not null)
         {
-            var (error, elbo) = ReconstructTestSplit(generator, encoder, dataset);
-            scores = scores with { ReconstructionError = error, Elbo = elbo };
-            conditional += $", reconstruction MSE {error:0.#####}, ELBO {elbo:0.#} nats";
+            var (error, elbo, kl, active) = ReconstructTestSplit(generator, encoder, dataset);
+            scores = scores with { ReconstructionError = error, Elbo = elbo, Kl = kl, ActiveDimensions = active };
+            conditional += $", reconstruction MSE {error:0.#####}, ELBO {elbo:0.#} nats, KL {kl:0.##} nats, {active} of {generator.Config.LatentDim} latent dimensions active";
         }
         progress?.Invoke($"evaluated {count} samples in {clock.Elapsed.TotalSeconds:0.0} s: " +
                          $"FD {scores.FrechetDistance:0.###} (real floor {reference.Floor.FrechetDistance:0.###}), KID {scores.Kid:0.####}, " +
@@ -80,8 +80,13 @@ public sealed partial class Evaluator(DatasetCatalog datasets, ArtifactPaths pat
         return new Evaluation(scores, reference.Floor, reference.Accuracy, step);
     }
 
-    // Deterministic: posterior means for the reconstruction, one seeded posterior sample for the ELBO.
-    private (double Error, double Elbo) ReconstructTestSplit(ImageGenerator decoder, LatentEncoder encoder, string dataset)
+    /// <summary>A latent dimension is active when its posterior mean varies over the data by more than this (Burda et al. 2015):
+    /// an inactive one is the same for every input, collapsed onto the prior.</summary>
+    public const double ActiveVariance = 0.01;
+
+    // Deterministic: posterior means for the reconstruction, one seeded posterior sample for the ELBO. Sequence data is
+    // real-valued: its likelihood is the Gaussian the mse objective implies (σ² = ½); images and image rows are Bernoulli.
+    private (double Error, double Elbo, double Kl, int ActiveDimensions) ReconstructTestSplit(ImageGenerator decoder, LatentEncoder encoder, string dataset)
     {
         var config = decoder.Config;
         var test = datasets.Load(dataset, test: true, size: config.ImageSize);
@@ -94,20 +99,29 @@ public sealed partial class Evaluator(DatasetCatalog datasets, ArtifactPaths pat
         try
         {
             using var random = new Generator(54321, device.Device);
-            double squaredError = 0, elbo = 0;
+            double squaredError = 0, elbo = 0, kl = 0;
+            var means = new List<Tensor>();
             for (var start = 0; start < n; start += Options.BatchSize)
             {
                 var count = Math.Min(Options.BatchSize, n - start);
                 var images = test.Images.narrow(0, start, count).to(device.Device);
                 var labels = config.Conditional ? test.Labels.narrow(0, start, count).to(device.Device) : null;
                 var (mean, logVariance) = encoder.call(images, labels);
+                means.Add(mean.cpu());
                 var reconstructed = decoder.call(mean, labels);
                 squaredError += ((reconstructed - images) / 2).square().flatten(1).mean([1]).sum().item<float>();
                 var z = mean + (0.5 * logVariance).exp() * empty_like(mean).normal_(generator: random);
-                var sampled = decoder.call(z, labels);
-                elbo -= (Training.VaeLoss.Reconstruction("bce", sampled, images) + Training.VaeLoss.Kl(mean, logVariance)).sum().item<float>();
+                // log p(x|z) of an autoregressive decoder is the product of its steps given the true past: teacher-forced.
+                var sampled = decoder.Decode(z, labels, images);
+                var reconstruction = test.Sequences
+                    ? (sampled - images).square().flatten(1).sum(1) + 0.5 * Math.Log(Math.PI) * images[0].NumberOfElements
+                    : VaeLoss.Reconstruction("bce", sampled, images);
+                var klTerm = VaeLoss.Kl(mean, logVariance);
+                kl += klTerm.sum().item<float>();
+                elbo -= (reconstruction + klTerm).sum().item<float>();
             }
-            return (squaredError / n, elbo / n);
+            var active = (int)cat(means).var(0).gt(ActiveVariance).sum().item<long>();
+            return (squaredError / n, elbo / n, kl / n, active);
         }
         finally
         {
@@ -123,9 +137,13 @@ public sealed partial class Evaluator(DatasetCatalog datasets, ArtifactPaths pat
         return (reference.Classifier, reference.Accuracy);
     }
 
+    // Sequence models are compared on windows of their own length; image models on the dataset's images (samples resized).
+    private static int? SequenceLength(ModelConfig config) => config.Recurrent?.Values is null ? null : config.ImageSize;
+
     // Lazy: concurrent first evaluations of a dataset train its classifier once.
-    private Reference ReferenceFor(string dataset, Action<string>? progress) =>
-        _references.GetOrAdd(dataset, d => new Lazy<Reference>(() => BuildReference(d, progress))).Value;
+    private Reference ReferenceFor(string dataset, Action<string>? progress, int? sequenceLength = null) =>
+        _references.GetOrAdd(sequenceLength is { } length ? $"{dataset}:{length}" : dataset,
+            _ => new Lazy<Reference>(() => BuildReference(dataset, sequenceLength, progress))).Value;
 
     public EvaluationScores Compare(Tensor real, Tensor fake, DomainClassifier classifier)
     {
@@ -142,13 +160,15 @@ public sealed partial class Evaluator(DatasetCatalog datasets, ArtifactPaths pat
         return bincount(logits.argmax(1), minlength: logits.shape[1]).cpu().to(float64);
     }
 
-    private Reference BuildReference(string dataset, Action<string>? progress)
+    private Reference BuildReference(string dataset, int? sequenceLength, Action<string>? progress)
     {
-        var folder = Path.Combine(paths.Root, "evaluation", dataset);
+        var train = datasets.Load(dataset, size: sequenceLength);
+        var test = datasets.Load(dataset, test: true, size: sequenceLength);
+        var folder = Path.Combine(paths.Root, "evaluation", train.Sequences ? $"{dataset}-{train.ImageSize}steps" : dataset);
         Directory.CreateDirectory(folder);
-        var train = datasets.Load(dataset);
-        var test = datasets.Load(dataset, test: true);
-        var classifier = new DomainClassifier(train.Channels, train.ImageSize, train.ClassCount);
+        var classifier = train.Sequences
+            ? DomainClassifier.ForSequences((int)train.Images.shape[3], train.ClassCount)
+            : new DomainClassifier(train.Channels, train.ImageSize, train.ClassCount);
         var weights = Path.Combine(folder, "classifier.pt");
         var infoFile = Path.Combine(folder, "classifier.json");
         double accuracy;

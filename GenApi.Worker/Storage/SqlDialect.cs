@@ -41,7 +41,7 @@ public sealed record SqlDialect(
 
     // Every version in order, in a dialect's column types. New versions are appended; applied ones never change.
     private static IReadOnlyList<string> Schema(string timestamp, string real, string identity) =>
-        [Version1(timestamp, real, identity), Version2(timestamp, real, identity), Version3(timestamp, real), Version4(real), Version5, Version6(timestamp), Version7(timestamp), Version8(real)];
+        [Version1(timestamp, real, identity), Version2(timestamp, real, identity), Version3(timestamp, real), Version4(real), Version5, Version6(timestamp), Version7(timestamp), Version8(real), Version9(real)];
 
     // Schema version 1.
     private static string Version1(string timestamp, string real, string identity) => $"""
@@ -143,5 +143,11 @@ public sealed record SqlDialect(
     // Schema version 8: translation models are scored both ways; the B→A Fréchet distance gets its own column.
     private static string Version8(string real) => $"""
         ALTER TABLE JobScores ADD COLUMN ReverseFrechetDistance {real};
+        """;
+
+    // Schema version 9: VAEs report the test split's KL and how many latent dimensions are active (posterior collapse).
+    private static string Version9(string real) => $"""
+        ALTER TABLE JobScores ADD COLUMN Kl {real};
+        ALTER TABLE JobScores ADD COLUMN ActiveDimensions INTEGER;
         """;
 }

@@ -11,20 +11,20 @@ public sealed partial class SqlJobStore
         var (s, f) = (evaluation.Scores, evaluation.Floor);
         await Run(connection => connection.ExecuteAsync(Command($"""
             INSERT INTO JobScores (JobId, Step, FrechetDistance, Kid, KidStd, Precision, Recall, Samples,
-                FloorFrechetDistance, FloorKid, FloorPrecision, FloorRecall, ClassifierAccuracy, ClassKl, FloorClassKl, ConditionalAccuracy, ReconstructionError, Elbo, ReverseFrechetDistance, At)
+                FloorFrechetDistance, FloorKid, FloorPrecision, FloorRecall, ClassifierAccuracy, ClassKl, FloorClassKl, ConditionalAccuracy, ReconstructionError, Elbo, ReverseFrechetDistance, Kl, ActiveDimensions, At)
             VALUES (@jobId, @Step, @Fd, @Kid, @KidStd, @Precision, @Recall, @Samples, @FloorFd, @FloorKid, @FloorPrecision, @FloorRecall, @Accuracy,
-                @ClassKl, @FloorClassKl, @ConditionalAccuracy, @ReconstructionError, @Elbo, @ReverseFrechetDistance, {_sql.Now})
+                @ClassKl, @FloorClassKl, @ConditionalAccuracy, @ReconstructionError, @Elbo, @ReverseFrechetDistance, @Kl, @ActiveDimensions, {_sql.Now})
             """, new
             {
                 jobId, evaluation.Step, Fd = s.FrechetDistance, s.Kid, s.KidStd, s.Precision, s.Recall, s.Samples,
                 FloorFd = f.FrechetDistance, FloorKid = f.Kid, FloorPrecision = f.Precision, FloorRecall = f.Recall, Accuracy = evaluation.ClassifierAccuracy,
-                s.ClassKl, FloorClassKl = f.ClassKl, s.ConditionalAccuracy, s.ReconstructionError, s.Elbo, s.ReverseFrechetDistance,
+                s.ClassKl, FloorClassKl = f.ClassKl, s.ConditionalAccuracy, s.ReconstructionError, s.Elbo, s.ReverseFrechetDistance, s.Kl, s.ActiveDimensions,
             }, cancellation)), cancellation);
     }
 
     private const string ScoreColumns = """
         JobScores.JobId, JobScores.Step, FrechetDistance, Kid, KidStd, Precision, Recall, Samples, FloorFrechetDistance, FloorKid, FloorPrecision,
-        FloorRecall, ClassifierAccuracy, ClassKl, FloorClassKl, ConditionalAccuracy, ReconstructionError, Elbo, ReverseFrechetDistance
+        FloorRecall, ClassifierAccuracy, ClassKl, FloorClassKl, ConditionalAccuracy, ReconstructionError, Elbo, ReverseFrechetDistance, Kl, ActiveDimensions
         """;
 
     public async Task<IReadOnlyList<Evaluation.Evaluation>> ListScoresAsync(string jobId, CancellationToken cancellation = default)
@@ -64,9 +64,11 @@ public sealed partial class SqlJobStore
         public double? ReconstructionError { get; set; }
         public double? Elbo { get; set; }
         public double? ReverseFrechetDistance { get; set; }
+        public double? Kl { get; set; }
+        public long? ActiveDimensions { get; set; }
 
         public Evaluation.Evaluation ToEvaluation() => new(
-            new EvaluationScores(FrechetDistance, Kid, KidStd, Precision, Recall, (int)Samples, ClassKl, ConditionalAccuracy, ReconstructionError, Elbo, ReverseFrechetDistance),
+            new EvaluationScores(FrechetDistance, Kid, KidStd, Precision, Recall, (int)Samples, ClassKl, ConditionalAccuracy, ReconstructionError, Elbo, ReverseFrechetDistance, Kl, (int?)ActiveDimensions),
             new EvaluationScores(FloorFrechetDistance, FloorKid, 0, FloorPrecision, FloorRecall, (int)Samples, FloorClassKl, ClassifierAccuracy),
             ClassifierAccuracy, (int)Step);
     }

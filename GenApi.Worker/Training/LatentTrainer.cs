@@ -68,6 +68,12 @@ public abstract class LatentTrainer : Trainer
         if (_calibratedAtStep == Step) return;
         var generator = SamplingGenerator;
         var norms = generator.modules().OfType<TorchSharp.Modules.BatchNorm>().ToList();
+        // Nothing to re-estimate (e.g. recurrent decoders): no forward passes.
+        if (norms.Count == 0)
+        {
+            _calibratedAtStep = Step;
+            return;
+        }
         var momenta = norms.Select(n => n.momentum).ToList();
         using var noGrad = no_grad();
         using var random = new Generator((ulong)Settings.Seed + 104_729, Device);

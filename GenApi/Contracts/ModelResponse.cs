@@ -8,8 +8,8 @@ namespace GenApi.Contracts;
 /// <param name="Id">Model id, e.g. <c>model_8c1d…</c>.</param>
 /// <param name="Family">Model family, e.g. <c>dcgan</c>.</param>
 /// <param name="Dataset">Dataset it was trained on.</param>
-/// <param name="ImageSize">Side of the square images it generates, in pixels.</param>
-/// <param name="Channels">1 for grayscale, 3 for RGB.</param>
+/// <param name="ImageSize">Side of the square images it generates, in pixels; null for a model of sequence data.</param>
+/// <param name="Channels">1 for grayscale, 3 for RGB; null for a model of sequence data.</param>
 /// <param name="LatentDim">Length of its noise vector.</param>
 /// <param name="Steps">Training steps behind it.</param>
 /// <param name="JobId">The job that trained it.</param>
@@ -20,20 +20,26 @@ namespace GenApi.Contracts;
 /// <param name="Translates">Whether it translates between two domains: <c>POST /v1/models/{id}/translate</c> and <c>translations.png</c> (cyclegan).</param>
 /// <param name="DomainA">Translation models: the class of the dataset that is domain A; null otherwise.</param>
 /// <param name="DomainB">Translation models: the class of the dataset that is domain B; null otherwise.</param>
+/// <param name="SequenceLength">Sequence models (rvae, crvae): steps of the sequences it generates (an image's rows when trained on
+/// images); null otherwise.</param>
+/// <param name="Features">Sequence models: what each step holds (<c>samples.csv</c>'s columns); null otherwise.</param>
 /// <param name="Metrics">Training losses at its step (in <c>GET /v1/models/{id}</c>; null in lists or once the job is deleted).</param>
 public sealed record ModelResponse(
-    string Id, [property: ClosedSet(typeof(ModelFamilies), nameof(ModelFamilies.Names))] string Family, string Dataset, int ImageSize, int Channels, int LatentDim, int Steps, string JobId, DateTimeOffset CreatedAt,
-    int? Classes, bool Ema, bool Reconstructs, ModelMetricsResponse? Metrics, bool Translates = false, string? DomainA = null, string? DomainB = null)
+    string Id, [property: ClosedSet(typeof(ModelFamilies), nameof(ModelFamilies.Names))] string Family, string Dataset, int? ImageSize, int? Channels, int LatentDim, int Steps, string JobId, DateTimeOffset CreatedAt,
+    int? Classes, bool Ema, bool Reconstructs, ModelMetricsResponse? Metrics, bool Translates = false, string? DomainA = null, string? DomainB = null,
+    int? SequenceLength = null, IReadOnlyList<string>? Features = null)
 {
     public static ModelResponse From(ModelRecord model) => From(model, null);
 
     public static ModelResponse From(ModelRecord model, ModelMetricsResponse? metrics)
     {
-        var operations = ModelFamilies.Get(model.Family).Operations;
-        return new(model.Id, model.Family, model.Dataset, model.Config.ImageSize, model.Config.Channels, model.Config.LatentDim,
-            model.Steps, model.JobId, model.CreatedAt, model.Config.Conditional ? model.Config.Classes : null, model.Config.Ema,
+        var (config, operations) = (model.Config, ModelFamilies.Get(model.Family).Operations);
+        var images = config.Recurrent?.Values is null;
+        return new(model.Id, model.Family, model.Dataset, images ? config.ImageSize : null, images ? config.Channels : null, config.LatentDim,
+            model.Steps, model.JobId, model.CreatedAt, config.Conditional ? config.Classes : null, config.Ema,
             operations.HasFlag(FamilyOperations.Reconstruct), metrics, operations.HasFlag(FamilyOperations.Translate),
-            model.Config.Domains?.A, model.Config.Domains?.B);
+            config.Domains?.A, config.Domains?.B, config.Recurrent is null ? null : config.ImageSize,
+            config.Recurrent is null ? null : Worker.Rendering.ModelSampler.UnitsOf(config).Names);
     }
 }
 

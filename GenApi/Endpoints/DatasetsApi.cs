@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace GenApi.Endpoints;
 
-/// <summary>Datasets: the built-in ones, and zips of images your team uploads.</summary>
+/// <summary>Datasets: the built-in ones, and the zips of images and CSVs of sequences your team uploads.</summary>
 public static class DatasetsApi
 {
     public static RouteGroupBuilder MapDatasetsApi(this IEndpointRouteBuilder routes)
@@ -18,7 +18,7 @@ public static class DatasetsApi
         group.MapGet("/", ListDatasets).WithName(nameof(ListDatasets));
         group.MapGet("/{id}", GetDataset).WithName(nameof(GetDataset)).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/", UploadDataset).WithName(nameof(UploadDataset))
-            .Accepts<Stream>("application/zip")
+            .Accepts<Stream>("application/zip", "text/csv")
             .WithMetadata(new UploadSizeLimit())
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -36,7 +36,7 @@ public static class DatasetsApi
         {
             var shape = catalog.Describe(name)!;
             var problem = catalog.Problem(name);
-            return new DatasetResponse(name, name, true, problem is null, problem, shape.Size, shape.Channels, shape.ClassNames.ToList(), null, null);
+            return DatasetResponse.Describe(name, name, true, problem is null, problem, shape, null, null);
         });
         return TypedResults.Ok(builtIn.Concat(uploads.List(user.Team()).Select(DatasetResponse.From)).ToList());
     }
@@ -49,35 +49,45 @@ public static class DatasetsApi
         uploads.Find(id) is { } d && d.Team == user.Team() ? TypedResults.Ok(DatasetResponse.From(d)) : NotFound(id);
 
     /// <summary>Upload a dataset.</summary>
-    /// <remarks>Send a zip of PNG or JPEG images as the body (<c>Content-Type: application/zip</c>). Images in one folder per class
+    /// <remarks>Images: send a zip of PNG or JPEG images as the body (<c>Content-Type: application/zip</c>). Images in one folder per class
     /// are labelled by folder (sorted names → labels 0…n−1); images all in one folder are unlabelled. Each image is
     /// centre-cropped and resized to 64×64, stored once; a job resizes again to its <c>imageSize</c>. All-gray images make a
     /// 1-channel dataset. Refused, with nothing stored: entries with absolute or <c>..</c> paths, files that are not images,
     /// more images or bytes than the server allows (<c>Datasets:MaxImages</c>, <c>Datasets:MaxUncompressedBytes</c>) and
-    /// entries that unpack to more than they declare (zip bombs). macOS <c>__MACOSX/</c> metadata is skipped.</remarks>
+    /// entries that unpack to more than they declare (zip bombs). macOS <c>__MACOSX/</c> metadata is skipped.
+    ///
+    /// Sequences (for rvae/crvae): send CSV (<c>Content-Type: text/csv</c>), either one univariate sequence per row (a column per step,
+    /// an optional <c>label</c> column, an optional header), or long format with a header naming <c>sequence_id</c>, <c>t</c>, any
+    /// number of feature columns (a multivariate sequence) and an optional <c>label</c> (one per sequence) — the layout of a model's
+    /// <c>samples.csv</c>. Every sequence needs the same length. Values are stored in their units and scaled per feature to [-1, 1]
+    /// for training; samples are served back in the same units. Refused, with nothing stored: cells that are not finite numbers
+    /// (named by line and column), ragged rows, repeated steps, sequences of different lengths, more rows or columns than the server
+    /// allows (<c>Datasets:MaxCsvRows</c>, <c>Datasets:MaxCsvColumns</c>) or sequences (<c>Datasets:MaxImages</c>).</remarks>
     /// <param name="name">A display name (default: the id).</param>
     /// <response code="201">The stored dataset; train on it with <c>dataset: id</c>.</response>
-    /// <response code="400">The zip was refused; <c>errors.body</c> says which entry and why.</response>
+    /// <response code="400">The upload was refused; <c>errors.body</c> says which entry, or line and column, and why.</response>
     /// <response code="403">Your team has reached its dataset quota (<c>Quotas:DatasetsPerTeam</c>, <c>Quotas:DatasetBytesPerTeam</c>).</response>
-    /// <response code="413">The zip exceeds <c>Datasets:MaxUploadBytes</c>.</response>
+    /// <response code="413">The body exceeds <c>Datasets:MaxUploadBytes</c>.</response>
     public static async Task<Results<Created<DatasetResponse>, ValidationProblem, ProblemHttpResult>> UploadDataset(
         string? name, HttpRequest request, ClaimsPrincipal user, UploadedDatasets uploads, Quotas quotas, CancellationToken cancellation)
     {
         if (quotas.CheckDatasets(user.Team()) is { } overQuota) return overQuota;
         var errors = new Dictionary<string, string[]>();
         if (name is { Length: > 200 }) errors["name"] = ["name must be at most 200 characters."];
-        if (request.ContentType is { } type && !type.StartsWith("application/zip", StringComparison.OrdinalIgnoreCase)
+        var csv = request.ContentType is { } csvType && csvType.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase);
+        if (request.ContentType is { } type && !csv && !type.StartsWith("application/zip", StringComparison.OrdinalIgnoreCase)
             && !type.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase))
-            errors["body"] = [$"Send the zip itself as the body with Content-Type application/zip, not {type}."];
+            errors["body"] = [$"Send a zip of images (Content-Type application/zip) or a CSV of sequences (text/csv) as the body, not {type}."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The upload is invalid.", type: Problems.InvalidRequest);
 
         // ZipArchive needs a seekable stream; the body is bounded by the upload limit.
-        await using var zip = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
-        await request.Body.CopyToAsync(zip, cancellation);
-        zip.Position = 0;
+        await using var body = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
+        await request.Body.CopyToAsync(body, cancellation);
+        body.Position = 0;
         try
         {
-            var dataset = await Task.Run(() => uploads.Import(zip, name ?? "", user.Team()), cancellation);
+            var dataset = await Task.Run(() => csv ? uploads.ImportCsv(new StreamReader(body), name ?? "", user.Team()) : uploads.Import(body, name ?? "", user.Team()),
+                cancellation);
             return TypedResults.Created($"/v1/datasets/{dataset.Id}", DatasetResponse.From(dataset));
         }
         catch (UploadRejectedException error)

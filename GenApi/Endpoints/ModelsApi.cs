@@ -31,6 +31,7 @@ public static class ModelsApi
             .RequireRateLimiting(Calling.RateLimits.Evaluation).ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapModelReconstruction();
         group.MapModelTranslation();
+        group.MapModelSequences();
         foreach (var (pattern, handler, name) in new (string, Delegate, string)[]
                  {
                      ("/{id}/samples.png", GetModelSamples, nameof(GetModelSamples)),
@@ -206,9 +207,12 @@ public static class ModelsApi
             errors["id"] = [operation == FamilyOperations.Sample
                 ? $"Model '{model.Id}' is a {model.Family}: it does not sample from noise (only {ModelFamilies.Supporting(operation)} do); see translations.png and translate."
                 : $"Model '{model.Id}' is a {model.Family}: only {ModelFamilies.Supporting(operation)} models translate."];
-        var side = (long)model.Config.ImageSize * scale;
-        if (images * side * side > MaxOutputPixels)
-            errors["scale"] = [$"{images} images of {side}×{side} pixels exceed the {MaxOutputPixels:N0} pixels one answer may have: ask for fewer or a smaller scale."];
+        // Sequences are drawn as charts, whose size is not the model's.
+        var (width, height) = model.Config.Recurrent?.Values is null ? (model.Config.ImageSize, model.Config.ImageSize)
+            : (SequenceChart.CellWidth(model.Config.ImageSize), SequenceChart.CellHeight);
+        var (w, h) = ((long)width * scale, (long)height * scale);
+        if (images * w * h > MaxOutputPixels)
+            errors["scale"] = [$"{images} images of {w}×{h} pixels exceed the {MaxOutputPixels:N0} pixels one answer may have: ask for fewer or a smaller scale."];
         if (options.Ema == true && !model.Config.Ema) errors["ema"] = ["This model was trained without an EMA of its generator (emaDecay)."];
         if (operation != FamilyOperations.Sample) return errors;
         if (options.Label is { } label && !model.Config.Conditional) errors["label"] = ["This model is not class-conditional."];
@@ -220,12 +224,13 @@ public static class ModelsApi
     internal static async Task<IResult> RenderAsync(
         string id, long? seed, SampleOptions options, Dictionary<string, string[]> errors, ClaimsPrincipal user, IJobStore store, HttpContext context,
         CancellationToken cancellation, Func<Worker.Jobs.ModelRecord, long, SampleOptions, byte[]> render, string variant, int images, int scale,
-        FamilyOperations operation = FamilyOperations.Sample)
+        FamilyOperations operation = FamilyOperations.Sample, string contentType = "image/png", Func<Worker.Jobs.ModelRecord, string?>? modelError = null)
     {
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The sample request is invalid.", type: Problems.InvalidRequest);
         if (await store.GetModelAsync(id, user.Team(), cancellation) is not { } model) return Problems.ModelNotFound(id);
-        if (ModelErrors(model, options, images, scale, operation) is { Count: > 0 } modelErrors)
-            return TypedResults.ValidationProblem(modelErrors, title: "The sample request is invalid.", type: Problems.InvalidRequest);
+        var modelErrors = ModelErrors(model, options, images, scale, operation);
+        if (modelError?.Invoke(model) is { } error) modelErrors["id"] = [error];
+        if (modelErrors.Count > 0) return TypedResults.ValidationProblem(modelErrors, title: "The sample request is invalid.", type: Problems.InvalidRequest);
         variant += $":{options.Ema}:{options.Label}";
 
         var usedSeed = seed ?? Random.Shared.NextInt64(0, int.MaxValue);
@@ -238,8 +243,8 @@ public static class ModelsApi
         if (seed is not null && context.Request.Headers.IfNoneMatch.Contains(etag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var png = render(model, usedSeed, options);
+        var body = render(model, usedSeed, options);
         GenApiMetrics.SampleLatency.Record(clock.Elapsed.TotalMilliseconds);
-        return TypedResults.File(png, "image/png");
+        return TypedResults.File(body, contentType);
     }
 }

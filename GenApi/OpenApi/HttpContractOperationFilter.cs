@@ -12,7 +12,7 @@ namespace GenApi.OpenApi;
 /// </summary>
 public sealed class HttpContractOperationFilter : IOperationFilter
 {
-    private static readonly string[] BinaryTypes = ["image/png", "image/jpeg", "application/zip"];
+    private static readonly string[] BinaryTypes = ["image/png", "image/jpeg", "application/zip", "text/csv"];
 
     // The problem types each status carries, for the response descriptions.
     private static readonly Dictionary<string, string[]> ProblemTypes = new()
@@ -39,14 +39,14 @@ public sealed class HttpContractOperationFilter : IOperationFilter
             foreach (var mediaType in declared.ContentTypes.Where(BinaryTypes.Contains))
                 if (responses.TryGetValue(declared.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture), out var declaredResponse)
                     && declaredResponse is OpenApiResponse binaryResponse)
-                    (binaryResponse.Content ??= new Dictionary<string, IOpenApiMediaType>())[mediaType] = new OpenApiMediaType { Schema = Binary() };
+                    (binaryResponse.Content ??= new Dictionary<string, IOpenApiMediaType>())[mediaType] = new OpenApiMediaType { Schema = SchemaOf(mediaType) };
         if (body?.Content is { } requestContent)
             foreach (var (type, media) in requestContent)
-                if (BinaryTypes.Contains(type) && media is OpenApiMediaType m) m.Schema = Binary();
+                if (BinaryTypes.Contains(type) && media is OpenApiMediaType m) m.Schema = SchemaOf(type);
         foreach (var response in responses.Values.OfType<OpenApiResponse>())
             if (response.Content is { } content)
                 foreach (var (type, media) in content)
-                    if (BinaryTypes.Contains(type) && media is OpenApiMediaType m) m.Schema = Binary();
+                    if (BinaryTypes.Contains(type) && media is OpenApiMediaType m) m.Schema = SchemaOf(type);
 
         // The size limit runs before routing, so even a GET with a huge body gets it.
         AddProblem(responses, "413", "The body is larger than this server accepts.", validation: false);
@@ -94,6 +94,9 @@ public sealed class HttpContractOperationFilter : IOperationFilter
     }
 
     private static OpenApiSchema Binary() => new() { Type = JsonSchemaType.String, Format = "binary" };
+
+    // CSV is text: a string, not bytes, for generated clients.
+    private static OpenApiSchema SchemaOf(string mediaType) => mediaType == "text/csv" ? new() { Type = JsonSchemaType.String } : Binary();
 
     private static void AddHeader(OpenApiResponse response, string name, string description, bool integer = false)
     {
