@@ -16,6 +16,8 @@ public sealed class FamilyRegistryTests
         [JobFields.Reconstruction] = "mse", [JobFields.KlWeight] = 0.5, [JobFields.DomainA] = "circle", [JobFields.DomainB] = "square",
         [JobFields.CycleWeight] = 5.0, [JobFields.IdentityWeight] = 1.0, [JobFields.PoolSize] = 10,
         [JobFields.SpectralNorm] = true, [JobFields.R1] = 1.0, [JobFields.R1Interval] = 4,
+        [JobFields.ImageSize] = 28, [JobFields.Resize] = true, [JobFields.BaseChannels] = 8, [JobFields.KlWarmupSteps] = 10, [JobFields.FreeBits] = 0.1,
+        [JobFields.HiddenSize] = 16, [JobFields.Layers] = 2, [JobFields.Cell] = "lstm", [JobFields.Bidirectional] = false, [JobFields.SequenceLength] = 28,
     };
 
     [Fact]
@@ -26,7 +28,9 @@ public sealed class FamilyRegistryTests
         foreach (var family in ModelFamilies.All)
         {
             Assert.All(family.Fields, f => Assert.Contains(f, JobFields.All));
-            var config = family.Name == "cyclegan" ? CycleGanTests.Tiny() : new ModelConfig(28, 1, 8, 8, family.Name, family.Conditional ? 3 : 0);
+            var config = family.Name == "cyclegan" ? CycleGanTests.Tiny()
+                : family.Sequences ? RecurrentVaeTests.Tiny(classes: family.Conditional ? 3 : 0)
+                : new ModelConfig(28, 1, 8, 8, family.Name, family.Conditional ? 3 : 0);
             foreach (var file in family.ModelFiles)
                 using (var network = family.CreateNetwork(config, file))
                     Assert.NotEmpty(network.parameters());

@@ -140,11 +140,10 @@ public sealed class UploadedDatasets(ArtifactPaths paths, IOptions<DatasetOption
     {
         var dataset = Find(id) ?? throw new InvalidOperationException($"Dataset '{id}' does not exist.");
         var folder = paths.Dataset(id);
-        var pixels = File.ReadAllBytes(Path.Combine(folder, PixelsFile));
         var labelBytes = File.ReadAllBytes(Path.Combine(folder, LabelsFile));
         var labels = Enumerable.Range(0, dataset.Count).Select(i => (long)BitConverter.ToInt32(labelBytes, i * 4)).ToArray();
         if (dataset.Sequence is { } sequence) return LoadSequences(dataset, sequence, Path.Combine(folder, SequencesFile), labels);
-        return ImageDataset.FromBytes(id, pixels, labels, dataset.Count, dataset.Channels, dataset.Size, dataset.Classes.Count);
+        return ImageDataset.FromBytes(id, File.ReadAllBytes(Path.Combine(folder, PixelsFile)), labels, dataset.Count, dataset.Channels, dataset.Size, dataset.Classes.Count);
     }
 
     // Stored in the data's units; scaled per feature to [-1, 1] here, as a model trains on it.

@@ -19,9 +19,11 @@ public static class ModelReconstructionApi
 
     public static void MapModelReconstruction(this RouteGroupBuilder group) =>
         group.MapPost("/{id}/reconstruct", Reconstruct).WithName("ReconstructImage")
-            .Accepts<Stream>("image/png", "image/jpeg").Accepts<SequenceRequest>(Json).Accepts<Stream>(Csv)
-            .Produces<SequenceResponse>(StatusCodes.Status200OK, Json).Produces(StatusCodes.Status200OK, contentType: Csv)
-            .RendersPng(cached: false);
+            // One declaration: routing matches the body's type against a single list. The images and CSV are documented as raw bodies.
+            .Accepts<SequenceRequest>(Json, "image/png", "image/jpeg", Csv)
+            .RendersPng(cached: false)
+            // After the PNG's: one declaration of the 200's types, the JSON one with its schema (PNG and CSV are raw).
+            .Produces<SequenceResponse>(StatusCodes.Status200OK, "image/png", Json, Csv);
 
     /// <summary>Reconstruct an image or a sequence with a VAE.</summary>
     /// <remarks>Images (vae, cvae, and rvae/crvae trained on images): send a PNG or JPEG. It is centre-cropped, resized to the
