@@ -50,6 +50,23 @@ internal sealed class LoopbackService : IAsyncDisposable
         if (!Directory.Exists(ClassifierCache)) Copy(evaluation, ClassifierCache);
     }
 
+    /// <summary>Posts a job, waits for it to succeed, and returns it with its metrics and its mean training speed (the first report, which
+    /// includes start-up, left out).</summary>
+    public async Task<(JsonElement Job, JsonElement Metrics, double StepsPerSecond)> TrainAsync(object body)
+    {
+        var posted = await Client.PostAsJsonAsync("/v1/jobs", body);
+        var created = await posted.Content.ReadFromJsonAsync<JsonElement>();
+        if (!posted.IsSuccessStatusCode) throw new InvalidOperationException($"the job was refused: {created}");
+        var id = created.GetProperty("id").GetString();
+        JsonElement job;
+        while ((job = await Client.GetFromJsonAsync<JsonElement>($"/v1/jobs/{id}")).GetProperty("status").GetString() is "queued" or "running") await Task.Delay(1000);
+        if (job.GetProperty("status").GetString() != "succeeded") throw new InvalidOperationException($"the job ended {job}");
+        var metrics = await Client.GetFromJsonAsync<JsonElement>($"/v1/jobs/{id}/metrics?maxPoints=1000");
+        var batch = job.GetProperty("hyperparameters").GetProperty("batchSize").GetInt32();
+        var rates = metrics.GetProperty("points").EnumerateArray().Select(p => p.GetProperty("imagesPerSecond").GetDouble()).ToList();
+        return (job, metrics, rates.Skip(1).DefaultIfEmpty(rates[0]).Average() / batch);
+    }
+
     private static void Copy(string from, string to)
     {
         foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))

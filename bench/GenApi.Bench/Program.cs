@@ -16,6 +16,7 @@ using static TorchSharp.torch;
 //        --metric-sensitivity [--samples N] [--data DIR]: what evaluation scores mean (real images with known defects)
 //        --sweep [--sweep-steps N] [--base-channels N] [--samples N]: ASHA vs full-length trials, 2 workers vs 1 (bench/results/sweep.md)
 //        --cyclegan [--cyclegan-steps N] [--base-channels N] [--samples N]: sneaker ↔ ankle-boot translation (bench/results/cyclegan.md)
+//        --rvae [--rvae-steps N] [--rvae-fashion-steps N] [--samples N]: recurrent VAEs with and without KL annealing (bench/results/rvae.md)
 if (args.Contains("--metric-sensitivity"))
 {
     set_num_threads(Environment.ProcessorCount);
@@ -26,6 +27,11 @@ if (args.Contains("--metric-sensitivity"))
 if (args.Contains("--cyclegan"))
 {
     await TranslationBench.RunAsync(Option("--cyclegan-steps", 2000), Option("--base-channels", 32), Option("--samples", 2000), Path.Combine("bench", "results"));
+    return;
+}
+if (args.Contains("--rvae"))
+{
+    await SequenceBench.RunAsync(Option("--rvae-steps", 1500), Option("--rvae-fashion-steps", 1500), Option("--samples", 2000), Path.Combine("bench", "results"));
     return;
 }
 if (args.Contains("--sweep"))

@@ -24,15 +24,9 @@ internal static class TranslationBench
             model = "cyclegan", dataset = "fashion-mnist", domainA = "sneaker", domainB = "ankle-boot", steps, baseChannels, seed = 1,
             evaluate = true, checkpointEvery = steps / 4, sampleEvery = steps / 4,
         };
-        var posted = await client.PostAsJsonAsync("/v1/jobs", body);
-        var id = (await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
-        JsonElement job;
-        while ((job = await client.GetFromJsonAsync<JsonElement>($"/v1/jobs/{id}")).GetProperty("status").GetString() is "queued" or "running") await Task.Delay(1000);
-        if (job.GetProperty("status").GetString() != "succeeded") throw new InvalidOperationException($"cyclegan job ended {job}");
-        var metrics = await client.GetFromJsonAsync<JsonElement>($"/v1/jobs/{id}/metrics?maxPoints=1000");
+        var (job, metrics, stepsPerSecond) = await service.TrainAsync(body);
+        var id = job.GetProperty("id").GetString();
         var batch = job.GetProperty("hyperparameters").GetProperty("batchSize").GetInt32();
-        var rates = metrics.GetProperty("points").EnumerateArray().Select(p => p.GetProperty("imagesPerSecond").GetDouble()).ToList();
-        var stepsPerSecond = rates.Skip(1).DefaultIfEmpty(rates[0]).Average() / batch;
         var model = job.GetProperty("modelId").GetString();
         Directory.CreateDirectory(outputDirectory);
         foreach (var direction in new[] { "AtoB", "BtoA" })

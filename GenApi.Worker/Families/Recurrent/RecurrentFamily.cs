@@ -2,7 +2,6 @@ using GenApi.Worker.Families.Variational;
 using GenApi.Worker.Jobs;
 using GenApi.Worker.Models;
 using GenApi.Worker.Training;
-using static TorchSharp.torch;
 
 namespace GenApi.Worker.Families.Recurrent;
 
@@ -69,12 +68,9 @@ public abstract class RecurrentFamily : VariationalFamily, IModelFamily
         return config with { Recurrent = new RecurrentShape(features, r.HiddenSize, r.Layers, r.Cell, r.Bidirectional, data.Sequence) };
     }
 
-    public override nn.Module CreateNetwork(ModelConfig config, string file) => file switch
-    {
-        ArtifactLayout.GeneratorFile or ArtifactLayout.EmaFile => new SequenceDecoder(config),
-        ArtifactLayout.EncoderFile => new SequenceEncoder(config),
-        _ => throw new ArgumentException($"A {Name} model has no network file '{file}'."),
-    };
+    protected override ImageGenerator CreateDecoder(ModelConfig config) => new SequenceDecoder(config);
+
+    protected override LatentEncoder CreateEncoder(ModelConfig config) => new SequenceEncoder(config);
 }
 
 /// <summary>The recurrent VAE.</summary>

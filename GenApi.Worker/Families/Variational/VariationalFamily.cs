@@ -58,12 +58,18 @@ public abstract class VariationalFamily : IModelFamily
 
     public Trainer CreateTrainer(ModelConfig config, TrainingSettings settings, Device device) => new VaeTrainer(config, settings, device);
 
-    public virtual nn.Module CreateNetwork(ModelConfig config, string file) => file switch
+    public nn.Module CreateNetwork(ModelConfig config, string file) => file switch
     {
-        ArtifactLayout.GeneratorFile or ArtifactLayout.EmaFile => new DcganGenerator(config),
-        ArtifactLayout.EncoderFile => new VaeEncoder(config),
+        ArtifactLayout.GeneratorFile or ArtifactLayout.EmaFile => CreateDecoder(config),
+        ArtifactLayout.EncoderFile => CreateEncoder(config),
         _ => throw new ArgumentException($"A {Name} model has no network file '{file}'."),
     };
+
+    /// <summary>p(x|z): the convolutional VAEs' is the DCGAN generator.</summary>
+    protected virtual ImageGenerator CreateDecoder(ModelConfig config) => new DcganGenerator(config);
+
+    /// <summary>q(z|x).</summary>
+    protected virtual LatentEncoder CreateEncoder(ModelConfig config) => new VaeEncoder(config);
 }
 
 /// <summary>The VAE with convolutional encoder and decoder.</summary>
