@@ -24,6 +24,8 @@ public sealed class ModelFamiliesTests
         { "vae", """{"reconstruction":"mse","klWeight":0.5,"emaDecay":0.5,"l1":0.00001,"optimizerG":{"type":"sgd","lr":0.001,"momentum":0.9,"nesterov":true}}""" },
         { "cvae", """{"accumulateSteps":2,"optimizerG":{"type":"adagrad","lr":0.01},"schedule":{"type":"polynomial","power":2}}""" },
         { "dcgan", """{"spectralNorm":true,"r1":1.0,"r1Interval":2,"loss":"hinge","beta1":0}""" },
+        { "dcgan", """{"preset":"fast","augment":["color","translation","cutout"],"accumulateSteps":2}""" },
+        { "gan", """{"augment":["translation","cutout"],"nCritic":2}""" },
     };
 
     [Theory]

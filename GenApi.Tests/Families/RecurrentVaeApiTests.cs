@@ -65,6 +65,9 @@ public sealed class RecurrentVaeApiTests
             Assert.Equal((2 * 66 + 2, 2 * 50 + 2), (chart.Width, chart.Height));
         using (var one = SKBitmap.Decode(await owner.GetByteArrayAsync($"/v1/models/{model.Id}/samples/1.png?seed=5&scale=2")))
             Assert.Equal((128, 96), (one.Width, one.Height));
+        // Interpolation in z, drawn as a strip of charts.
+        using (var strip = SKBitmap.Decode(await owner.GetByteArrayAsync($"/v1/models/{model.Id}/interpolate.png?from=1&to=2&steps=5&label=1")))
+            Assert.Equal((5 * 66 + 2, 50 + 2), (strip.Width, strip.Height));
 
         // The same sequences as CSV and JSON, the same for the same seed, labelled by class name.
         var csv = await owner.GetStringAsync($"/v1/models/{model.Id}/samples.csv?count=3&seed=5");
@@ -128,9 +131,9 @@ public sealed class RecurrentVaeApiTests
         var bad = await client.PostAsJsonAsync("/v1/jobs", new
         {
             model = "rvae", dataset = dataset.Id, imageSize = 28, baseChannels = 8, sequenceLength = 25, cell = "rnn", layers = 9, hiddenSize = 2,
-            klWarmupSteps = -1, freeBits = 11, evaluate = true,
+            klWarmupSteps = -1, freeBits = 11, evaluate = true, inputDropout = 1.5,
         });
-        Assert.Equal(["baseChannels", "cell", "evaluate", "freeBits", "hiddenSize", "imageSize", "klWarmupSteps", "layers", "sequenceLength"],
+        Assert.Equal(["baseChannels", "cell", "evaluate", "freeBits", "hiddenSize", "imageSize", "inputDropout", "klWarmupSteps", "layers", "sequenceLength"],
             (await BadInputTests.ValidationErrorsAsync(bad)).Keys.Order());
 
         var body = Tiny("rvae", dataset.Id, steps: 8);

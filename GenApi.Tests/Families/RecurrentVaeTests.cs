@@ -71,6 +71,32 @@ public sealed class RecurrentVaeTests
         Assert.False(forced.allclose(free, atol: 1e-3));
     }
 
+    [Fact]
+    public void InputDropout_ZeroesTeacherForcedInputs_AndAtOneTheDecoderReadsOnlyZ()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var z = randn(3, 4);
+        var (waves, others) = (Waves.Images.narrow(0, 0, 3), Waves.Images.narrow(0, 3, 3));
+        using (var blind = new SequenceDecoder(Tiny() with { Recurrent = Tiny().Recurrent! with { InputDropout = 1 } }))
+        {
+            blind.eval();
+            // Nothing of the target reaches it, and sampling runs exactly as training did.
+            Assert.True(blind.Decode(z, null, waves).allclose(blind.Decode(z, null, others)));
+            Assert.True(blind.call(z).allclose(blind.Decode(z, null, waves), atol: 1e-6));
+        }
+        using var half = new SequenceDecoder(Tiny() with { Recurrent = Tiny().Recurrent! with { InputDropout = 0.5 } });
+        half.eval();
+        var forced = half.Decode(z, null, waves);
+        // Outside training (no random stream) every input is read; in training, the same seed drops the same steps.
+        Assert.True(forced.allclose(half.Decode(z, null, waves)));
+        using var a = new TorchSharp.torch.Generator(1);
+        using var b = new TorchSharp.torch.Generator(1);
+        var dropped = half.Decode(z, null, waves, a);
+        Assert.False(dropped.allclose(forced, atol: 1e-4));
+        Assert.True(dropped.allclose(half.Decode(z, null, waves, b)));
+    }
+
     [Theory]
     [InlineData(0, 5, 1.0)]
     [InlineData(10, 0, 0.1)]

@@ -81,7 +81,7 @@ public sealed class TrainerTests
     }
 
     // Every knob that carries state across steps at once: EMA, schedule position, accumulation, critic updates,
-    // penalty mixing weights, instance noise, label sampling.
+    // penalty mixing weights, instance noise, label sampling, augmentation draws, the KL weight's warm-up.
     public static TheoryData<string, TrainingSettings> KitchenSinks => new()
     {
         { "gan", Settings(6) with { Loss = "lsgan", LabelSmoothing = 0.1, Dropout = 0.3, EmaDecay = 0.9, L2 = 1e-4, Schedule = new() { Type = "cosine", WarmupSteps = 2 } } },
@@ -91,6 +91,8 @@ public sealed class TrainerTests
         { "cvae", Settings(6) with { AccumulateSteps = 2, OptimizerG = new() { Type = "adagrad", LearningRate = 1e-2 }, Schedule = new() { Type = "polynomial", Power = 2 } } },
         { "dcgan", Settings(6) with { OptimizerG = new() { Type = "adamw", WeightDecay = 0.01 }, LrScaling = "sqrt", Schedule = new() { Type = "exponential", TimeConstant = 3 } } },
         { "cdcgan", Settings(6) with { Loss = "hinge", SpectralNorm = true, R1 = 1, R1Interval = 2, OptimizerD = new() { Beta1 = 0 }, OptimizerG = new() { Beta1 = 0 } } },
+        { "dcgan", Settings(6) with { Augment = [DiffAugment.Color, DiffAugment.Translation, DiffAugment.Cutout], NCritic = 2 } },
+        { "vae", Settings(6) with { KlWarmupSteps = 4, FreeBits = 0.1 } },
     };
 
     private static ModelConfig TinyOf(string family, TrainingSettings settings) =>

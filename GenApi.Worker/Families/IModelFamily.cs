@@ -42,6 +42,9 @@ public interface IModelFamily
     /// <summary>The defaults of every training setting, as the family's paper uses them.</summary>
     TrainingSettings Defaults { get; }
 
+    /// <summary>The presets a job may name (<see cref="TrainingPresets"/>): <c>paper</c> is <see cref="Defaults"/>.</summary>
+    IReadOnlyDictionary<string, TrainingSettings> Presets => new Dictionary<string, TrainingSettings> { [TrainingPresets.Paper] = Defaults };
+
     int DefaultLatentDim { get; }
 
     int DefaultBaseChannels => 64;

@@ -7,6 +7,8 @@ namespace GenApi.Worker.Jobs;
 public sealed record JobSpec
 {
     public string Model { get; init; } = Families.Adversarial.DcganFamily.Id;
+    /// <summary>The preset whose defaults the job started from (<see cref="TrainingPresets"/>).</summary>
+    public string Preset { get; init; } = TrainingPresets.Paper;
     public required string Dataset { get; init; }
     /// <summary>Side of the trained images; the dataset is resized to it when it differs. Null: the dataset's own size.</summary>
     public int? ImageSize { get; init; }
@@ -41,7 +43,12 @@ public sealed record DomainPair(string? A, string? B);
 /// <summary>What a sequence model's job asks for; the defaults are the engine's.</summary>
 /// <param name="Length">Steps per training sequence: sequence datasets are cut into windows of it (null until the family
 /// fills in the dataset's own length); an image is always its rows.</param>
-public sealed record RecurrentSpec(int HiddenSize = 128, int Layers = 1, string Cell = RecurrentShape.Gru, bool Bidirectional = true, int? Length = null);
+/// <param name="InputDropout">Share of the decoder's teacher-forced inputs zeroed in training (against posterior collapse).</param>
+public sealed record RecurrentSpec(int HiddenSize = 128, int Layers = 1, string Cell = RecurrentShape.Gru, bool Bidirectional = true, int? Length = null,
+    double InputDropout = RecurrentSpec.DefaultInputDropout)
+{
+    public const double DefaultInputDropout = 0.25;
+}
 
 /// <summary>Where a job continues from: another job's checkpoint at a step.</summary>
 public sealed record ResumeSource(string JobId, int Step);

@@ -10,7 +10,8 @@ public abstract class ImageGenerator(string name, ModelConfig config) : nn.Modul
     /// <summary>Unconditional shorthand.</summary>
     public Tensor call(Tensor z) => call(z, null);
 
-    /// <summary>Decodes z during training, where the image it should become is known: feed-forward generators ignore
+    /// <summary>Decodes z where the image it should become is known (training, the ELBO): feed-forward generators ignore
     /// <paramref name="target"/>; recurrent ones are teacher-forced on it.</summary>
-    public virtual Tensor Decode(Tensor z, Tensor? labels, Tensor target) => call(z, labels);
+    /// <param name="random">Training's random stream, for what a decoder draws while training (recurrent input dropout); null outside training.</param>
+    public virtual Tensor Decode(Tensor z, Tensor? labels, Tensor target, TorchSharp.torch.Generator? random = null) => call(z, labels);
 }

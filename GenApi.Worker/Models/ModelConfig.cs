@@ -40,7 +40,9 @@ public sealed record ModelConfig(
 /// <param name="Cell"><c>gru</c> or <c>lstm</c>.</param>
 /// <param name="Bidirectional">Whether the encoder also reads the sequence backwards.</param>
 /// <param name="Values">Sequence data: each feature's range in the data's units; null when the steps are image rows.</param>
-public sealed record RecurrentShape(int Features, int HiddenSize, int Layers, string Cell, bool Bidirectional, Datasets.SequenceValues? Values)
+/// <param name="InputDropout">Share of the decoder's teacher-forced inputs zeroed in training; at 1 it never reads past values.</param>
+public sealed record RecurrentShape(int Features, int HiddenSize, int Layers, string Cell, bool Bidirectional, Datasets.SequenceValues? Values,
+    double InputDropout = 0)
 {
     public const string Gru = "gru";
     public const string Lstm = "lstm";

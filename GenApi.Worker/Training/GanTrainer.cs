@@ -6,7 +6,7 @@ namespace GenApi.Worker.Training;
 
 /// <summary>
 /// Trains a generator against a discriminator (or critic): <c>nCritic</c> D updates then one G update per step, with
-/// the selected adversarial loss, optional gradient penalty, label smoothing, instance noise and D dropout.
+/// the selected adversarial loss, optional gradient penalty, R1, label smoothing, instance noise, DiffAugment and D dropout.
 /// </summary>
 public sealed class GanTrainer : LatentTrainer
 {
@@ -57,7 +57,7 @@ public sealed class GanTrainer : LatentTrainer
         if (ReuseFake) _lastFake = (fake, fakeLabels);
         var fakeInput = fake.detach();
         var loss = AdversarialLoss.Discriminator(Settings.Loss,
-            _discriminator.call(WithInstanceNoise(real), fakeLabels), _discriminator.call(WithInstanceNoise(fakeInput), fakeLabels), _realTarget!);
+            _discriminator.call(Augmented(WithInstanceNoise(real)), fakeLabels), _discriminator.call(Augmented(WithInstanceNoise(fakeInput)), fakeLabels), _realTarget!);
         // Lazy R1: every R1Interval steps, weighted by the interval so its average strength is γ/2 per step.
         if (Settings.R1 > 0 && Step % Settings.R1Interval == 0)
             loss += Settings.R1 / 2 * Settings.R1Interval * R1Penalty.Of(x => _discriminator.call(x, fakeLabels), real);
@@ -69,7 +69,7 @@ public sealed class GanTrainer : LatentTrainer
     private Tensor GeneratorLoss()
     {
         var (fake, labels) = _lastFake ?? NewFake();
-        return AdversarialLoss.Generator(Settings.Loss, _discriminator.call(WithInstanceNoise(fake), labels));
+        return AdversarialLoss.Generator(Settings.Loss, _discriminator.call(Augmented(WithInstanceNoise(fake)), labels));
     }
 
     private (Tensor, Tensor?) NewFake()
@@ -79,6 +79,9 @@ public sealed class GanTrainer : LatentTrainer
             : null;
         return (Generator.call(Noise(), labels), labels);
     }
+
+    // DiffAugment: real and fake alike, in D's and G's updates, so G learns the data and not the augmentation.
+    private Tensor Augmented(Tensor images) => Settings.Augment.Count == 0 ? images : DiffAugment.Apply(images, Settings.Augment, NoiseRandom);
 
     // Instance noise (Sønderby et al. 2016): blurs real and fake distributions together early on, annealed to none.
     private Tensor WithInstanceNoise(Tensor images)

@@ -42,6 +42,8 @@ public sealed record TrainingSettings
     public double R1 { get; init; }
     /// <summary>Lazy regularisation: R1 every this many steps, scaled by it (StyleGAN2's 16).</summary>
     public int R1Interval { get; init; } = 16;
+    /// <summary>DiffAugment policies applied to every image D sees (<see cref="DiffAugment.Policies"/>); empty for none.</summary>
+    public IReadOnlyList<string> Augment { get; init; } = [];
 
     /// <summary>VAE reconstruction loss: <c>bce</c> or <c>mse</c>.</summary>
     public string Reconstruction { get; init; } = "bce";

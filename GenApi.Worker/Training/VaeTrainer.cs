@@ -40,7 +40,7 @@ public sealed class VaeTrainer : LatentTrainer
             var (mean, logVariance) = _encoder.call(images, conditioning);
             // z = μ + σ·ε keeps the sample differentiable in μ and σ.
             var z = mean + (0.5 * logVariance).exp() * empty_like(mean).normal_(generator: NoiseRandom);
-            var reconstructed = Generator.Decode(z, conditioning, images);
+            var reconstructed = Generator.Decode(z, conditioning, images, NoiseRandom);
             var klTerm = VaeLoss.Kl(mean, logVariance).mean();
             kl = kl is null ? klTerm.detach() : kl + klTerm.detach();
             var klObjective = Settings.FreeBits > 0 ? VaeLoss.FreeBitsKl(mean, logVariance, Settings.FreeBits) : klTerm;

@@ -132,6 +132,10 @@ public sealed record CreateJobRequest
     /// length; default its length); an image dataset is always read as its rows.</summary>
     public int? SequenceLength { get; init; }
 
+    /// <summary>rvae/crvae: share of the decoder's teacher-forced inputs (the true previous step) zeroed in training, 0…1 (Bowman et al.'s
+    /// word dropout, against posterior collapse); at 1 the decoder never reads past values and generates from z alone; default 0.25 (the best samples in the screening, README).</summary>
+    public double? InputDropout { get; init; }
+
     /// <summary>GANs: spectrally normalised discriminator (SNGAN, Miyato et al. 2018): each convolution's weight divided by its
     /// largest singular value (one power iteration per step), and no batch norm in D. Pairs well with <c>loss: hinge</c> and β1 0.</summary>
     [DefaultValue(false)]
@@ -142,6 +146,18 @@ public sealed record CreateJobRequest
 
     /// <summary>GANs: apply R1 every this many steps, scaled by it (lazy regularisation, as StyleGAN2), 1…1000; default 16.</summary>
     public int? R1Interval { get; init; }
+
+    /// <summary>GANs: DiffAugment policies (Zhao et al. 2020), applied differentiably to every image D sees, real and generated, in D's
+    /// and G's updates: <c>color</c> (brightness, saturation, contrast), <c>translation</c> (shifts up to 1/8 of the side),
+    /// <c>cutout</c> (a square of half the side erased). Default none.</summary>
+    [ClosedSet(typeof(DiffAugment), nameof(DiffAugment.Policies))]
+    public IReadOnlyList<string>? Augment { get; init; }
+
+    /// <summary>The set of defaults to start from: <c>paper</c> (the family's published values, the default) or, where the family has it,
+    /// <c>fast</c> (the best short-budget recipe measured here; dcgan: both learning rates 8e-4). Fields you set override it; the job
+    /// shows the resolved values.</summary>
+    [ClosedSet(typeof(TrainingPresets), nameof(TrainingPresets.Names))]
+    public string? Preset { get; init; }
 
     /// <summary>cyclegan: domain A, a class name of the dataset (see <c>GET /v1/datasets</c>; an upload's folder, e.g. <c>A</c>);
     /// default the dataset's first class.</summary>

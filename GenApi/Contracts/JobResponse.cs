@@ -78,7 +78,9 @@ public sealed record HyperparametersResponse(
     string? DomainA = null, string? DomainB = null, double? CycleWeight = null, double? IdentityWeight = null, int? PoolSize = null,
     bool? SpectralNorm = null, double? R1 = null, int? R1Interval = null, int? KlWarmupSteps = null, double? FreeBits = null,
     int? HiddenSize = null, int? Layers = null,
-    [property: ClosedSet(typeof(RecurrentShape), nameof(RecurrentShape.Cells))] string? Cell = null, bool? Bidirectional = null, int? SequenceLength = null)
+    [property: ClosedSet(typeof(RecurrentShape), nameof(RecurrentShape.Cells))] string? Cell = null, bool? Bidirectional = null, int? SequenceLength = null,
+    [property: ClosedSet(typeof(DiffAugment), nameof(DiffAugment.Policies))] IReadOnlyList<string>? Augment = null,
+    [property: ClosedSet(typeof(TrainingPresets), nameof(TrainingPresets.Names))] string Preset = TrainingPresets.Paper, double? InputDropout = null)
 {
     public static HyperparametersResponse From(JobSpec spec)
     {
@@ -99,6 +101,7 @@ public sealed record HyperparametersResponse(
             Of(JobFields.IdentityWeight, t.IdentityWeight), Of(JobFields.PoolSize, t.PoolSize),
             Of(JobFields.SpectralNorm, t.SpectralNorm), Of(JobFields.R1, t.R1), Of(JobFields.R1Interval, t.R1Interval),
             Of(JobFields.KlWarmupSteps, t.KlWarmupSteps), Of(JobFields.FreeBits, t.FreeBits),
-            sequence?.HiddenSize, sequence?.Layers, sequence?.Cell, sequence?.Bidirectional, sequence?.Length);
+            sequence?.HiddenSize, sequence?.Layers, sequence?.Cell, sequence?.Bidirectional, sequence?.Length,
+            fields.Contains(JobFields.Augment) ? t.Augment : null, spec.Preset, sequence?.InputDropout);
     }
 }

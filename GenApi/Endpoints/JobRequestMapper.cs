@@ -24,7 +24,10 @@ public static class JobRequestMapper
         var model = request.Model ?? resume?.SourceSpec.Model ?? DcganFamily.Id;
         var family = ModelFamilies.Find(model);
         e.Check(family is not null, "model", $"Unknown model '{model}'; expected one of: {string.Join(", ", ModelFamilies.Names)}.");
-        var defaults = family?.Defaults ?? new TrainingSettings();
+        var preset = request.Preset ?? TrainingPresets.Paper;
+        var presets = family?.Presets ?? new Dictionary<string, TrainingSettings> { [TrainingPresets.Paper] = new() };
+        e.Check(presets.ContainsKey(preset), "preset", $"{model} has the presets {string.Join(", ", presets.Keys)}, not '{preset}'.");
+        var defaults = presets.GetValueOrDefault(preset) ?? family?.Defaults ?? new TrainingSettings();
 
         // Required even when resuming: the document says so, and a resumed job must name the data it continues on.
         var dataset = request.Dataset;
@@ -91,11 +94,12 @@ public static class JobRequestMapper
             SpectralNorm = request.SpectralNorm ?? resume?.SourceSpec.Training.SpectralNorm ?? defaults.SpectralNorm,
             R1 = request.R1 ?? defaults.R1, R1Interval = request.R1Interval ?? defaults.R1Interval,
             KlWarmupSteps = request.KlWarmupSteps ?? defaults.KlWarmupSteps, FreeBits = request.FreeBits ?? defaults.FreeBits,
+            Augment = request.Augment ?? defaults.Augment,
             L1 = request.L1 ?? 0, L2 = request.L2 ?? 0, ClipGradNorm = request.ClipGradNorm, AccumulateSteps = accumulate, EmaDecay = request.EmaDecay ?? 0,
         };
         var spec = new JobSpec
         {
-            Model = model, Dataset = dataset ?? "", ImageSize = imageSize, LatentDim = latentDim, BaseChannels = baseChannels,
+            Model = model, Preset = preset, Dataset = dataset ?? "", ImageSize = imageSize, LatentDim = latentDim, BaseChannels = baseChannels,
             Evaluate = request.Evaluate ?? false, KeepBest = request.KeepBest ?? false, Training = training, ResumeFrom = resume?.Source,
             Domains = request.DomainA is null && request.DomainB is null ? resume?.SourceSpec.Domains
                 : new DomainPair(request.DomainA ?? resume?.SourceSpec.Domains?.A, request.DomainB ?? resume?.SourceSpec.Domains?.B),
@@ -136,7 +140,7 @@ public static class JobRequestMapper
             (JobFields.R1, r.R1), (JobFields.R1Interval, r.R1Interval), (JobFields.ImageSize, r.ImageSize), (JobFields.Resize, r.Resize),
             (JobFields.BaseChannels, r.BaseChannels), (JobFields.KlWarmupSteps, r.KlWarmupSteps), (JobFields.FreeBits, r.FreeBits),
             (JobFields.HiddenSize, r.HiddenSize), (JobFields.Layers, r.Layers), (JobFields.Cell, r.Cell), (JobFields.Bidirectional, r.Bidirectional),
-            (JobFields.SequenceLength, r.SequenceLength),
+            (JobFields.SequenceLength, r.SequenceLength), (JobFields.Augment, r.Augment), (JobFields.InputDropout, r.InputDropout),
         ];
         return fields.Where(f => f.Value is not null).Select(f => f.Field);
     }
@@ -153,7 +157,8 @@ public static class JobRequestMapper
 
     // Unset fields keep the checkpoint's (when resuming) or the engine's defaults.
     private static RecurrentSpec MapRecurrent(CreateJobRequest r, RecurrentSpec from) => new(
-        r.HiddenSize ?? from.HiddenSize, r.Layers ?? from.Layers, r.Cell ?? from.Cell, r.Bidirectional ?? from.Bidirectional, r.SequenceLength ?? from.Length);
+        r.HiddenSize ?? from.HiddenSize, r.Layers ?? from.Layers, r.Cell ?? from.Cell, r.Bidirectional ?? from.Bidirectional, r.SequenceLength ?? from.Length,
+        r.InputDropout ?? from.InputDropout);
 
     // A checkpoint holds weights and optimizer state of one architecture: everything that shapes them must match.
     private static void CheckResume(JobSpec spec, ResumeTarget? resume, string? resumeError, FieldErrors e)

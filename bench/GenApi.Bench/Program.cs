@@ -16,7 +16,8 @@ using static TorchSharp.torch;
 //        --metric-sensitivity [--samples N] [--data DIR]: what evaluation scores mean (real images with known defects)
 //        --sweep [--sweep-steps N] [--base-channels N] [--samples N]: ASHA vs full-length trials, 2 workers vs 1 (bench/results/sweep.md)
 //        --cyclegan [--cyclegan-steps N] [--base-channels N] [--samples N]: sneaker ↔ ankle-boot translation (bench/results/cyclegan.md)
-//        --rvae [--rvae-steps N] [--rvae-fashion-steps N] [--samples N]: recurrent VAEs with and without KL annealing (bench/results/rvae.md)
+//        --rvae [--rvae-steps N] [--rvae-fashion-steps N] [--samples N] [--rvae-dropouts P,P…]: recurrent VAEs with and without KL
+//          annealing, and decoder input dropouts compared (bench/results/rvae.md)
 if (args.Contains("--metric-sensitivity"))
 {
     set_num_threads(Environment.ProcessorCount);
@@ -31,7 +32,9 @@ if (args.Contains("--cyclegan"))
 }
 if (args.Contains("--rvae"))
 {
-    await SequenceBench.RunAsync(Option("--rvae-steps", 1500), Option("--rvae-fashion-steps", 1500), Option("--samples", 2000), Path.Combine("bench", "results"));
+    await SequenceBench.RunAsync(Option("--rvae-steps", 1500), Option("--rvae-fashion-steps", 1500), Option("--samples", 2000),
+        OptionText("--rvae-dropouts", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => double.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToList(),
+        Path.Combine("bench", "results"));
     return;
 }
 if (args.Contains("--sweep"))

@@ -12,7 +12,8 @@ namespace GenApi.Bench;
 /// </summary>
 internal static class SequenceBench
 {
-    public static async Task RunAsync(int syntheticSteps, int fashionSteps, int samples, string outputDirectory)
+    /// <param name="inputDropouts">Decoder input dropouts to compare on synthetic-sequences (with annealing), besides the default.</param>
+    public static async Task RunAsync(int syntheticSteps, int fashionSteps, int samples, IReadOnlyList<double> inputDropouts, string outputDirectory)
     {
         await using var service = await LoopbackService.StartAsync(new Dictionary<string, string>
         {
@@ -23,23 +24,26 @@ internal static class SequenceBench
         if (fashionSteps > 0) await service.WarmEvaluationAsync("fashion-mnist");
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture,
-            $"Recurrent VAEs through the API, {Environment.ProcessorCount} cores, family defaults (GRU, hidden 128, 1 layer, bidirectional encoder, latent 32, Adam 1e-3, batch 64, mse) unless stated; scores at the last step on {samples} samples of the test split.");
+            $"Recurrent VAEs through the API, {Environment.ProcessorCount} cores, family defaults (GRU, hidden 128, 1 layer, bidirectional encoder, latent 32, Adam 1e-3, batch 64, mse, inputDropout {GenApi.Worker.Jobs.RecurrentSpec.DefaultInputDropout}) unless stated; scores at the last step on {samples} samples of the test split.");
         report.AppendLine();
         report.AppendLine("| run | steps | steps/s | FD (floor) | class acc. | recon. MSE | ELBO | KL | active dims |");
         report.AppendLine("|---|---|---|---|---|---|---|---|---|");
-        var runs = new (string Name, string Model, string Dataset, int Steps, int Warmup, string Picture)[]
+        var standard = GenApi.Worker.Jobs.RecurrentSpec.DefaultInputDropout;
+        var runs = new List<(string Name, string Model, string Dataset, int Steps, int Warmup, double InputDropout, string Picture)>
         {
-            ("crvae, synthetic-sequences, KL annealing 200 steps", "crvae", "synthetic-sequences", syntheticSteps, 200, "rvae-synthetic.png"),
-            ("crvae, synthetic-sequences, no annealing", "crvae", "synthetic-sequences", syntheticSteps, 0, ""),
-            ("rvae, Fashion-MNIST rows, KL annealing 200 steps", "rvae", "fashion-mnist", fashionSteps, 200, "rvae-fashion.png"),
-            ("rvae, Fashion-MNIST rows, no annealing", "rvae", "fashion-mnist", fashionSteps, 0, ""),
+            ("crvae, synthetic-sequences, KL annealing 200 steps", "crvae", "synthetic-sequences", syntheticSteps, 200, standard, "rvae-synthetic.png"),
+            ("crvae, synthetic-sequences, no annealing", "crvae", "synthetic-sequences", syntheticSteps, 0, standard, ""),
+            ("rvae, Fashion-MNIST rows, KL annealing 200 steps", "rvae", "fashion-mnist", fashionSteps, 200, standard, "rvae-fashion.png"),
+            ("rvae, Fashion-MNIST rows, no annealing", "rvae", "fashion-mnist", fashionSteps, 0, standard, ""),
         };
+        runs.AddRange(inputDropouts.Where(p => p != standard).Select(p =>
+            ($"crvae, synthetic-sequences, annealing, inputDropout {p}", "crvae", "synthetic-sequences", syntheticSteps, 200, p, "")));
         foreach (var run in runs.Where(r => r.Steps > 0))
         {
             var (job, metrics, stepsPerSecond) = await service.TrainAsync(new
             {
                 model = run.Model, dataset = run.Dataset, steps = run.Steps, seed = 1, evaluate = true, klWarmupSteps = run.Warmup,
-                checkpointEvery = run.Steps, sampleEvery = run.Steps,
+                inputDropout = run.InputDropout, checkpointEvery = run.Steps, sampleEvery = run.Steps,
             });
             var s = metrics.GetProperty("evaluations").EnumerateArray().Last();
             var accuracy = s.GetProperty("conditionalAccuracy") is { ValueKind: JsonValueKind.Number } a ? a.GetDouble().ToString("P1", CultureInfo.InvariantCulture) : "–";

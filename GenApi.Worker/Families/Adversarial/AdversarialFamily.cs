@@ -25,7 +25,7 @@ public abstract class AdversarialFamily : IModelFamily
     [
         JobFields.OptimizerD, JobFields.LatentDim, JobFields.Loss, JobFields.NCritic, JobFields.GradientPenalty,
         JobFields.LabelSmoothing, JobFields.InstanceNoise, JobFields.Dropout, JobFields.SpectralNorm, JobFields.R1, JobFields.R1Interval,
-        .. JobFields.ImageShape,
+        JobFields.Augment, .. JobFields.ImageShape,
     ];
 
     public (string First, string Second) LossNames => ("D", "G");
@@ -45,6 +45,8 @@ public abstract class AdversarialFamily : IModelFamily
         e.Check(t.Dropout is >= 0 and < 1, "dropout", "dropout must be in [0, 1).");
         e.Check(t.R1 is >= 0 and <= 1000, JobFields.R1, "r1 must be between 0 and 1000.");
         e.Check(t.R1Interval is >= 1 and <= 1000, JobFields.R1Interval, "r1Interval must be between 1 and 1000.");
+        e.Check(t.Augment.All(DiffAugment.Policies.Contains) && t.Augment.Distinct().Count() == t.Augment.Count, JobFields.Augment,
+            $"augment takes each of {string.Join(", ", DiffAugment.Policies)} at most once.");
     }
 
     public Trainer CreateTrainer(ModelConfig config, TrainingSettings settings, Device device) =>

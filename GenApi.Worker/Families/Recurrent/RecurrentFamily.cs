@@ -18,7 +18,7 @@ public abstract class RecurrentFamily : VariationalFamily, IModelFamily
     public override bool Sequences => true;
 
     public override IReadOnlyCollection<string> Fields { get; } =
-        [.. KlFields, JobFields.HiddenSize, JobFields.Layers, JobFields.Cell, JobFields.Bidirectional, JobFields.SequenceLength];
+        [.. KlFields, JobFields.HiddenSize, JobFields.Layers, JobFields.Cell, JobFields.Bidirectional, JobFields.SequenceLength, JobFields.InputDropout];
 
     public override string? WhyNot(string field) => field switch
     {
@@ -52,6 +52,7 @@ public abstract class RecurrentFamily : VariationalFamily, IModelFamily
         e.Check(r.HiddenSize is >= 4 and <= MaxHiddenSize, JobFields.HiddenSize, $"hiddenSize must be between 4 and {MaxHiddenSize}.");
         e.Check(r.Layers is >= 1 and <= MaxLayers, JobFields.Layers, $"layers must be between 1 and {MaxLayers}.");
         e.Check(RecurrentShape.Cells.Contains(r.Cell), JobFields.Cell, $"cell must be one of: {string.Join(", ", RecurrentShape.Cells)}.");
+        e.Check(r.InputDropout is >= 0 and <= 1, JobFields.InputDropout, "inputDropout must be in [0, 1].");
         if (data is null || r.Length is not { } length) return;
         if (data.Sequences)
             e.Check(length >= 2 && length <= data.Size, JobFields.SequenceLength,
@@ -65,7 +66,7 @@ public abstract class RecurrentFamily : VariationalFamily, IModelFamily
     {
         var r = spec.Recurrent ?? new RecurrentSpec();
         var features = data.Sequence?.Features ?? data.Channels * data.Size;
-        return config with { Recurrent = new RecurrentShape(features, r.HiddenSize, r.Layers, r.Cell, r.Bidirectional, data.Sequence) };
+        return config with { Recurrent = new RecurrentShape(features, r.HiddenSize, r.Layers, r.Cell, r.Bidirectional, data.Sequence, r.InputDropout) };
     }
 
     protected override ImageGenerator CreateDecoder(ModelConfig config) => new SequenceDecoder(config);

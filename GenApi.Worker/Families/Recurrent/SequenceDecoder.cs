@@ -9,7 +9,9 @@ namespace GenApi.Worker.Families.Recurrent;
 /// The recurrent VAE's p(x|z): z (with the one-hot label, for conditional models) sets the initial hidden state through a
 /// linear layer and is also fed at every step, so the decoder cannot forget it. Each step reads the previous step's values
 /// and emits the next in [-1, 1]. Training feeds the true previous step (teacher forcing, one call over the whole
-/// sequence); sampling feeds back its own output (free running, step by step).
+/// sequence); sampling feeds back its own output (free running, step by step). Input dropout (Bowman et al.'s word
+/// dropout) zeroes a share of the teacher-forced inputs, so the decoder has to take what it cannot read from z; at 1 it
+/// never reads past values, in training or sampling (the VRAE of Fabius &amp; van Amersfoort).
 /// </summary>
 public sealed class SequenceDecoder : ImageGenerator
 {
@@ -19,11 +21,12 @@ public sealed class SequenceDecoder : ImageGenerator
     private readonly int _features;
     private readonly int _layers;
     private readonly int _hidden;
+    private readonly double _inputDropout;
 
     public SequenceDecoder(ModelConfig config) : base(nameof(SequenceDecoder), config)
     {
         var shape = config.Recurrent ?? throw new ArgumentException("A sequence decoder needs a recurrent config.");
-        (_features, _layers, _hidden) = (shape.Features, shape.Layers, shape.HiddenSize);
+        (_features, _layers, _hidden, _inputDropout) = (shape.Features, shape.Layers, shape.HiddenSize, shape.InputDropout);
         var conditioning = config.LatentDim + config.Classes;
         _initial = Linear(conditioning, shape.Layers * shape.HiddenSize);
         // input per step: previous values (features) + z and label (conditioning)
@@ -44,18 +47,24 @@ public sealed class SequenceDecoder : ImageGenerator
         {
             Tensor output;
             (output, state) = _rnn.Run(cat([previous, input], 2), state);
-            previous = steps[t] = _head.call(output).tanh();
+            steps[t] = _head.call(output).tanh();
+            // A decoder trained never to read past values is not shown them now either.
+            if (_inputDropout < 1) previous = steps[t];
         }
         return SequencePlanes.ToPlanes(cat(steps, 1), Config.Channels);
     }
 
-    /// <summary>Teacher forcing: step t reads the target's step t − 1 (zeros before the first).</summary>
-    public override Tensor Decode(Tensor z, Tensor? labels, Tensor target)
+    /// <summary>Teacher forcing: step t reads the target's step t − 1 (zeros before the first); in training (a
+    /// <paramref name="random"/> stream given) each step's input is zeroed with the input-dropout probability.</summary>
+    public override Tensor Decode(Tensor z, Tensor? labels, Tensor target, Generator? random = null)
     {
         var conditioning = Conditioning(z, labels);
         var truth = SequencePlanes.ToSteps(target);
         var (batch, length) = (truth.shape[0], truth.shape[1]);
         var previous = cat([zeros(batch, 1, _features, device: z.device), truth.narrow(1, 0, length - 1)], 1);
+        if (_inputDropout >= 1) previous = zeros_like(previous);
+        else if (_inputDropout > 0 && random is not null)
+            previous = previous * empty(batch, length, 1, device: z.device).uniform_(0, 1, generator: random).ge(_inputDropout).to(previous.dtype);
         var (output, _) = _rnn.Run(cat([previous, conditioning.unsqueeze(1).expand(-1, length, -1)], 2), InitialState(conditioning));
         return SequencePlanes.ToPlanes(_head.call(output).tanh(), Config.Channels);
     }
