@@ -93,6 +93,10 @@ public sealed class TrainerTests
         { "cdcgan", Settings(6) with { Loss = "hinge", SpectralNorm = true, R1 = 1, R1Interval = 2, OptimizerD = new() { Beta1 = 0 }, OptimizerG = new() { Beta1 = 0 } } },
         { "dcgan", Settings(6) with { Augment = [DiffAugment.Color, DiffAugment.Translation, DiffAugment.Cutout], NCritic = 2 } },
         { "vae", Settings(6) with { KlWarmupSteps = 4, FreeBits = 0.1 } },
+        // Mixed precision: fp32 masters, optimizer moments and BN statistics in the checkpoint; fp16's loss scale too.
+        { "dcgan", Settings(6) with { Precision = Precision.Bf16, EmaDecay = 0.9, L2 = 1e-4, AccumulateSteps = 2 } },
+        { "cdcgan", Settings(6) with { Precision = Precision.Fp16, Loss = "hinge", SpectralNorm = true, R1 = 1, R1Interval = 2, Augment = [DiffAugment.Translation, DiffAugment.Color], ClipGradNorm = 1.0 } },
+        { "wgan-gp", Settings(6) with { Precision = Precision.Bf16, Loss = "wasserstein", GradientPenalty = 10, NCritic = 2, Dropout = 0.2 } },
     };
 
     private static ModelConfig TinyOf(string family, TrainingSettings settings) =>

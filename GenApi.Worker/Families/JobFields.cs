@@ -36,6 +36,7 @@ public static class JobFields
     public const string SequenceLength = "sequenceLength";
     public const string Augment = "augment";
     public const string InputDropout = "inputDropout";
+    public const string Precision = "precision";
 
     /// <summary>What every image family takes: the trained resolution and the networks' width.</summary>
     public static IReadOnlyList<string> ImageShape { get; } = [ImageSize, Resize, BaseChannels];
@@ -43,7 +44,7 @@ public static class JobFields
     public static IReadOnlyList<string> All { get; } =
         [OptimizerD, LatentDim, Loss, NCritic, GradientPenalty, LabelSmoothing, InstanceNoise, Dropout, Reconstruction, KlWeight,
          DomainA, DomainB, CycleWeight, IdentityWeight, PoolSize, SpectralNorm, R1, R1Interval, ImageSize, Resize, BaseChannels,
-         KlWarmupSteps, FreeBits, HiddenSize, Layers, Cell, Bidirectional, SequenceLength, Augment, InputDropout];
+         KlWarmupSteps, FreeBits, HiddenSize, Layers, Cell, Bidirectional, SequenceLength, Augment, InputDropout, Precision];
 
     /// <summary>Reports every field in <paramref name="given"/> that <paramref name="family"/> does not take, saying which families do.</summary>
     public static void CheckApplicable(IModelFamily family, IEnumerable<string> given, Jobs.FieldErrors errors)

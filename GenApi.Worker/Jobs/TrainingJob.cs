@@ -136,6 +136,9 @@ public sealed class TrainingJob(
         var data = datasets.Load(spec.Dataset, size: spec.ImageSize);
         var config = spec.ModelConfig(datasets.Describe(spec.Dataset) ?? throw new ArgumentException($"Dataset '{spec.Dataset}' no longer exists."), data.ImageSize);
         using var trainer = Trainer.Create(config, spec.Training, device.Device);
+        if (!Precision.IsNative(spec.Training.Precision, device.Device))
+            EventNow(job.Id, "warning", $"precision {spec.Training.Precision} has no hardware support on this worker ({Precision.Requirement(spec.Training.Precision)}): "
+                + "libtorch emulates it, far slower than fp32 (README, mixed precision).");
         if (checkpoints.Latest(job.Id) is { } latest)
         {
             trainer.LoadCheckpoint(latest);

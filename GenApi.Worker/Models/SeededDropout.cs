@@ -14,7 +14,7 @@ public sealed class SeededDropout(double probability, bool channels, Func<Genera
         // An alias, not the input itself: Sequential disposes each intermediate result it has moved past.
         if (!training || probability <= 0) return input.alias();
         var shape = channels ? new[] { input.shape[0], input.shape[1], 1L, 1L } : input.shape;
-        var keep = empty(shape, device: input.device).bernoulli_(1 - probability, generator: random());
+        var keep = empty(shape, input.dtype, input.device).bernoulli_(1 - probability, generator: random());
         return input * keep / (1 - probability);
     }
 }

@@ -12,6 +12,9 @@ public sealed class GanTrainer : LatentTrainer
 {
     private const int OptimizerG = 0, OptimizerD = 1;
     private readonly ImageDiscriminator _discriminator;
+    // What forward passes run on: the networks themselves in fp32, their low-precision copies otherwise.
+    private readonly ImageGenerator _computeGenerator;
+    private readonly ImageDiscriminator _computeDiscriminator;
     private Tensor? _realTarget;
     private (Tensor Images, Tensor? Labels)? _lastFake;
 
@@ -21,6 +24,10 @@ public sealed class GanTrainer : LatentTrainer
     {
         _discriminator = createDiscriminator(() => NoiseRandom);
         _discriminator.to(device);
+        _computeGenerator = Compute(Generator, () => (ImageGenerator)Families.ModelFamilies.Get(config.Family).CreateNetwork(config, ArtifactLayout.GeneratorFile));
+        _computeDiscriminator = Compute(_discriminator, () => createDiscriminator(() => NoiseRandom));
+        _computeGenerator.train();
+        _computeDiscriminator.train();
         AddOptimizer("optimizer-g.bin", settings.OptimizerG, Generator.parameters());
         AddOptimizer("optimizer-d.bin", settings.OptimizerD, _discriminator.parameters());
         KeepGeneratorEma();
@@ -53,23 +60,23 @@ public sealed class GanTrainer : LatentTrainer
     {
         var (real, labels) = NextBatch();
         var fakeLabels = Config.Conditional ? labels : null;
-        var fake = Generator.call(Noise(), fakeLabels);
+        var fake = Generate(Noise(), fakeLabels);
         if (ReuseFake) _lastFake = (fake, fakeLabels);
         var fakeInput = fake.detach();
         var loss = AdversarialLoss.Discriminator(Settings.Loss,
-            _discriminator.call(Augmented(WithInstanceNoise(real)), fakeLabels), _discriminator.call(Augmented(WithInstanceNoise(fakeInput)), fakeLabels), _realTarget!);
+            Critic(Augmented(WithInstanceNoise(real)), fakeLabels), Critic(Augmented(WithInstanceNoise(fakeInput)), fakeLabels), _realTarget!);
         // Lazy R1: every R1Interval steps, weighted by the interval so its average strength is γ/2 per step.
         if (Settings.R1 > 0 && Step % Settings.R1Interval == 0)
-            loss += Settings.R1 / 2 * Settings.R1Interval * R1Penalty.Of(x => _discriminator.call(x, fakeLabels), real);
+            loss += Settings.R1 / 2 * Settings.R1Interval * R1Penalty.Of(x => Critic(x, fakeLabels), real);
         if (Settings.GradientPenalty <= 0) return loss;
         var alpha = empty(new long[] { Settings.BatchSize, 1, 1, 1 }, device: Device).uniform_(0, 1, generator: NoiseRandom);
-        return loss + Settings.GradientPenalty * AdversarialLoss.GradientPenalty(x => _discriminator.call(x, fakeLabels), real, fakeInput, alpha);
+        return loss + Settings.GradientPenalty * AdversarialLoss.GradientPenalty(x => Critic(x, fakeLabels), real, fakeInput, alpha);
     }
 
     private Tensor GeneratorLoss()
     {
         var (fake, labels) = _lastFake ?? NewFake();
-        return AdversarialLoss.Generator(Settings.Loss, _discriminator.call(Augmented(WithInstanceNoise(fake)), labels));
+        return AdversarialLoss.Generator(Settings.Loss, Critic(Augmented(WithInstanceNoise(fake)), labels));
     }
 
     private (Tensor, Tensor?) NewFake()
@@ -77,8 +84,14 @@ public sealed class GanTrainer : LatentTrainer
         var labels = Config.Conditional
             ? randint(Config.Classes, new long[] { Settings.BatchSize }, dtype: int64, device: Device, generator: NoiseRandom)
             : null;
-        return (Generator.call(Noise(), labels), labels);
+        return (Generate(Noise(), labels), labels);
     }
+
+    private Tensor Generate(Tensor z, Tensor? labels) => MixedPrecision ? _computeGenerator.call(z.to(ComputeType), labels) : Generator.call(z, labels);
+
+    // D's scores in fp32 whatever the compute type, so the losses and penalties are computed in full precision.
+    private Tensor Critic(Tensor images, Tensor? labels) =>
+        MixedPrecision ? _computeDiscriminator.call(images.to(ComputeType), labels).to(ScalarType.Float32) : _discriminator.call(images, labels);
 
     // DiffAugment: real and fake alike, in D's and G's updates, so G learns the data and not the augmentation.
     private Tensor Augmented(Tensor images) => Settings.Augment.Count == 0 ? images : DiffAugment.Apply(images, Settings.Augment, NoiseRandom);

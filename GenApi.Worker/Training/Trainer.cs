@@ -16,8 +16,11 @@ namespace GenApi.Worker.Training;
 /// </summary>
 public abstract class Trainer : IDisposable
 {
-    private readonly List<(string File, OptimizerHelper Optimizer, double BaseLr, Parameter[] Parameters)> _optimizers = [];
+    private readonly List<(string File, OptimizerHelper Optimizer, double BaseLr, Parameter[] Parameters, LowPrecisionUpdate? LowPrecision)> _optimizers = [];
     private readonly List<(string File, ExponentialMovingAverage Average)> _averages = [];
+    private readonly List<LowPrecisionCopy> _computeCopies = [];
+    private const string LossScaleSuffix = ".loss-scale.json";
+    private static readonly JsonSerializerOptions ScalerJson = new() { IncludeFields = true };
     private Tensor? _images, _labels, _order;
     private long _orderEpoch = -1, _nextBatch, _batchesPerEpoch;
 
@@ -75,8 +78,29 @@ public abstract class Trainer : IDisposable
     protected void AddOptimizer(string file, OptimizerSettings settings, IEnumerable<Parameter> parameters)
     {
         var list = parameters.ToArray();
-        _optimizers.Add((file, settings.Create(list), settings.LearningRate * Settings.LrFactor, list));
+        var copies = _computeCopies.Where(c => list.Any(c.Owns)).ToArray();
+        var lowPrecision = copies.Length == 0 ? null : new LowPrecisionUpdate(copies, list, Settings.Precision);
+        _optimizers.Add((file, settings.Create(list), settings.LearningRate * Settings.LrFactor, list, lowPrecision));
     }
+
+    /// <summary>
+    /// The network forward and backward passes run on: <paramref name="master"/> itself in fp32, otherwise a copy in the job's
+    /// precision whose gradients <see cref="Update"/> moves onto the master. Call before <see cref="AddOptimizer"/>.
+    /// </summary>
+    protected T Compute<T>(T master, Func<T> create) where T : nn.Module
+    {
+        if (Settings.Precision == Training.Precision.Fp32) return master;
+        var copy = create();
+        copy.to(Device);
+        _computeCopies.Add(new LowPrecisionCopy(master, copy, Training.Precision.DType(Settings.Precision)));
+        return copy;
+    }
+
+    /// <summary>The type the compute copies take their inputs in.</summary>
+    protected ScalarType ComputeType => Training.Precision.DType(Settings.Precision);
+
+    /// <summary>Whether forward passes run on low-precision compute copies.</summary>
+    protected bool MixedPrecision => Settings.Precision != Training.Precision.Fp32;
 
     /// <summary>Keeps an EMA of <paramref name="network"/> in <paramref name="copy"/> (saved as <paramref name="file"/>) when emaDecay is set.</summary>
     /// <returns>The averaged copy, or <paramref name="network"/> itself when no EMA is kept.</returns>
@@ -117,12 +141,14 @@ public abstract class Trainer : IDisposable
             {
                 cancellation.ThrowIfCancellationRequested();
                 _nextBatch = (long)Step * BatchesPerStep;
-                foreach (var (_, optimizer, baseLr, _) in _optimizers)
+                foreach (var (_, optimizer, baseLr, _, _) in _optimizers)
                 {
                     var lr = Settings.Schedule.At(Step, total, baseLr);
                     foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
                 }
                 using (NewDisposeScope()) TrainStep(firstSum, secondSum);
+                // Every forward of the step advanced the copies' batch-norm and spectral-norm state: the masters keep it.
+                foreach (var copy in _computeCopies) copy.PushBuffers();
                 Step++;
 
                 var checkpointDue = Step % Settings.CheckpointEvery == 0 || Step == total;
@@ -178,18 +204,26 @@ public abstract class Trainer : IDisposable
     /// <param name="weight">Share of this update in the step's reported loss (1/nCritic for a critic updated nCritic times).</param>
     protected void Update(int optimizerIndex, Func<Tensor> loss, Tensor lossSum, double weight = 1.0)
     {
-        var (_, optimizer, _, network) = _optimizers[optimizerIndex];
+        var (_, optimizer, _, network, lowPrecision) = _optimizers[optimizerIndex];
         var micro = Settings.AccumulateSteps;
         optimizer.zero_grad();
+        lowPrecision?.ZeroGradients();
+        var scale = lowPrecision?.LossScale ?? 1.0;
         for (var i = 0; i < micro; i++)
         {
             var value = loss();
-            var objective = Penalty(network) is { } penalty ? value + penalty : value;
-            (micro == 1 ? objective : objective / micro).backward();
+            // L1/L2 are on the fp32 masters; their gradients add to the ones moved over from the compute copy.
+            var penalty = Penalty(network);
+            var objective = lowPrecision is null && penalty is not null ? value + penalty : value;
+            var factor = scale / micro;
+            (factor == 1 ? objective : objective * factor).backward();
+            if (lowPrecision is not null && penalty is not null) (micro == 1 ? penalty : penalty / micro).backward();
             lossSum.add_(value.detach(), weight / micro);
         }
+        if (lowPrecision is not null && !lowPrecision.MoveGradients()) return; // fp16 overflow: this update is skipped
         if (Settings.ClipGradNorm is { } maxNorm) ClipGradients(network, maxNorm);
         optimizer.step();
+        lowPrecision?.Pull();
     }
 
     /// <summary>Files that make up a published model, a subset of a checkpoint's: the family's.</summary>
@@ -198,10 +232,10 @@ public abstract class Trainer : IDisposable
     public void SaveCheckpoint(string folder)
     {
         foreach (var (file, module) in AllNetworks) module.save(Path.Combine(folder, file));
-        foreach (var (file, optimizer, _, _) in _optimizers)
+        foreach (var (file, optimizer, _, _, lowPrecision) in _optimizers)
         {
-            using var writer = new BinaryWriter(File.Create(Path.Combine(folder, file)));
-            optimizer.save_state_dict(writer);
+            using (var writer = new BinaryWriter(File.Create(Path.Combine(folder, file)))) optimizer.save_state_dict(writer);
+            if (lowPrecision is not null) File.WriteAllText(Path.Combine(folder, file + LossScaleSuffix), JsonSerializer.Serialize(lowPrecision.State, ScalerJson));
         }
         using (var state = NoiseRandom.get_state())
             File.WriteAllBytes(Path.Combine(folder, "noise-rng.bin"), state.data<byte>().ToArray());
@@ -211,11 +245,14 @@ public abstract class Trainer : IDisposable
     public void LoadCheckpoint(string folder)
     {
         foreach (var (file, module) in AllNetworks) module.load(Path.Combine(folder, file));
-        foreach (var (file, optimizer, _, _) in _optimizers)
+        foreach (var (file, optimizer, _, _, lowPrecision) in _optimizers)
         {
-            using var reader = new BinaryReader(File.OpenRead(Path.Combine(folder, file)));
-            optimizer.load_state_dict(reader);
+            using (var reader = new BinaryReader(File.OpenRead(Path.Combine(folder, file)))) optimizer.load_state_dict(reader);
+            var scale = Path.Combine(folder, file + LossScaleSuffix);
+            if (lowPrecision is not null && File.Exists(scale))
+                lowPrecision.State = JsonSerializer.Deserialize<(double, int)>(File.ReadAllText(scale), ScalerJson);
         }
+        foreach (var copy in _computeCopies) copy.Pull();
         using (var state = tensor(File.ReadAllBytes(Path.Combine(folder, "noise-rng.bin"))))
             NoiseRandom.set_state(state);
         Step = ArtifactLayout.ReadState(folder).Step;
@@ -236,7 +273,8 @@ public abstract class Trainer : IDisposable
     public virtual void Dispose()
     {
         NoiseRandom.Dispose();
-        foreach (var (_, optimizer, _, _) in _optimizers) optimizer.Dispose();
+        foreach (var (_, optimizer, _, _, _) in _optimizers) optimizer.Dispose();
+        foreach (var copy in _computeCopies) copy.Dispose();
         foreach (var (_, average) in _averages) average.Dispose();
         foreach (var (_, module) in Networks) module.Dispose();
         GC.SuppressFinalize(this);

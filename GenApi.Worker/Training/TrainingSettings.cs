@@ -45,6 +45,9 @@ public sealed record TrainingSettings
     /// <summary>DiffAugment policies applied to every image D sees (<see cref="DiffAugment.Policies"/>); empty for none.</summary>
     public IReadOnlyList<string> Augment { get; init; } = [];
 
+    /// <summary>GANs: the arithmetic of forward and backward passes (<see cref="Training.Precision.Kinds"/>); fp32 master weights either way.</summary>
+    public string Precision { get; init; } = Training.Precision.Fp32;
+
     /// <summary>VAE reconstruction loss: <c>bce</c> or <c>mse</c>.</summary>
     public string Reconstruction { get; init; } = "bce";
     /// <summary>Weight β of the VAE's KL term.</summary>

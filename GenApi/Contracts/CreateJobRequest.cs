@@ -153,6 +153,13 @@ public sealed record CreateJobRequest
     [ClosedSet(typeof(DiffAugment), nameof(DiffAugment.Policies))]
     public IReadOnlyList<string>? Augment { get; init; }
 
+    /// <summary>GANs: the arithmetic of the forward and backward passes: <c>fp32</c> (the default), <c>bf16</c> or <c>fp16</c> (dynamic loss
+    /// scaling). Low precision is mixed precision: the optimizer, EMA, checkpoints and samples keep fp32 weights. It is faster only on
+    /// hardware with native support (CUDA; CPUs with AVX-512 BF16/FP16 or AMX); elsewhere libtorch emulates it, far slower (README).</summary>
+    [ClosedSet(typeof(GenApi.Worker.Training.Precision), nameof(GenApi.Worker.Training.Precision.Kinds))]
+    [DefaultValue("fp32")]
+    public string? Precision { get; init; }
+
     /// <summary>The set of defaults to start from: <c>paper</c> (the family's published values, the default) or, where the family has it,
     /// <c>fast</c> (the best short-budget recipe measured here; dcgan: both learning rates 8e-4). Fields you set override it; the job
     /// shows the resolved values.</summary>

@@ -80,7 +80,8 @@ public sealed record HyperparametersResponse(
     int? HiddenSize = null, int? Layers = null,
     [property: ClosedSet(typeof(RecurrentShape), nameof(RecurrentShape.Cells))] string? Cell = null, bool? Bidirectional = null, int? SequenceLength = null,
     [property: ClosedSet(typeof(DiffAugment), nameof(DiffAugment.Policies))] IReadOnlyList<string>? Augment = null,
-    [property: ClosedSet(typeof(TrainingPresets), nameof(TrainingPresets.Names))] string Preset = TrainingPresets.Paper, double? InputDropout = null)
+    [property: ClosedSet(typeof(TrainingPresets), nameof(TrainingPresets.Names))] string Preset = TrainingPresets.Paper, double? InputDropout = null,
+    [property: ClosedSet(typeof(Precision), nameof(Precision.Kinds))] string? Precision = null)
 {
     public static HyperparametersResponse From(JobSpec spec)
     {
@@ -102,6 +103,6 @@ public sealed record HyperparametersResponse(
             Of(JobFields.SpectralNorm, t.SpectralNorm), Of(JobFields.R1, t.R1), Of(JobFields.R1Interval, t.R1Interval),
             Of(JobFields.KlWarmupSteps, t.KlWarmupSteps), Of(JobFields.FreeBits, t.FreeBits),
             sequence?.HiddenSize, sequence?.Layers, sequence?.Cell, sequence?.Bidirectional, sequence?.Length,
-            fields.Contains(JobFields.Augment) ? t.Augment : null, spec.Preset, sequence?.InputDropout);
+            fields.Contains(JobFields.Augment) ? t.Augment : null, spec.Preset, sequence?.InputDropout, Text(JobFields.Precision, t.Precision));
     }
 }

@@ -94,7 +94,7 @@ public static class JobRequestMapper
             SpectralNorm = request.SpectralNorm ?? resume?.SourceSpec.Training.SpectralNorm ?? defaults.SpectralNorm,
             R1 = request.R1 ?? defaults.R1, R1Interval = request.R1Interval ?? defaults.R1Interval,
             KlWarmupSteps = request.KlWarmupSteps ?? defaults.KlWarmupSteps, FreeBits = request.FreeBits ?? defaults.FreeBits,
-            Augment = request.Augment ?? defaults.Augment,
+            Augment = request.Augment ?? defaults.Augment, Precision = request.Precision ?? defaults.Precision,
             L1 = request.L1 ?? 0, L2 = request.L2 ?? 0, ClipGradNorm = request.ClipGradNorm, AccumulateSteps = accumulate, EmaDecay = request.EmaDecay ?? 0,
         };
         var spec = new JobSpec
@@ -141,6 +141,7 @@ public static class JobRequestMapper
             (JobFields.BaseChannels, r.BaseChannels), (JobFields.KlWarmupSteps, r.KlWarmupSteps), (JobFields.FreeBits, r.FreeBits),
             (JobFields.HiddenSize, r.HiddenSize), (JobFields.Layers, r.Layers), (JobFields.Cell, r.Cell), (JobFields.Bidirectional, r.Bidirectional),
             (JobFields.SequenceLength, r.SequenceLength), (JobFields.Augment, r.Augment), (JobFields.InputDropout, r.InputDropout),
+            (JobFields.Precision, r.Precision),
         ];
         return fields.Where(f => f.Value is not null).Select(f => f.Field);
     }

@@ -25,7 +25,7 @@ public abstract class AdversarialFamily : IModelFamily
     [
         JobFields.OptimizerD, JobFields.LatentDim, JobFields.Loss, JobFields.NCritic, JobFields.GradientPenalty,
         JobFields.LabelSmoothing, JobFields.InstanceNoise, JobFields.Dropout, JobFields.SpectralNorm, JobFields.R1, JobFields.R1Interval,
-        JobFields.Augment, .. JobFields.ImageShape,
+        JobFields.Augment, JobFields.Precision, .. JobFields.ImageShape,
     ];
 
     public (string First, string Second) LossNames => ("D", "G");
@@ -47,6 +47,7 @@ public abstract class AdversarialFamily : IModelFamily
         e.Check(t.R1Interval is >= 1 and <= 1000, JobFields.R1Interval, "r1Interval must be between 1 and 1000.");
         e.Check(t.Augment.All(DiffAugment.Policies.Contains) && t.Augment.Distinct().Count() == t.Augment.Count, JobFields.Augment,
             $"augment takes each of {string.Join(", ", DiffAugment.Policies)} at most once.");
+        e.Check(Precision.Kinds.Contains(t.Precision), JobFields.Precision, $"Unknown precision '{t.Precision}'; expected one of: {string.Join(", ", Precision.Kinds)}.");
     }
 
     public Trainer CreateTrainer(ModelConfig config, TrainingSettings settings, Device device) =>
