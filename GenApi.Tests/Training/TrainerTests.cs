@@ -97,6 +97,7 @@ public sealed class TrainerTests
         { "dcgan", Settings(6) with { Precision = Precision.Bf16, EmaDecay = 0.9, L2 = 1e-4, AccumulateSteps = 2 } },
         { "cdcgan", Settings(6) with { Precision = Precision.Fp16, Loss = "hinge", SpectralNorm = true, R1 = 1, R1Interval = 2, Augment = [DiffAugment.Translation, DiffAugment.Color], ClipGradNorm = 1.0 } },
         { "wgan-gp", Settings(6) with { Precision = Precision.Bf16, Loss = "wasserstein", GradientPenalty = 10, NCritic = 2, Dropout = 0.2 } },
+        { "gan", Settings(6) with { Precision = Precision.Bf16, Dropout = 0.3, EmaDecay = 0.9 } },
     };
 
     private static ModelConfig TinyOf(string family, TrainingSettings settings) =>

@@ -7,7 +7,8 @@ namespace GenApi.Bench;
 
 /// <summary>
 /// The floor: the same DCGAN step with nothing around it (no progress, checkpoints, cancellation or
-/// grids), on the same preloaded tensor. The engine is measured against this.
+/// grids), on the same preloaded tensor. The engine is measured against this. <c>channelsLast</c> lays the convolution weights
+/// and the real batches out NHWC (TorchSharp 0.107 has no memory_format argument: a permuted contiguous copy has the same strides).
 /// </summary>
 internal sealed class BareLoop : IDisposable
 {
@@ -16,11 +17,18 @@ internal sealed class BareLoop : IDisposable
     private readonly TorchSharp.Modules.Adam _optG;
     private readonly TorchSharp.Modules.Adam _optD;
 
-    public BareLoop(ModelConfig config)
+    private readonly bool _channelsLast;
+
+    public BareLoop(ModelConfig config, bool channelsLast = false)
     {
         manual_seed(1);
         _g = new DcganGenerator(config);
         _d = new DcganDiscriminator(config);
+        _channelsLast = channelsLast;
+        if (channelsLast)
+            using (no_grad())
+                foreach (var p in _g.parameters().Concat(_d.parameters()).Where(p => p.dim() == 4))
+                    p.set_(ChannelsLast(p));
         _optG = optim.Adam(_g.parameters(), 2e-4, 0.5, 0.999);
         _optD = optim.Adam(_d.parameters(), 2e-4, 0.5, 0.999);
     }
@@ -35,6 +43,7 @@ internal sealed class BareLoop : IDisposable
         {
             using var scope = NewDisposeScope();
             var x = images.index_select(0, order.narrow(0, step % perEpoch * batch, batch));
+            if (_channelsLast) x = ChannelsLast(x);
             var generated = _g.call(randn(batch, _g.Config.LatentDim, 1, 1));
             _optD.zero_grad();
             var lossD = binary_cross_entropy_with_logits(_d.call(x), real) + binary_cross_entropy_with_logits(_d.call(generated.detach()), fake);
@@ -45,6 +54,8 @@ internal sealed class BareLoop : IDisposable
             _optG.step();
         }
     }
+
+    private static Tensor ChannelsLast(Tensor t) => t.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
 
     public void Dispose()
     {

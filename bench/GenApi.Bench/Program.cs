@@ -16,6 +16,10 @@ using static TorchSharp.torch;
 //        --metric-sensitivity [--samples N] [--data DIR]: what evaluation scores mean (real images with known defects)
 //        --sweep [--sweep-steps N] [--base-channels N] [--samples N]: ASHA vs full-length trials, 2 workers vs 1 (bench/results/sweep.md)
 //        --cyclegan [--cyclegan-steps N] [--base-channels N] [--samples N]: sneaker ↔ ankle-boot translation (bench/results/cyclegan.md)
+//        --precision [--steps N] [--low-precision-steps N] [--rounds N] [--results DIR]: fp32 vs bf16 vs fp16 vs channels-last, batch sizes, matmul
+//          peaks per type (bench/results/precision.md)
+//        --frontier [--frontier-steps N] [--evaluations N] [--samples N] [--recipes a,b]: Fréchet distance against training minutes
+//          for the presets and screened recipes (bench/results/frontier.md, frontier.png)
 //        --rvae [--rvae-steps N] [--rvae-fashion-steps N] [--samples N] [--rvae-dropouts P,P…]: recurrent VAEs with and without KL
 //          annealing, and decoder input dropouts compared (bench/results/rvae.md)
 if (args.Contains("--metric-sensitivity"))
@@ -35,6 +39,18 @@ if (args.Contains("--rvae"))
     await SequenceBench.RunAsync(Option("--rvae-steps", 1500), Option("--rvae-fashion-steps", 1500), Option("--samples", 2000),
         OptionText("--rvae-dropouts", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => double.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToList(),
         Path.Combine("bench", "results"));
+    return;
+}
+if (args.Contains("--precision"))
+{
+    var data = DatasetCatalog.Create(new DatasetOptions(), Path.GetTempPath()).Load(DatasetCatalog.FashionMnist);
+    PrecisionBench.Run(data, Option("--steps", 60), Option("--low-precision-steps", 4), Option("--rounds", 3), OptionText("--results", Path.Combine("bench", "results")));
+    return;
+}
+if (args.Contains("--frontier"))
+{
+    await FrontierBench.RunAsync(Option("--frontier-steps", 3000), Option("--evaluations", 4), Option("--samples", 2000),
+        OptionText("--recipes", "").Split(',', StringSplitOptions.RemoveEmptyEntries), Path.Combine("bench", "results"));
     return;
 }
 if (args.Contains("--sweep"))
@@ -99,7 +115,7 @@ scratch.Delete(recursive: true);
 set_num_threads(1);
 var bareOneThread = ImagesPerSecond(Bare);
 set_num_threads(cores);
-var matmulPeak = MatmulGflops();
+var matmulPeak = PrecisionBench.MatmulGflops(ScalarType.Float32, repeats: 10, rounds: 5);
 var bareGflops = Median(bare) / batch * Flops.PerStep(config, batch) / 1e9;
 var families = FamilyBench.Run(dataset, familySteps);
 var service = await ServiceBench.RunAsync(dataset.Name, jobSteps, sampleRequests, TimeSpan.FromSeconds(loadSeconds));
@@ -142,22 +158,6 @@ foreach (var (key, value) in result)
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
 File.WriteAllText(output, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }) + "\n");
 return;
-
-// fp32 matmul of 1024×1024 blocks, best of several: the machine's practical compute peak through TorchSharp.
-static double MatmulGflops()
-{
-    using var a = randn(1024, 1024);
-    using var b = randn(1024, 1024);
-    a.matmul(b).Dispose();
-    var best = 0.0;
-    for (var i = 0; i < 5; i++)
-    {
-        var clock = Stopwatch.StartNew();
-        for (var j = 0; j < 10; j++) a.matmul(b).Dispose();
-        best = Math.Max(best, 10 * 2.0 * 1024 * 1024 * 1024 / clock.Elapsed.TotalSeconds / 1e9);
-    }
-    return best;
-}
 
 int Option(string name, int fallback) => int.TryParse(OptionText(name, ""), out var v) ? v : fallback;
 string OptionText(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
