@@ -14,9 +14,13 @@ public static class TestPaths
 
     // One root per test process, removed when the process ends: a run writes about half a gigabyte of
     // datasets, checkpoints and databases; left behind, that piles up with every run.
+    // The test host is not always let run its exit handlers, so each run also removes what finished runs left.
     private static readonly Lazy<string> RunRoot = new(() =>
     {
-        var root = Path.Combine(Path.GetTempPath(), "genapi-tests", $"run-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        var parent = Path.Combine(Path.GetTempPath(), "genapi-tests");
+        if (Directory.Exists(parent))
+            foreach (var stale in Directory.GetDirectories(parent).Where(d => !IsLive(Path.GetFileName(d)))) DeleteQuietly(stale);
+        var root = Path.Combine(parent, $"run-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteQuietly(root);
         return root;
@@ -28,6 +32,22 @@ public static class TestPaths
         var path = Path.Combine(RunRoot.Value, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(path);
         return path;
+    }
+
+    // run-{pid}-{guid}: live while that process runs.
+    private static bool IsLive(string name)
+    {
+        var parts = name.Split('-');
+        if (parts.Length != 3 || parts[0] != "run" || !int.TryParse(parts[1], out var pid)) return false;
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false; // no such process
+        }
     }
 
     private static void DeleteQuietly(string path)

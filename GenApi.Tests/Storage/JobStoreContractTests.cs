@@ -189,6 +189,11 @@ public sealed class JobStoreContractTests
         {
             Id = "model_a", Team = "team-a", JobId = "job_a", Family = "cdcgan", Dataset = "fashion-mnist",
             Config = new ModelConfig(32, 3, 16, 8, "cdcgan", 10, Ema: true), Steps = 42, CreatedAt = DateTimeOffset.UnixEpoch.AddDays(1),
+            Lineage = new Worker.Compression.ModelLineage("model_parent",
+                new Worker.Compression.CompressionSpec("model_parent", new Worker.Compression.PruneSpec(0.5, "channels", FineTuneSteps: 10), Quantize: "int8"),
+                new Worker.Compression.CompressionReport(
+                    new Worker.Compression.ModelFigures(new Worker.Compression.ModelCost(100, 90, 2000), 4000, 12.5, new Worker.Evaluation.EvaluationScores(10, 0.1, 0.01, 0.8, 0.7, 200)),
+                    new Worker.Compression.ModelFigures(new Worker.Compression.ModelCost(25, 25, 500), 300, 4.5, null), 0.05, 0.2, "cpu", 15)),
         };
         AssertEveryPropertySet(model);
         await store.CreateModelAsync(model);

@@ -47,6 +47,7 @@ public static class TrainingEngineExtensions
         services.TryAddSingleton<ModelSampler>();
         services.TryAddSingleton<CheckpointStore>();
         services.TryAddSingleton<ModelPublisher>();
+        services.TryAddSingleton<Compression.ModelCompressor>();
         services.TryAddSingleton<Evaluator>();
         services.TryAddSingleton<IAccessStore>(sp => sp.GetRequiredService<SqlJobStore>());
         services.TryAddSingleton<Sweeps.ISweepStore>(sp => sp.GetRequiredService<SqlJobStore>());

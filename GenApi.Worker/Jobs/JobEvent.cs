@@ -5,5 +5,5 @@ public sealed record JobEvent(long Id, string JobId, DateTimeOffset At, string K
 {
     /// <summary>Every kind an event can have.</summary>
     public static IReadOnlyList<string> Kinds { get; } =
-        ["queued", "started", "resumed", "checkpoint", "evaluation", "interrupted", "webhook", "succeeded", "failed", "canceled", "pruned", "warning"];
+        ["queued", "started", "resumed", "checkpoint", "evaluation", "interrupted", "webhook", "succeeded", "failed", "canceled", "pruned", "warning", "compression"];
 }

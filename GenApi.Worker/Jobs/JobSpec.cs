@@ -25,6 +25,9 @@ public sealed record JobSpec
     /// <summary>Translation families: the two domains, as class names of <see cref="Dataset"/>.</summary>
     public DomainPair? Domains { get; init; }
 
+    /// <summary>A compression job: the model it compresses and how (null for a training job).</summary>
+    public Compression.CompressionSpec? Compression { get; init; }
+
     /// <summary>Sequence families: the recurrent networks and the sequence length (null for the other families).</summary>
     public RecurrentSpec? Recurrent { get; init; }
 

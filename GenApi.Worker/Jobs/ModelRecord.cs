@@ -13,6 +13,8 @@ public sealed record ModelRecord
     public required ModelConfig Config { get; init; }
     public required int Steps { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
+    /// <summary>Where a compressed model comes from and what it cost; null for a trained one.</summary>
+    public Compression.ModelLineage? Lineage { get; init; }
 
     public static string NewId() => $"model_{Guid.NewGuid():N}";
 }

@@ -18,6 +18,7 @@ public sealed class TrainingJob(
     SampleGrid grid,
     ArtifactPaths paths,
     ModelPublisher publisher,
+    Compression.ModelCompressor compressor,
     Evaluation.Evaluator evaluator,
     WorkerIdentity worker,
     Sweeps.ISweepStore sweeps,
@@ -132,6 +133,7 @@ public sealed class TrainingJob(
     private (string ModelId, string? Pruned) Train(JobRecord job, CancellationToken cancellation, CancellationToken shutdown)
     {
         var spec = job.Spec;
+        if (spec.Compression is { } compression) return (Compress(job, compression, cancellation), null);
         var sweep = job.Trial is { } trial ? sweeps.GetSweepAsync(trial.SweepId, cancellation: cancellation).GetAwaiter().GetResult()?.Spec : null;
         var data = datasets.Load(spec.Dataset, size: spec.ImageSize);
         var config = spec.ModelConfig(datasets.Describe(spec.Dataset) ?? throw new ArgumentException($"Dataset '{spec.Dataset}' no longer exists."), data.ImageSize);
@@ -203,10 +205,22 @@ public sealed class TrainingJob(
             EventNow(job.Id, "evaluation", $"keepBest: publishing the checkpoint at step {step}, the best by Fréchet distance");
         }
         var model = Transient.RetryAsync(
-            () => publisher.PublishAsync(job, config, step, save, CancellationToken.None),
+            () => publisher.PublishAsync(job, config, step, save, cancellation: CancellationToken.None),
             logger, "Publishing the model", StoreOutageBudget).GetAwaiter().GetResult();
         return (model.Id, pruned);
     }
+
+    // A compression job trains only when it fine-tunes or distills; its progress is the distillation's.
+    private string Compress(JobRecord job, Compression.CompressionSpec compression, CancellationToken cancellation) =>
+        compressor.CompressAsync(job, compression,
+            (step, pixel, total, imagesPerSecond) =>
+            {
+                WorkerMetrics.TrainImagesPerSecond.Record(imagesPerSecond);
+                Tolerate(() => store.ReportProgressAsync(job.Id, worker.Id, step, pixel, total, imagesPerSecond,
+                    compression.Distill?.LearningRate ?? Compression.DistillSpec.DefaultLearningRate,
+                    CancellationToken.None));
+            },
+            message => EventNow(job.Id, "compression", message), cancellation).GetAwaiter().GetResult().Id;
 
     // The sweep's rule, against what the other trials have recorded at this step so far (the scores are shared by every worker).
     private string? PruneReason(JobRecord job, Sweeps.SweepSpec sweep, Evaluation.Evaluation evaluation)

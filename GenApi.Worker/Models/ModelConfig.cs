@@ -12,9 +12,11 @@ namespace GenApi.Worker.Models;
 /// <param name="Domains">Translation models: domains A and B, as the dataset's class names and indexes (null for the other families).</param>
 /// <param name="Recurrent">Sequence models: the recurrent networks' shape; <see cref="ImageSize"/> is then the sequence length
 /// (an image's rows), and samples are <c>[N, Channels, ImageSize, Features / Channels]</c> planes.</param>
+/// <param name="EncoderBaseChannels">A VAE's encoder width where it differs from the decoder's (a compressed model keeps its
+/// parent's encoder); null: <see cref="BaseChannels"/>.</param>
 public sealed record ModelConfig(
     int ImageSize, int Channels, int LatentDim = 100, int BaseChannels = 64, string Family = Families.Adversarial.DcganFamily.Id, int Classes = 0,
-    bool Ema = false, DomainClasses? Domains = null, RecurrentShape? Recurrent = null)
+    bool Ema = false, DomainClasses? Domains = null, RecurrentShape? Recurrent = null, int? EncoderBaseChannels = null)
 {
     public static IReadOnlyList<int> SupportedSizes { get; } = [28, 32, 64];
 

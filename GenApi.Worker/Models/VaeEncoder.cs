@@ -19,7 +19,7 @@ public sealed class VaeEncoder : LatentEncoder
     {
         config.Validate();
         _classes = config.Classes;
-        var width = config.BaseChannels;
+        var width = config.EncoderBaseChannels ?? config.BaseChannels;
         var layers = new List<(string, Module<Tensor, Tensor>)>
         {
             ("from_image", Conv2d(config.Channels + config.Classes, width, 4, stride: 2, padding: 1)),

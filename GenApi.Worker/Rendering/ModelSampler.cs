@@ -168,7 +168,7 @@ public sealed partial class ModelSampler(ArtifactPaths paths, TorchDevice device
                 return node.Value.Module;
             }
             var module = ModelFamilies.Get(model.Family).CreateNetwork(model.Config, file);
-            module.load(paths.ModelFile(model.Id, file));
+            Compression.WeightCodec.Load(module, paths.ModelFile(model.Id, file));
             module.to(device.Device).eval();
             var bytes = module.parameters().Concat(module.buffers()).Sum(t => t.NumberOfElements * t.ElementSize);
             _cache.AddFirst(new Loaded(model.Id, file, module, bytes));

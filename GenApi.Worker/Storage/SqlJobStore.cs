@@ -13,7 +13,7 @@ public sealed partial class SqlJobStore : IJobStore
 {
     private const string JobColumns =
         "Id, Team, Status, Spec, Webhook, CreatedAt, StartedAt, FinishedAt, Step, ImagesPerSecond, LossD, LossG, ModelId, Error, CancelRequested, Attempts, SweepId, Trial, TrialParameters";
-    private const string ModelColumns = "Id, Team, JobId, Family, Dataset, Config, Steps, CreatedAt";
+    private const string ModelColumns = "Id, Team, JobId, Family, Dataset, Config, Steps, CreatedAt, Lineage";
 
     private readonly Func<DbConnection> _connect;
     private readonly SqlDialect _sql;
@@ -203,9 +203,10 @@ public sealed partial class SqlJobStore : IJobStore
         await Run(async connection =>
         {
             await connection.ExecuteAsync(Command($"""
-                INSERT INTO Models (Id, Team, JobId, Family, Dataset, Config, Steps, CreatedAt)
-                VALUES (@Id, @Team, @JobId, @Family, @Dataset, @Config, @Steps, {_sql.Now})
-                """, new { model.Id, model.Team, model.JobId, model.Family, model.Dataset, Config = JsonSerializer.Serialize(model.Config), model.Steps }, cancellation));
+                INSERT INTO Models (Id, Team, JobId, Family, Dataset, Config, Steps, CreatedAt, Lineage)
+                VALUES (@Id, @Team, @JobId, @Family, @Dataset, @Config, @Steps, {_sql.Now}, @Lineage)
+                """, new { model.Id, model.Team, model.JobId, model.Family, model.Dataset, Config = JsonSerializer.Serialize(model.Config), model.Steps,
+                    Lineage = model.Lineage is null ? null : JsonSerializer.Serialize(model.Lineage) }, cancellation));
             return true;
         }, cancellation);
     }
@@ -351,11 +352,13 @@ public sealed partial class SqlJobStore : IJobStore
         public string Config { get; set; } = "";
         public long Steps { get; set; }
         public DateTimeOffset CreatedAt { get; set; }
+        public string? Lineage { get; set; }
 
         public ModelRecord ToRecord() => new()
         {
             Id = Id, Team = Team, JobId = JobId, Family = Family, Dataset = Dataset,
             Config = JsonSerializer.Deserialize<ModelConfig>(Config)!, Steps = (int)Steps, CreatedAt = CreatedAt,
+            Lineage = Lineage is null ? null : JsonSerializer.Deserialize<Compression.ModelLineage>(Lineage),
         };
     }
 

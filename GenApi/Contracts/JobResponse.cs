@@ -24,6 +24,9 @@ namespace GenApi.Contracts;
 /// <param name="Hyperparameters">The settings the job runs with, defaults filled in.</param>
 /// <param name="Scores">The latest sample-quality evaluation (jobs with <c>evaluate</c>; in <c>GET /v1/jobs/{id}</c>).</param>
 /// <param name="Trial">The sweep this job is a trial of; null for a job of its own.</param>
+/// <param name="ParentModelId">A compression job (<c>POST /v1/models/{id}/compress</c>): the model it compresses; null for a training job.</param>
+/// <param name="Compression">A compression job: its settings, defaults filled in (its <c>hyperparameters</c> then only give the steps and batch
+/// size of its fine-tuning or distillation).</param>
 public sealed record JobResponse(
     string Id,
     JobStatus Status,
@@ -41,7 +44,9 @@ public sealed record JobResponse(
     int Attempts,
     HyperparametersResponse Hyperparameters,
     ScoresResponse? Scores = null,
-    JobTrialResponse? Trial = null)
+    JobTrialResponse? Trial = null,
+    string? ParentModelId = null,
+    CompressionResponse? Compression = null)
 {
     public static JobResponse From(JobRecord job) => From(job, null);
 
@@ -57,7 +62,8 @@ public sealed record JobResponse(
             new JobProgressResponse(job.Step, total, job.ImagesPerSecond is { } ips ? Math.Round(ips, 1) : null, eta),
             job.LossD, job.LossG, job.ModelId, job.Error, job.CancelRequested && !job.Status.IsFinished(),
             job.Attempts, HyperparametersResponse.From(spec), scores,
-            job.Trial is { } t ? new JobTrialResponse(t.SweepId, t.Number, t.Parameters) : null);
+            job.Trial is { } t ? new JobTrialResponse(t.SweepId, t.Number, t.Parameters) : null,
+            spec.Compression?.ParentModelId, spec.Compression is { } c ? CompressionResponse.From(c) : null);
     }
 }
 

@@ -23,11 +23,15 @@ namespace GenApi.Contracts;
 /// <param name="SequenceLength">Sequence models (rvae, crvae): steps of the sequences it generates (an image's rows when trained on
 /// images); null otherwise.</param>
 /// <param name="Features">Sequence models: what each step holds (<c>samples.csv</c>'s columns); null otherwise.</param>
+/// <param name="ParentModelId">A compressed model: the model it was made from (<c>POST /v1/models/{id}/compress</c>); null for a trained one.</param>
+/// <param name="Compression">A compressed model: how it was made, defaults filled in.</param>
+/// <param name="CompressionReport">A compressed model: size, speed, fidelity and quality against its parent, measured when it was made.</param>
 /// <param name="Metrics">Training losses at its step (in <c>GET /v1/models/{id}</c>; null in lists or once the job is deleted).</param>
 public sealed record ModelResponse(
     string Id, [property: ClosedSet(typeof(ModelFamilies), nameof(ModelFamilies.Names))] string Family, string Dataset, int? ImageSize, int? Channels, int LatentDim, int Steps, string JobId, DateTimeOffset CreatedAt,
     int? Classes, bool Ema, bool Reconstructs, ModelMetricsResponse? Metrics, bool Translates = false, string? DomainA = null, string? DomainB = null,
-    int? SequenceLength = null, IReadOnlyList<string>? Features = null)
+    int? SequenceLength = null, IReadOnlyList<string>? Features = null, string? ParentModelId = null, CompressionResponse? Compression = null,
+    CompressionReportResponse? CompressionReport = null)
 {
     public static ModelResponse From(ModelRecord model) => From(model, null);
 
@@ -39,7 +43,9 @@ public sealed record ModelResponse(
             model.Steps, model.JobId, model.CreatedAt, config.Conditional ? config.Classes : null, config.Ema,
             operations.HasFlag(FamilyOperations.Reconstruct), metrics, operations.HasFlag(FamilyOperations.Translate),
             config.Domains?.A, config.Domains?.B, config.Recurrent is null ? null : config.ImageSize,
-            config.Recurrent is null ? null : Worker.Rendering.ModelSampler.UnitsOf(config).Names);
+            config.Recurrent is null ? null : Worker.Rendering.ModelSampler.UnitsOf(config).Names, model.Lineage?.ParentModelId,
+            model.Lineage is { } lineage ? CompressionResponse.From(lineage.Compression) : null,
+            model.Lineage is { } made ? CompressionReportResponse.From(made.Report) : null);
     }
 }
 

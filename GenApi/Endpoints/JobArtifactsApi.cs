@@ -68,7 +68,7 @@ public static class JobArtifactsApi
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Checkpoint not found.",
                 detail: $"Job '{id}' has no checkpoint at step {step}: see GET /v1/jobs/{id}/checkpoints.", type: Problems.Type("checkpoint-not-found"));
         var state = ArtifactLayout.ReadState(folder);
-        var model = await publisher.PublishAsync(job, state.Config, state.Step, target => ArtifactLayout.CopyModelFiles(folder, target), cancellation);
+        var model = await publisher.PublishAsync(job, state.Config, state.Step, target => ArtifactLayout.CopyModelFiles(folder, target), cancellation: cancellation);
         return TypedResults.Created($"/v1/models/{model.Id}", ModelResponse.From(model));
     }
 }

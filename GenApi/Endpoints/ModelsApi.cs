@@ -32,6 +32,7 @@ public static class ModelsApi
         group.MapModelReconstruction();
         group.MapModelTranslation();
         group.MapModelSequences();
+        group.MapModelCompression();
         foreach (var (pattern, handler, name) in new (string, Delegate, string)[]
                  {
                      ("/{id}/samples.png", GetModelSamples, nameof(GetModelSamples)),
