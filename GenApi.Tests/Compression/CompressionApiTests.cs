@@ -104,6 +104,30 @@ public sealed class CompressionApiTests
     }
 
     [Fact]
+    public async Task RecurrentVae_IsPrunedAndQuantized_AndSampledAsCharts_ButNotNarrowed()
+    {
+        await using var app = new GenApiFactory(TestPaths.NewScratch(), settings: Settings);
+        var client = app.CreateClient();
+        var trained = await GenApiFactory.WaitForFinishAsync(client, (await app.PostJobAsync(client, new
+        {
+            model = "crvae", dataset = "synthetic-sequences", steps = 6, batchSize = 16, seed = 3, latentDim = 4, hiddenSize = 16, checkpointEvery = 3, sampleEvery = 3,
+        })).Id, TimeSpan.FromMinutes(2));
+        var errors = await BadInputTests.ValidationErrorsAsync(await client.PostAsJsonAsync($"/v1/models/{trained.ModelId}/compress",
+            new { distill = new { studentBaseChannels = 4 } }));
+        Assert.Contains("hiddenSize", errors["distill"][0]);
+
+        var job = await CompressAsync(client, trained.ModelId!, new { prune = new { sparsity = 0.5, fineTuneSteps = 4 }, quantize = "int8", evaluate = false });
+        var model = (await client.GetFromJsonAsync<ModelResponse>($"/v1/models/{job.ModelId}", GenApiFactory.Json))!;
+        var report = model.CompressionReport!;
+        Assert.Equal((trained.ModelId, 64, (long?)null), (model.ParentModelId, model.SequenceLength, report.Derived.FlopsPerSample));
+        // Half the weight matrices' entries are zero; biases are kept, and in a network this small they weigh.
+        Assert.True(report.Derived.NonZeroParameters < report.Parent.Parameters * 0.7 && report.SizeRatio > 2,
+            $"{report.Derived.NonZeroParameters} of {report.Parent.Parameters}, {report.SizeRatio}×");
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/v1/models/{model.Id}/samples.png?count=4&seed=1&label=1")).StatusCode);
+        Assert.StartsWith("sequence_id,t,value,label", await client.GetStringAsync($"/v1/models/{model.Id}/samples.csv?count=2&seed=1"));
+    }
+
+    [Fact]
     public async Task BadCompressionRequests_NameEveryProblem_AndUnknownModelsAre404()
     {
         await using var app = new GenApiFactory(TestPaths.NewScratch(), settings: Settings);

@@ -168,6 +168,26 @@ public sealed class CompressionEngineTests
     }
 
     [Fact]
+    public void ATranslator_IsNotCompressed_AndTheFeatureTermNeedsATestSplit()
+    {
+        var translator = new Worker.Jobs.ModelRecord
+        {
+            Id = "model_t", JobId = "job_t", Family = "cyclegan", Dataset = "synthetic", Steps = 1, CreatedAt = DateTimeOffset.UnixEpoch,
+            Config = new ModelConfig(28, 1, BaseChannels: 8, Family: "cyclegan"),
+        };
+        var errors = new Worker.Jobs.FieldErrors();
+        new CompressionSpec("model_t", Quantize: CompressionSpec.Int8).Validate(translator, parentHasTestSplit: true, errors);
+        var only = Assert.Single(errors.ToDictionary());
+        Assert.Equal("id", only.Key);
+        Assert.Contains("sample from noise", only.Value[0]);
+
+        var generator = translator with { Family = "dcgan", Config = Config };
+        errors = new Worker.Jobs.FieldErrors();
+        new CompressionSpec("model_t", Distill: new DistillSpec(4, FeatureWeight: 1)).Validate(generator, parentHasTestSplit: false, errors);
+        Assert.Equal(["distill.featureWeight"], errors.ToDictionary().Keys);
+    }
+
+    [Fact]
     public void Flops_OfAnMlp_AreTwiceItsWeights()
     {
         using var mlp = new MlpGenerator(Config);

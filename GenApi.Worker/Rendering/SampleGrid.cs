@@ -36,13 +36,12 @@ public sealed class SampleGrid(IPngEncoder encoder)
         var cellH = height + padding;
         var cellW = width + padding;
 
-        var grid = zeros(new long[] { channels, rows * cellH + padding, cols * cellW + padding }, ScalarType.Byte);
-        for (var i = 0; i < count; i++)
-        {
-            var top = i / cols * cellH + padding;
-            var left = i % cols * cellW + padding;
-            grid.narrow(1, top, height).narrow(2, left, width).copy_(pixels[i]);
-        }
+        // One layout for the whole grid (a few tensor operations, not three per image): blank cells fill the last row,
+        // each image takes its padding on the right and below, the grid its first padding on the left and above.
+        if (rows * cols > count) pixels = cat([pixels, zeros(new long[] { rows * cols - count, channels, height, width }, ScalarType.Byte)]);
+        var grid = nn.functional.pad(pixels, [0, padding, 0, padding])
+            .view(rows, cols, channels, cellH, cellW).permute(2, 0, 3, 1, 4).reshape(channels, rows * cellH, cols * cellW);
+        grid = nn.functional.pad(grid, [padding, 0, padding, 0]);
         var interleaved = grid.permute(1, 2, 0).contiguous();
         return encoder.Encode(interleaved.data<byte>().ToArray(), (int)grid.shape[2], (int)grid.shape[1], channels);
     }

@@ -12,7 +12,8 @@ namespace GenApi.Bench;
 /// </summary>
 internal static class CompressionBench
 {
-    public static async Task RunAsync(int parentSteps, int fineTuneSteps, int samples, string outputDirectory)
+    /// <param name="only">Names of the methods to run (all when empty); the report is then <c>compression-{fine-tune steps}.md</c>.</param>
+    public static async Task RunAsync(int parentSteps, int fineTuneSteps, int samples, IReadOnlyList<string> only, string outputDirectory)
     {
         await using var service = await LoopbackService.StartAsync(new Dictionary<string, string>
         {
@@ -44,9 +45,10 @@ internal static class CompressionBench
             .AppendLine(CultureInfo.InvariantCulture, $"15 interleaved renders, Fréchet distance on {samples} samples (our evaluator), fidelity = mean |G − G_parent| per pixel.")
             .AppendLine(CultureInfo.InvariantCulture, $"Fine-tuning and distillation: {fineTuneSteps} steps of batch 64. Machine: {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}.")
             .AppendLine()
-            .AppendLine("| method | parameters | file | smaller | GFLOP/sample | p50 ms (parent) | faster | FD (parent) | ΔFD | precision / recall | fidelity | minutes |")
+            .AppendLine("| method | parameters | file | smaller | MFLOP/sample | p50 ms (parent) | faster | FD (parent) | ΔFD | precision / recall | fidelity | minutes |")
             .AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
-        foreach (var (name, body) in methods)
+        var parentDescribed = false;
+        foreach (var (name, body) in methods.Where(m => only.Count == 0 || only.Any(o => m.Name.StartsWith(o, StringComparison.Ordinal))))
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var posted = await service.Client.PostAsJsonAsync($"/v1/models/{parent}/compress", body);
@@ -64,20 +66,21 @@ internal static class CompressionBench
             var (pfd, dfd) = (pq.GetProperty("frechetDistance").GetDouble(), dq.GetProperty("frechetDistance").GetDouble());
             var row = string.Create(CultureInfo.InvariantCulture,
                 $"| {name} | {d.GetProperty("nonZeroParameters").GetInt64():N0} of {d.GetProperty("parameters").GetInt64():N0} | {d.GetProperty("fileBytes").GetInt64() / 1024.0:N0} KiB " +
-                $"| {r.GetProperty("sizeRatio").GetDouble():F2}× | {d.GetProperty("flopsPerSample").GetInt64() / 1e9:F3} " +
+                $"| {r.GetProperty("sizeRatio").GetDouble():F2}× | {d.GetProperty("flopsPerSample").GetInt64() / 1e6:F1} " +
                 $"| {d.GetProperty("latencyP50Ms").GetDouble():F1} ({p.GetProperty("latencyP50Ms").GetDouble():F1}) | {r.GetProperty("speedUp").GetDouble():F2}× " +
-                $"| {dfd:F1} ({pfd:F1}) | {(dfd / pfd - 1) * 100:+0.0;-0.0} % | {dq.GetProperty("precision").GetDouble():F2} / {dq.GetProperty("recall").GetDouble():F2} " +
+                $"| {dfd:F1} ({pfd:F1}) | {(dfd / pfd - 1) * 100:+0.0;-0.0;0.0} % | {dq.GetProperty("precision").GetDouble():F2} / {dq.GetProperty("recall").GetDouble():F2} " +
                 $"| {r.GetProperty("fidelity").GetDouble():F4} | {clock.Elapsed.TotalMinutes:F1} |");
             Console.WriteLine(row);
             report.AppendLine(row);
-            if (name == methods[0].Name)
+            if (!parentDescribed)
             {
+                parentDescribed = true;
                 report.Insert(report.ToString().IndexOf("| method", StringComparison.Ordinal), string.Create(CultureInfo.InvariantCulture,
                     $"Parent: {p.GetProperty("parameters").GetInt64():N0} parameters, {p.GetProperty("fileBytes").GetInt64() / 1024.0:N0} KiB, " +
-                    $"{p.GetProperty("flopsPerSample").GetInt64() / 1e9:F3} GFLOP per sample.{Environment.NewLine}{Environment.NewLine}"));
+                    $"{p.GetProperty("flopsPerSample").GetInt64() / 1e6:F1} MFLOP per sample.{Environment.NewLine}{Environment.NewLine}"));
             }
         }
         Directory.CreateDirectory(outputDirectory);
-        await File.WriteAllTextAsync(Path.Combine(outputDirectory, "compression.md"), report.ToString());
+        await File.WriteAllTextAsync(Path.Combine(outputDirectory, only.Count == 0 ? "compression.md" : $"compression-{fineTuneSteps}.md"), report.ToString());
     }
 }

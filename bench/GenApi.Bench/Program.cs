@@ -20,7 +20,7 @@ using static TorchSharp.torch;
 //          peaks per type (bench/results/precision.md)
 //        --frontier [--frontier-steps N] [--evaluations N] [--samples N] [--recipes a,b]: Fréchet distance against training minutes
 //          for the presets and screened recipes (bench/results/frontier.md, frontier.png)
-//        --compression [--parent-steps N] [--fine-tune-steps N] [--samples N]: pruning, distillation and quantization of a DCGAN, each
+//        --compression [--parent-steps N] [--fine-tune-steps N] [--samples N] [--methods a,b] [--results DIR]: pruning, distillation and quantization of a DCGAN, each
 //          against its parent in one run (bench/results/compression.md)
 //        --rvae [--rvae-steps N] [--rvae-fashion-steps N] [--samples N] [--rvae-dropouts P,P…]: recurrent VAEs with and without KL
 //          annealing, and decoder input dropouts compared (bench/results/rvae.md)
@@ -38,7 +38,8 @@ if (args.Contains("--cyclegan"))
 }
 if (args.Contains("--compression"))
 {
-    await CompressionBench.RunAsync(Option("--parent-steps", 2000), Option("--fine-tune-steps", 600), Option("--samples", 2000), Path.Combine("bench", "results"));
+    await CompressionBench.RunAsync(Option("--parent-steps", 2000), Option("--fine-tune-steps", 1000), Option("--samples", 2000),
+        OptionText("--methods", "").Split(',', StringSplitOptions.RemoveEmptyEntries), OptionText("--results", Path.Combine("bench", "results")));
     return;
 }
 if (args.Contains("--rvae"))
