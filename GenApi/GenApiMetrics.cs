@@ -13,10 +13,13 @@ public sealed class GenApiMetrics(IJobStore store, JobStorage hangfire, ILogger<
 {
     public static readonly Meter Meter = new("GenApi");
 
-    public static readonly Histogram<double> SampleLatency =
-        Meter.CreateHistogram<double>("genapi.samples.duration", "ms", "Time to render a sample PNG (forward pass and encoding).");
+    public static readonly Histogram<double> SampleDuration =
+        Meter.CreateHistogram<double>("genapi.sample.duration", "s", "Time to render a sample PNG (forward pass and encoding).");
 
-    public static readonly Counter<long> JobsCreated = Meter.CreateCounter<long>("genapi.jobs.created", description: "Training jobs accepted.");
+    public static readonly Counter<long> JobsCreated = Meter.CreateCounter<long>("genapi.job.created", "{job}", "Jobs accepted (training and compression).");
+
+    public static readonly Counter<long> WebhookDeliveries = Meter.CreateCounter<long>("genapi.webhook.delivery", "{delivery}",
+        "Webhook delivery attempts, by genapi.webhook.outcome: delivered, retrying or abandoned.");
 
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(10);
 
@@ -33,10 +36,9 @@ public sealed class GenApiMetrics(IJobStore store, JobStorage hangfire, ILogger<
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _gauges.CreateObservableGauge("genapi.jobs", () => Enum.GetValues<JobStatus>().Select(status => new Measurement<int>(
-            _byStatus.GetValueOrDefault(status), new KeyValuePair<string, object?>("status", status.ToString().ToLowerInvariant()))),
-            description: "Jobs per status.");
-        _gauges.CreateObservableGauge("genapi.queue.depth", () => Interlocked.Read(ref _queueDepth), description: "Jobs waiting in the training queue.");
+        _gauges.CreateObservableGauge("genapi.job.count", () => Enum.GetValues<JobStatus>().Select(status => new Measurement<int>(
+            _byStatus.GetValueOrDefault(status), WorkerMetrics.Status(status))), "{job}", "Jobs per genapi.job.status.");
+        _gauges.CreateObservableGauge("genapi.queue.depth", () => Interlocked.Read(ref _queueDepth), "{job}", "Jobs waiting in the training queue.");
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -291,7 +291,7 @@ public sealed class CallingSafelyTests
     {
         var received = new ConcurrentQueue<(string Id, string Timestamp, string Signature, string Body)>();
         var calls = 0;
-        await using var receiver = await StartReceiverAsync(async context =>
+        await using var receiver = await HttpReceiver.StartAsync(async context =>
         {
             using var reader = new StreamReader(context.Request.Body);
             received.Enqueue((context.Request.Headers["webhook-id"]!, context.Request.Headers["webhook-timestamp"]!,
@@ -347,7 +347,7 @@ public sealed class CallingSafelyTests
     public async Task Webhooks_ToInternalAddresses_AreRefused_UnlessAllowed_AndRedirectsAreNotFollowed()
     {
         var calls = 0;
-        await using var receiver = await StartReceiverAsync(context =>
+        await using var receiver = await HttpReceiver.StartAsync(context =>
         {
             Interlocked.Increment(ref calls);
             if (context.Request.Path == "/redirect") context.Response.Redirect("http://169.254.169.254/latest/meta-data/");
@@ -401,21 +401,4 @@ public sealed class CallingSafelyTests
     }
 
     private static Task<HttpClient> ClientForNewKeyAsync(GenApiFactory app, HttpClient admin, string team) => app.ClientForTeamAsync(admin, team);
-
-    private sealed class Receiver(WebApplication app, string url) : IAsyncDisposable
-    {
-        public string Url { get; } = url;
-        public ValueTask DisposeAsync() => app.DisposeAsync();
-    }
-
-    private static async Task<Receiver> StartReceiverAsync(RequestDelegate handle)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        app.Run(handle);
-        await app.StartAsync();
-        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new Receiver(app, url);
-    }
 }

@@ -54,6 +54,20 @@ public sealed partial class DeploymentFilesTests
         Assert.Contains("/health/ready", Read("docker/Dockerfile.api"));           // api health
         Assert.Contains("condition: service_healthy", compose);
         Assert.Contains("-p:TorchBackend=cuda", Read("docker/Dockerfile.worker"));
+        Assert.Contains("localhost:8081/health/ready", Read("docker/Dockerfile.worker"));   // worker health
+    }
+
+    // Both images end as an unprivileged user, and the data volume belongs to it.
+    [Theory]
+    [InlineData("docker/Dockerfile.api")]
+    [InlineData("docker/Dockerfile.worker")]
+    public void Images_RunAsANonRootUser(string file)
+    {
+        var lines = Read(file).Split('\n');
+        var user = lines.Last(l => l.StartsWith("USER ", StringComparison.Ordinal));
+        Assert.NotEqual("USER root", user.Trim());
+        Assert.True(Array.IndexOf(lines, user) > Array.FindLastIndex(lines, l => l.StartsWith("FROM ", StringComparison.Ordinal)), "USER precedes the final stage");
+        Assert.Contains("chown app:app /data", Read(file));
     }
 
     [Fact]

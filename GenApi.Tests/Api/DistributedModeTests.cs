@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Http.Json;
 using GenApi.Contracts;
 using GenApi.Tests.Storage;
@@ -157,6 +158,48 @@ public sealed class DistributedModeTests(ITestOutputHelper output)
         }
     }
 
+    // The trace context travels with the job through PostgreSQL: the worker process's spans join the API request's trace
+    // (a caller-chosen traceparent, so the test knows the id), and both processes export over OTLP. The worker answers
+    // its own health probes.
+    [SkippableFact]
+    public async Task AJobsTrace_ContinuesInTheWorkerProcess_AndTheWorkerAnswersItsProbes()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        var shared = TestPaths.NewScratch();
+        var bodies = new System.Collections.Concurrent.ConcurrentQueue<byte[]>();
+        await using var collector = await HttpReceiver.StartAsync(async context =>
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body);
+            if (context.Request.Path == "/v1/traces") bodies.Enqueue(body.ToArray());
+        });
+        var environment = ServiceEnvironment(database, shared);
+        environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Url;
+        environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        environment["OTEL_BSP_SCHEDULE_DELAY"] = "200";
+        var healthPort = ServiceProcess.FreePort();
+        using var cluster = new Cluster(environment, shared, new() { ["Worker__HealthUrls"] = $"http://127.0.0.1:{healthPort}" });
+        var client = cluster.Client;
+        await WaitForWorkersAsync(client, 2);
+        using var probe = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{healthPort}") };
+        Assert.Equal(HttpStatusCode.OK, (await probe.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await probe.GetAsync("/health/ready")).StatusCode);
+
+        var traceId = ActivityTraceId.CreateRandom();
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/v1/jobs") { Content = JsonContent.Create(GenApiFactory.TinyJob(steps: 20)) };
+        post.Headers.Add("traceparent", $"00-{traceId.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        var job = (await (await client.SendAsync(post)).Content.ReadFromJsonAsync<JobResponse>(GenApiFactory.Json))!;
+        Assert.Equal(JobStatus.Succeeded, (await GenApiFactory.WaitForFinishAsync(client, job.Id, Patience)).Status);
+
+        // OTLP protobuf carries trace ids as 16 raw bytes and the resource's service.name as a string.
+        var id = Convert.FromHexString(traceId.ToHexString());
+        bool Exported(string service) => bodies.Any(b => b.AsSpan().IndexOf(id) >= 0 && b.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(service)) >= 0);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!(Exported("genapi-api") && Exported("genapi-worker")) && DateTime.UtcNow < deadline) await Task.Delay(200);
+        Assert.True(Exported("genapi-api"), "the API exported no span of the job's trace");
+        Assert.True(Exported("genapi-worker"), "the worker exported no span of the job's trace");
+    }
+
     private static Dictionary<string, string> ServiceEnvironment(PostgresDatabase database, string shared) => new()
     {
         ["Storage__Provider"] = "postgres",
@@ -172,11 +215,11 @@ public sealed class DistributedModeTests(ITestOutputHelper output)
     /// <summary>The API and two worker processes on one PostgreSQL and one shared directory, and a client of the API.</summary>
     private sealed class Cluster : IDisposable
     {
-        public Cluster(Dictionary<string, string> environment, string shared)
+        public Cluster(Dictionary<string, string> environment, string shared, Dictionary<string, string>? workerA = null)
         {
             var port = ServiceProcess.FreePort();
             Api = new ServiceProcess("GenApi", new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" }, Path.Combine(shared, "api.log"));
-            WorkerA = new ServiceProcess("GenApi.Worker", environment, Path.Combine(shared, "worker-a.log"));
+            WorkerA = new ServiceProcess("GenApi.Worker", new Dictionary<string, string>(environment).Concat(workerA ?? []).ToDictionary(), Path.Combine(shared, "worker-a.log"));
             WorkerB = new ServiceProcess("GenApi.Worker", environment, Path.Combine(shared, "worker-b.log"));
             // Real processes over real HTTP: their answers are held to the document too.
             Client = new HttpClient(new Contract.ResponseContractCheck { InnerHandler = new HttpClientHandler() }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };

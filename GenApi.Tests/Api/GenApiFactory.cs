@@ -7,13 +7,14 @@ using GenApi.Worker.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GenApi.Tests.Api;
 
 /// <summary>The real API host with its own data directory, SQLite file and in-memory Hangfire.</summary>
 public sealed class GenApiFactory(
     string dataDirectory, bool embeddedWorker = true, string? fashionMnistPath = null, string device = "cpu", string? postgres = null,
-    IReadOnlyDictionary<string, string>? settings = null)
+    IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
     public static JsonSerializerOptions Json { get; } = CreateJson();
@@ -37,6 +38,7 @@ public sealed class GenApiFactory(
             builder.UseSetting("Storage:ConnectionString", postgres);
         }
         if (fashionMnistPath is not null) builder.UseSetting("Datasets:FashionMnistPath", fashionMnistPath);
+        if (services is not null) builder.ConfigureServices(services);
     }
 
     /// <summary>A client whose every response is checked against <c>openapi/v1.json</c> (see <see cref="Contract.ResponseContractCheck"/>).</summary>

@@ -28,15 +28,19 @@ public sealed class OperationsTests
         var client = app.CreateClient();
         var job = await app.TrainTinyAsync(client, steps: 20);
         await client.GetByteArrayAsync($"/v1/models/{job.ModelId}/samples.png?count=4&seed=1");
+        await client.GetByteArrayAsync($"/v1/models/{job.ModelId}/samples.png?count=4&seed=2");
         listener.RecordObservableInstruments();
 
         lock (seen)
         {
-            Assert.True(seen.GetValueOrDefault("genapi.jobs.created") >= 1);
-            Assert.True(seen.GetValueOrDefault("genapi.jobs.finished") >= 1);
-            Assert.True(seen.GetValueOrDefault("genapi.train.images_per_second") > 0);
-            Assert.True(seen.GetValueOrDefault("genapi.samples.duration") > 0);
-            Assert.Contains("genapi.jobs", seen.Keys);
+            Assert.True(seen.GetValueOrDefault("genapi.job.created") >= 1);
+            Assert.True(seen.GetValueOrDefault("genapi.job.finished") >= 1);
+            Assert.True(seen.GetValueOrDefault("genapi.job.duration") > 0);
+            Assert.True(seen.GetValueOrDefault("genapi.train.throughput") > 0);
+            Assert.True(seen.GetValueOrDefault("genapi.sample.duration") > 0);
+            Assert.True(seen.GetValueOrDefault("genapi.png.encode.duration") > 0);
+            Assert.True(seen.GetValueOrDefault("genapi.sampler.cache.lookup") >= 2, "a miss, then a hit");
+            Assert.Contains("genapi.job.count", seen.Keys);
             Assert.Contains("genapi.queue.depth", seen.Keys);
         }
     }

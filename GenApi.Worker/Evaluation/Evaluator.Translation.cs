@@ -16,7 +16,12 @@ public sealed partial class Evaluator
     /// domain B's train split against its test split.
     /// </summary>
     public Evaluation EvaluateTranslation(nn.Module<Tensor, Tensor> aToB, nn.Module<Tensor, Tensor> bToA, ModelConfig config, string dataset, int step,
-        Action<string>? progress = null, CancellationToken cancellation = default, int? samples = null)
+        Action<string>? progress = null, CancellationToken cancellation = default, int? samples = null) =>
+        Telemetry.Tracing.Measure("evaluate", Jobs.WorkerMetrics.EvaluationDuration,
+            () => EvaluateTranslators(aToB, bToA, config, dataset, step, progress, cancellation, samples));
+
+    private Evaluation EvaluateTranslators(nn.Module<Tensor, Tensor> aToB, nn.Module<Tensor, Tensor> bToA, ModelConfig config, string dataset, int step,
+        Action<string>? progress, CancellationToken cancellation, int? samples)
     {
         var domains = config.Domains ?? throw new ArgumentException("Not a translation model.");
         var reference = ReferenceFor(dataset, progress);

@@ -27,7 +27,12 @@ public sealed partial class Evaluator(DatasetCatalog datasets, ArtifactPaths pat
     /// <param name="samples">N, when fewer than <c>Evaluation:Samples</c> (cheaper checks, e.g. a sweep's early rungs): the real side
     /// is cut to the same N, so the scores stay comparable with each other (not with full-size ones: FD's bias grows as N shrinks).</param>
     public Evaluation Evaluate(ImageGenerator generator, string dataset, int step, Action<string>? progress = null, LatentEncoder? encoder = null,
-        CancellationToken cancellation = default, int? samples = null)
+        CancellationToken cancellation = default, int? samples = null) =>
+        Telemetry.Tracing.Measure("evaluate", Jobs.WorkerMetrics.EvaluationDuration,
+            () => EvaluateGenerator(generator, dataset, step, progress, encoder, cancellation, samples));
+
+    private Evaluation EvaluateGenerator(ImageGenerator generator, string dataset, int step, Action<string>? progress, LatentEncoder? encoder,
+        CancellationToken cancellation, int? samples)
     {
         var reference = ReferenceFor(dataset, progress, SequenceLength(generator.Config));
         var count = Math.Min(samples ?? Options.Samples, Options.Samples);

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Diagnostics;
+using GenApi.Worker.Telemetry;
 using GenApi.Worker.Datasets;
 using GenApi.Worker.Rendering;
 using GenApi.Worker.Storage;
@@ -37,7 +39,9 @@ public sealed class TrainingJob(
     public async Task RunAsync(string jobId, CancellationToken shutdown)
     {
         if (!await AcquireAsync(jobId, shutdown)) return;
+        var started = Stopwatch.GetTimestamp();
         var job = (await store.GetJobAsync(jobId, cancellation: shutdown))!;
+        Activity.Current?.SetTag("genapi.job.family", job.Spec.Model);
         await Event(jobId, "started", $"started on worker {worker.Name} ({worker.Device}), attempt {job.Attempts}");
         worker.Begin(jobId);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
@@ -48,12 +52,12 @@ public sealed class TrainingJob(
             var (modelId, pruned) = Train(job, stop.Token, shutdown);
             if (pruned is null)
             {
-                await Finish(jobId, JobStatus.Succeeded, modelId, null);
+                await Finish(jobId, JobStatus.Succeeded, modelId, null, job, started);
                 await Event(jobId, "succeeded", $"succeeded: model {modelId}");
             }
             else
             {
-                await Finish(jobId, JobStatus.Pruned, modelId, pruned);
+                await Finish(jobId, JobStatus.Pruned, modelId, pruned, job, started);
                 await Event(jobId, "pruned", $"{pruned}; model {modelId} keeps its weights");
             }
         }
@@ -63,7 +67,7 @@ public sealed class TrainingJob(
         }
         catch (OperationCanceledException) when (!shutdown.IsCancellationRequested)
         {
-            await Finish(jobId, JobStatus.Canceled, null, "canceled on request");
+            await Finish(jobId, JobStatus.Canceled, null, "canceled on request", job, started);
             await Event(jobId, "canceled", "canceled on request");
         }
         catch (OperationCanceledException)
@@ -75,13 +79,13 @@ public sealed class TrainingJob(
         }
         catch (Exception error) when (ReadableReason(job, error) is { } reason)
         {
-            await Finish(jobId, JobStatus.Failed, null, reason);
+            await Finish(jobId, JobStatus.Failed, null, reason, job, started);
             await Event(jobId, "failed", reason);
         }
         catch (Exception error)
         {
             logger.LogError(error, "Job {JobId} failed", jobId);
-            await Finish(jobId, JobStatus.Failed, null, $"internal error: {error.Message}");
+            await Finish(jobId, JobStatus.Failed, null, $"internal error: {error.Message}", job, started);
             await Event(jobId, "failed", $"internal error: {error.Message}");
         }
         finally
@@ -135,7 +139,8 @@ public sealed class TrainingJob(
         var spec = job.Spec;
         if (spec.Compression is { } compression) return (Compress(job, compression, cancellation), null);
         var sweep = job.Trial is { } trial ? sweeps.GetSweepAsync(trial.SweepId, cancellation: cancellation).GetAwaiter().GetResult()?.Spec : null;
-        var data = datasets.Load(spec.Dataset, size: spec.ImageSize);
+        ImageDataset data;
+        using (Tracing.Start("load dataset")?.SetTag("genapi.dataset", spec.Dataset)) data = datasets.Load(spec.Dataset, size: spec.ImageSize);
         var config = spec.ModelConfig(datasets.Describe(spec.Dataset) ?? throw new ArgumentException($"Dataset '{spec.Dataset}' no longer exists."), data.ImageSize);
         using var trainer = Trainer.Create(config, spec.Training, device.Device);
         if (!Precision.IsNative(spec.Training.Precision, device.Device))
@@ -158,13 +163,13 @@ public sealed class TrainingJob(
         {
             Progress = p =>
             {
-                WorkerMetrics.TrainImagesPerSecond.Record(p.ImagesPerSecond);
+                WorkerMetrics.TrainThroughput.Record(p.ImagesPerSecond);
                 Tolerate(() => store.ReportProgressAsync(job.Id, worker.Id, p.Step, p.LossD, p.LossG, p.ImagesPerSecond, p.LearningRate, CancellationToken.None));
             },
             Samples = images => AtomicFile.WriteAllBytes(paths.JobSamples(job.Id), grid.RenderPng(images, trainer.Config, trainer.ProgressColumns)),
             Checkpoint = t =>
             {
-                checkpoints.Save(job.Id, t);
+                using (Tracing.Start("save checkpoint")?.SetTag("genapi.step", t.Step)) checkpoints.Save(job.Id, t);
                 Tolerate(() => store.AddEventAsync(job.Id, "checkpoint", $"checkpoint saved at step {t.Step}", CancellationToken.None));
                 if (!spec.Evaluate) return;
                 // Scores are for the weights as they will be sampled (the trainer prepares them, e.g. batch-norm statistics).
@@ -204,6 +209,7 @@ public sealed class TrainingJob(
             };
             EventNow(job.Id, "evaluation", $"keepBest: publishing the checkpoint at step {step}, the best by Fréchet distance");
         }
+        using var publishing = Tracing.Start("publish model");
         var model = Transient.RetryAsync(
             () => publisher.PublishAsync(job, config, step, save, cancellation: CancellationToken.None),
             logger, "Publishing the model", StoreOutageBudget).GetAwaiter().GetResult();
@@ -215,7 +221,7 @@ public sealed class TrainingJob(
         compressor.CompressAsync(job, compression,
             (step, pixel, total, imagesPerSecond) =>
             {
-                WorkerMetrics.TrainImagesPerSecond.Record(imagesPerSecond);
+                WorkerMetrics.TrainThroughput.Record(imagesPerSecond);
                 Tolerate(() => store.ReportProgressAsync(job.Id, worker.Id, step, pixel, total, imagesPerSecond,
                     compression.Distill?.LearningRate ?? Compression.DistillSpec.DefaultLearningRate,
                     CancellationToken.None));
@@ -284,13 +290,18 @@ public sealed class TrainingJob(
         }
     }
 
-    private async Task Finish(string jobId, JobStatus status, string? modelId, string? error)
+    private async Task Finish(string jobId, JobStatus status, string? modelId, string? error, JobRecord job, long started)
     {
+        // The run's span (JobTraceFilter) ends ok even when the job failed: say how it ended.
+        Activity.Current?.SetTag("genapi.job.status", status.ToString().ToLowerInvariant());
+        if (status == JobStatus.Failed) Tracing.Failed(Activity.Current, error ?? "failed");
+        WorkerMetrics.JobDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, WorkerMetrics.Status(status),
+            new KeyValuePair<string, object?>("genapi.job.family", job.Spec.Model));
         if (!await Transient.RetryAsync(() => store.FinishAsync(jobId, worker.Id, status, modelId, error, CancellationToken.None), logger, "Finishing the job", StoreOutageBudget))
             logger.LogWarning("Job {JobId} ended {Status} here, but another worker holds it now", jobId, status);
         else
         {
-            WorkerMetrics.JobsFinished.Add(1, new KeyValuePair<string, object?>("status", status.ToString().ToLowerInvariant()));
+            WorkerMetrics.JobsFinished.Add(1, WorkerMetrics.Status(status));
             logger.LogInformation("Job {JobId} {Status}{Reason}", jobId, status, error is null ? "" : $": {error}");
         }
     }

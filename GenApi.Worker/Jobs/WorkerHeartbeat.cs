@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace GenApi.Worker.Jobs;
 
 /// <summary>Reports this worker, its device and current jobs every few seconds (<c>GET /v1/workers</c>).</summary>
-public sealed class WorkerHeartbeat(IJobStore store, WorkerIdentity identity, ILogger<WorkerHeartbeat> logger) : BackgroundService
+public sealed class WorkerHeartbeat(IJobStore store, WorkerIdentity identity, TimeProvider time, ILogger<WorkerHeartbeat> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
@@ -15,6 +15,7 @@ public sealed class WorkerHeartbeat(IJobStore store, WorkerIdentity identity, IL
             try
             {
                 await store.HeartbeatAsync(identity.Id, identity.Name, identity.Device, identity.CurrentJobs, stoppingToken);
+                identity.LastHeartbeat = time.GetUtcNow();
             }
             catch (System.Data.Common.DbException error)
             {

@@ -14,6 +14,9 @@ public sealed class WorkerIdentity(TorchDevice device)
     public string Device => device.ToString();
     public IReadOnlyCollection<string> CurrentJobs => _jobs.Keys.ToList();
 
+    /// <summary>When this worker last reported itself to the store (null: not yet); its readiness.</summary>
+    public DateTimeOffset? LastHeartbeat { get; set; }
+
     public void Begin(string jobId)
     {
         _jobs[jobId] = 0;

@@ -165,8 +165,11 @@ public sealed partial class ModelSampler(ArtifactPaths paths, TorchDevice device
                 if (node.Value.Id != model.Id || node.Value.File != file) continue;
                 _cache.Remove(node);
                 _cache.AddFirst(node);
+                WorkerMetrics.SamplerCacheLookups.Add(1, CacheResult("hit"));
                 return node.Value.Module;
             }
+            WorkerMetrics.SamplerCacheLookups.Add(1, CacheResult("miss"));
+            using var span = Telemetry.Tracing.Start("load generator")?.SetTag("genapi.model.id", model.Id).SetTag("genapi.model.file", file);
             var module = ModelFamilies.Get(model.Family).CreateNetwork(model.Config, file);
             Compression.WeightCodec.Load(module, paths.ModelFile(model.Id, file));
             module.to(device.Device).eval();
@@ -178,6 +181,8 @@ public sealed partial class ModelSampler(ArtifactPaths paths, TorchDevice device
             return module;
         }
     }
+
+    private static KeyValuePair<string, object?> CacheResult(string result) => new("genapi.cache.result", result);
 
     private sealed record Loaded(string Id, string File, nn.Module Module, long Bytes);
 }

@@ -43,6 +43,8 @@ public sealed class SampleGrid(IPngEncoder encoder)
             .view(rows, cols, channels, cellH, cellW).permute(2, 0, 3, 1, 4).reshape(channels, rows * cellH, cols * cellW);
         grid = nn.functional.pad(grid, [padding, 0, padding, 0]);
         var interleaved = grid.permute(1, 2, 0).contiguous();
-        return encoder.Encode(interleaved.data<byte>().ToArray(), (int)grid.shape[2], (int)grid.shape[1], channels);
+        var bytes = interleaved.data<byte>().ToArray();
+        return Telemetry.Tracing.Measure("encode png", Jobs.WorkerMetrics.PngEncodeDuration,
+            () => encoder.Encode(bytes, (int)grid.shape[2], (int)grid.shape[1], channels));
     }
 }

@@ -24,4 +24,11 @@ public sealed class WorkerOptions
     /// <summary>Concurrent training jobs in this process: one per device.</summary>
     [Range(1, 64)]
     public int WorkerCount { get; set; } = 1;
+
+    /// <summary>
+    /// Where GenApi.Worker answers <c>/health/live</c> and <c>/health/ready</c> (semicolon-separated URLs). The default,
+    /// port 0 on loopback, picks a free port so several workers share a host; containers set a fixed one.
+    /// </summary>
+    [Required]
+    public string HealthUrls { get; set; } = "http://127.0.0.1:0";
 }

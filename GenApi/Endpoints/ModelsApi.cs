@@ -245,7 +245,7 @@ public static class ModelsApi
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var body = render(model, usedSeed, options);
-        GenApiMetrics.SampleLatency.Record(clock.Elapsed.TotalMilliseconds);
+        GenApiMetrics.SampleDuration.Record(clock.Elapsed.TotalSeconds);
         return TypedResults.File(body, contentType);
     }
 }

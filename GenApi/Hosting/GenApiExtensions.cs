@@ -7,6 +7,7 @@ using GenApi.OpenApi;
 using GenApi.Webhooks;
 using GenApi.Worker.Hosting;
 using GenApi.Worker.Storage;
+using GenApi.Worker.Telemetry;
 using GenApi.Worker.Training;
 using Hangfire;
 using Microsoft.AspNetCore.Authentication;
@@ -23,6 +24,7 @@ public static class GenApiExtensions
     public static WebApplicationBuilder AddGenApi(this WebApplicationBuilder builder)
     {
         builder.AddTrainingEngine();
+        builder.AddGenApiTelemetry("genapi-api");
         var services = builder.Services;
         var configuration = builder.Configuration;
         services.AddTrainingQueue(configuration);

@@ -81,22 +81,27 @@ public sealed class WebhookDispatcher(
         var url = Redacted(delivery.Url);
         if (failure is null)
         {
+            GenApiMetrics.WebhookDeliveries.Add(1, Outcome("delivered"));
             await outbox.RecordDeliveryAsync(delivery.Id, null, null, cancellation);
             await store.AddEventAsync(delivery.JobId, "webhook", $"{type} delivered to {url} (attempt {attempt})", cancellation);
         }
         else if (attempt >= _options.MaxAttempts)
         {
+            GenApiMetrics.WebhookDeliveries.Add(1, Outcome("abandoned"));
             await outbox.RecordDeliveryAsync(delivery.Id, failure, null, cancellation);
             await store.AddEventAsync(delivery.JobId, "webhook", $"{type} to {url} failed: {failure}; gave up after {attempt} attempts", cancellation);
         }
         else
         {
             var delay = RetryDelay(attempt);
+            GenApiMetrics.WebhookDeliveries.Add(1, Outcome("retrying"));
             await outbox.RecordDeliveryAsync(delivery.Id, failure, delay, cancellation);
             await store.AddEventAsync(delivery.JobId, "webhook",
                 $"{type} to {url} failed: {failure} (attempt {attempt}); retrying in {delay.TotalSeconds:0.0} s", cancellation);
         }
     }
+
+    private static KeyValuePair<string, object?> Outcome(string outcome) => new("genapi.webhook.outcome", outcome);
 
     // Events are read by the whole team: no user:password, query or fragment from the URL.
     private static string Redacted(string url) =>
