@@ -5,6 +5,7 @@ using GenApi.Errors;
 using GenApi.Health;
 using GenApi.OpenApi;
 using GenApi.Webhooks;
+using GenApi.WebConsole;
 using GenApi.Worker.Hosting;
 using GenApi.Worker.Storage;
 using GenApi.Worker.Telemetry;
@@ -77,6 +78,7 @@ public static class GenApiExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestSizeLimit>();
+        app.UseConsole();
         app.UseGenApiOpenApi();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -99,7 +101,6 @@ public static class GenApiExtensions
         // Liveness: the process answers. Readiness: the store answers (and whether any worker is alive).
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapGet("/", () => TypedResults.Redirect("/swagger")).ExcludeFromDescription();
         return app;
     }
 
