@@ -19,7 +19,7 @@ public static class WorkerProgram
 {
     public static int Main(string[] args)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        var builder = WebApplication.CreateBuilder(args);
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         if (!storage.IsDistributed)
         {

@@ -177,6 +177,7 @@ public sealed class DistributedModeTests(ITestOutputHelper output)
         environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Url;
         environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
         environment["OTEL_BSP_SCHEDULE_DELAY"] = "200";
+        environment["Logging__Console__FormatterName"] = "json";
         var healthPort = ServiceProcess.FreePort();
         using var cluster = new Cluster(environment, shared, new() { ["Worker__HealthUrls"] = $"http://127.0.0.1:{healthPort}" });
         var client = cluster.Client;
@@ -198,6 +199,16 @@ public sealed class DistributedModeTests(ITestOutputHelper output)
         while (!(Exported("genapi-api") && Exported("genapi-worker")) && DateTime.UtcNow < deadline) await Task.Delay(200);
         Assert.True(Exported("genapi-api"), "the API exported no span of the job's trace");
         Assert.True(Exported("genapi-worker"), "the worker exported no span of the job's trace");
+
+        // Console logs as JSON, one object a line, and the database password in none of them.
+        var password = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString).Password!;
+        foreach (var process in new[] { cluster.Api, cluster.WorkerA, cluster.WorkerB })
+        {
+            var lines = File.ReadAllLines(process.LogFile).Where(l => l.StartsWith('{')).ToList();
+            Assert.True(lines.Count >= 3, $"{process.LogFile}: {lines.Count} JSON lines");
+            Assert.All(lines, l => Assert.True(System.Text.Json.JsonDocument.Parse(l).RootElement.TryGetProperty("Category", out _)));
+            Assert.DoesNotContain(File.ReadAllLines(process.LogFile), l => l.Contains(password, StringComparison.Ordinal));
+        }
     }
 
     private static Dictionary<string, string> ServiceEnvironment(PostgresDatabase database, string shared) => new()

@@ -19,7 +19,7 @@ public sealed class ConsoleTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task AJob_IsStartedWatchedAndSampled_FromTheConsole()
     {
-        Skip.IfNot(Browser.Installed, "chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)");
+        Browser.RequireInstalled();
         await using var app = new GenApiFactory(TestPaths.NewScratch());
         var server = Start(app);
         using var browser = new Browser();
@@ -96,7 +96,7 @@ public sealed class ConsoleTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task WithAuth_TheConsoleAsksForAKey_AndShowsOnlyThatTeamsJobs_Quickly()
     {
-        Skip.IfNot(Browser.Installed, "chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)");
+        Browser.RequireInstalled();
         await using var app = new GenApiFactory(TestPaths.NewScratch(), embeddedWorker: false, settings: new Dictionary<string, string>
         {
             ["Auth:Enabled"] = "true", ["Quotas:ActiveJobsPerTeam"] = "5000",
@@ -134,6 +134,66 @@ public sealed class ConsoleTests(ITestOutputHelper output)
         browser.Find("#next-page").Click();
         browser.Wait(d => d.Url.Contains("after=") && ListedJobs(browser) is { Count: 25 } next && !next.Intersect(shown).Any(), what: "the next page");
     }
+
+    // A finished sweep's leaderboard sorts by its columns and links to its trials; a VAE reconstructs an image chosen on its page.
+    [SkippableFact]
+    public async Task ASweepsLeaderboard_SortsAndLinksTrials_AndAVaeReconstructsAChosenImage()
+    {
+        Browser.RequireInstalled();
+        await using var app = new GenApiFactory(TestPaths.NewScratch(), settings: new Dictionary<string, string>
+        {
+            ["Evaluation:Samples"] = "300", ["Evaluation:ClassifierEpochs"] = "2", ["Sweeps:Interval"] = "00:00:00.200",
+        });
+        var server = Start(app);
+        var client = app.CreateClient();
+        var sweep = await Sweeps.SweepApiTests.PostSweepAsync(client, new
+        {
+            @base = new { dataset = "synthetic", steps = 20, batchSize = 16, baseChannels = 8, latentDim = 16, checkpointEvery = 10, sampleEvery = 10 },
+            parameters = new Dictionary<string, object> { ["learningRate"] = new { values = new[] { 0.0002, 0.004 } } },
+            method = "grid", earlyStopping = new { type = "none" }, seed = 1,
+        });
+        var vae = await app.PostJobAsync(client, new { model = "vae", dataset = "synthetic", steps = 20, batchSize = 16, baseChannels = 8, latentDim = 8, checkpointEvery = 20, sampleEvery = 20 });
+        var done = await Sweeps.SweepApiTests.WaitForSweepAsync(client, sweep.Id, s => s.Status != "running", TimeSpan.FromMinutes(4));
+        Assert.Equal("succeeded", done.Status);
+        var vaeModel = (await GenApiFactory.WaitForFinishAsync(client, vae.Id, TimeSpan.FromSeconds(60))).ModelId!;
+
+        using var browser = new Browser();
+        browser.Driver.Navigate().GoToUrl($"{server}/console/#/sweeps");
+        browser.WaitFor($"a[href='#/sweeps/{sweep.Id}']").Click();
+        browser.Wait(_ => Column(browser, 0).Count == 2, what: "the leaderboard");
+        browser.Wait(_ => Convert.ToInt64(browser.Script("return document.getElementById('sweep-chart').naturalWidth;")) > 0, what: "the sweep chart");
+        // Sorted by the metric first (Fréchet distance: lowest first), then by any column, both ways.
+        var scores = Column(browser, 2).Select(double.Parse).ToList();
+        Assert.Equal(scores.Order(), scores);
+        browser.Find("button[data-sort='number']").Click();
+        Assert.Equal(["0", "1"], Column(browser, 0));
+        Assert.Equal("ascending", browser.Find("th:has(button[data-sort='number'])").GetAttribute("aria-sort"));
+        browser.Find("button[data-sort='number']").Click();
+        Assert.Equal(["1", "0"], Column(browser, 0));
+        browser.Screenshot("console-sweep");
+        var trialJob = done.Leaderboard.Single(t => t.Number == 1).JobId;
+        browser.Find($"#leaderboard a[href='#/jobs/{trialJob}']").Click();
+        browser.WaitFor("#job-status [data-status='succeeded']");
+        Assert.Contains(sweep.Id, browser.Find("#job-facts").Text);
+        browser.WaitFor("#scores-table");   // scores beside their floor
+
+        // Reconstruct: a PNG chosen on the model's page comes back at the model's size times the page's scale (4).
+        var image = Path.Combine(app.DataDirectory, "input.png");
+        using (var bitmap = new SKBitmap(28, 28, SKColorType.Gray8, SKAlphaType.Opaque))
+        {
+            bitmap.Erase(new SKColor(40, 40, 40));
+            using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+            await File.WriteAllBytesAsync(image, data.ToArray());
+        }
+        browser.Driver.Navigate().GoToUrl($"{server}/console/#/models/{vaeModel}");
+        browser.WaitFor("#drop-file").SendKeys(image);
+        var width = browser.Wait(_ => browser.Script("const i = document.getElementById('drop-result'); return i.complete && i.naturalWidth ? i.naturalWidth : null;"), what: "the reconstruction");
+        Assert.Equal(28 * 4, Convert.ToInt32(width));
+    }
+
+    private static List<string> Column(Browser browser, int index) =>
+        ((IReadOnlyCollection<object>)browser.Script($"return [...document.querySelectorAll('#leaderboard tr')].map(r => r.cells[{index}].textContent.trim());")!)
+            .Select(o => (string)o).ToList();
 
     // Read in one script: the list re-renders while jobs are active, so element handles go stale.
     private static List<string> ListedJobs(Browser browser) =>
