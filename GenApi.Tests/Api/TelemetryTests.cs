@@ -79,24 +79,31 @@ public sealed class TelemetryTests
         Assert.Null(app.Services.GetService<OpenTelemetry.Metrics.MeterProvider>());
     }
 
-    // Keys, webhook secrets, a webhook URL's credentials and query: none of them in any log line, at every level.
+    // Keys, webhook secrets, a webhook URL's credentials and query: none of them in any log line, at every level, nor in
+    // any span's name or attributes (the webhook's HTTP call is traced).
     [Fact]
-    public async Task Logs_CarryNoSecret_AfterARunWithKeysAndWebhooks()
+    public async Task LogsAndSpans_CarryNoSecret_AfterARunWithKeysAndWebhooks()
     {
         var capture = new LogCapture();
+        var spans = new List<Activity>();
         var deliveries = 0;
         string jobId;
         await using var receiver = await HttpReceiver.StartAsync(context =>
         {
-            Interlocked.Increment(ref deliveries);
-            context.Response.StatusCode = 204;
+            if (context.Request.Path == "/hook") Interlocked.Increment(ref deliveries);
+            context.Response.StatusCode = context.Request.Path == "/hook" ? 204 : 200;
             return Task.CompletedTask;
         });
+        var settings = Otlp(receiver.Url);
+        settings["Auth:Enabled"] = "true";
+        settings["Webhooks:AllowedNetworks:0"] = "127.0.0.1/32";
+        settings["Logging:LogLevel:Default"] = "Trace";
         var secrets = new List<string> { GenApiFactory.AdminKey, "hook-password", "hook-query-token" };
-        await using (var app = new GenApiFactory(TestPaths.NewScratch(), settings: new Dictionary<string, string>
+        await using (var app = new GenApiFactory(TestPaths.NewScratch(), settings: settings, services: s =>
                      {
-                         ["Auth:Enabled"] = "true", ["Webhooks:AllowedNetworks:0"] = "127.0.0.1/32", ["Logging:LogLevel:Default"] = "Trace",
-                     }, services: s => s.AddSingleton<ILoggerProvider>(capture)))
+                         s.AddSingleton<ILoggerProvider>(capture);
+                         s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans));
+                     }))
         {
             var admin = app.CreateClient();
             var created = await admin.PostAsJsonAsync("/v1/admin/keys", new { team = "alpha" });
@@ -124,6 +131,13 @@ public sealed class TelemetryTests
         Assert.Contains(lines, line => line.Contains(jobId, StringComparison.Ordinal));   // the capture saw the run
         foreach (var secret in secrets)
             Assert.DoesNotContain(lines, line => line.Contains(secret, StringComparison.Ordinal));
+        Activity[] traced;
+        lock (spans) traced = spans.ToArray();
+        var webhookCall = traced.Where(s => s.Kind == ActivityKind.Client && Tag(s, "url.full") is { } url && url.Contains("/hook", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(webhookCall);   // the delivery was traced…
+        var texts = traced.Select(s => $"{s.DisplayName} {string.Join(" ", s.TagObjects.Select(t => $"{t.Key}={t.Value}"))} {s.StatusDescription}").ToList();
+        foreach (var secret in secrets)
+            Assert.DoesNotContain(texts, text => text.Contains(secret, StringComparison.Ordinal));   // …without its credentials or query
     }
 
     private static IEnumerable<Activity> Trace(Activity[] all, Activity root) => all.Where(s => s.TraceId == root.TraceId);
