@@ -171,6 +171,10 @@ public sealed class ConsoleTests(ITestOutputHelper output)
         browser.Find("button[data-sort='number']").Click();
         Assert.Equal(["1", "0"], Column(browser, 0));
         browser.Screenshot("console-sweep");
+        browser.Find("#sweep-trials").Click();
+        browser.Wait(_ => ListedJobs(browser).Order().SequenceEqual(done.Leaderboard.Select(t => t.JobId).Order()), what: "the sweep's trials as jobs");
+        browser.Driver.Navigate().Back();
+        browser.Wait(_ => Column(browser, 0).Count == 2, what: "the leaderboard again");
         var trialJob = done.Leaderboard.Single(t => t.Number == 1).JobId;
         browser.Find($"#leaderboard a[href='#/jobs/{trialJob}']").Click();
         browser.WaitFor("#job-status [data-status='succeeded']");

@@ -75,7 +75,8 @@ async function schema(name) {
 // ---- small helpers -----------------------------------------------------------------------------------------------
 const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 const when = (t) => (t ? new Date(t).toLocaleString() : '—');
-const num = (v, digits = 3) => (v === null || v === undefined ? '—' : Number(v).toPrecision(digits));
+// Significant digits without exponents (1090, not 1.09e+3).
+const num = (v, digits = 3) => (v === null || v === undefined ? '—' : String(Number(Number(v).toPrecision(digits))));
 const statusBadge = (s) => `<span class="status ${esc(s)}" data-status="${esc(s)}">${esc(s)}</span>`;
 const active = (s) => s === 'queued' || s === 'running';
 const every = (ms, fn) => { const t = setInterval(fn, ms); page.signal.addEventListener('abort', () => clearInterval(t)); };
@@ -153,8 +154,11 @@ const statuses = ['queued', 'running', 'succeeded', 'failed', 'canceled', 'prune
 
 async function jobsPage(params) {
   const status = params.get('status') || '';
+  const sweepId = params.get('sweepId') || '';
   const after = params.get('after');
-  view.innerHTML = `<h1>Jobs</h1>
+  // The filters as a hash query, for links that keep them.
+  const filters = (extra = {}) => new URLSearchParams({ ...(status && { status }), ...(sweepId && { sweepId }), ...extra }).toString();
+  view.innerHTML = `<h1>${sweepId ? `Trials of <a href="#/sweeps/${esc(sweepId)}">${esc(sweepId)}</a>` : 'Jobs'}</h1>
     <div class="filters">
       <div><label for="filter-status">Status</label><select id="filter-status"><option value="">any</option>${statuses
         .map((s) => `<option ${s === status ? 'selected' : ''}>${s}</option>`).join('')}</select></div>
@@ -162,10 +166,13 @@ async function jobsPage(params) {
     </div>
     <div class="table-wrap"><table><thead><tr><th scope="col">Job</th><th scope="col">Model</th><th scope="col" class="hide-narrow">Dataset</th>
       <th scope="col">Status</th><th scope="col">Progress</th><th scope="col" class="hide-narrow">Created</th></tr></thead><tbody id="job-rows"></tbody></table></div>
-    <div class="actions"><a id="first-page" href="#/jobs${status ? `?status=${status}` : ''}" ${after ? '' : 'hidden'}>First page</a><a id="next-page" hidden>Next page</a></div>`;
-  document.getElementById('filter-status').addEventListener('change', (e) => { location.hash = `#/jobs${e.target.value ? `?status=${e.target.value}` : ''}`; });
+    <div class="actions"><a id="first-page" href="#/jobs?${filters()}" ${after ? '' : 'hidden'}>First page</a><a id="next-page" hidden>Next page</a></div>`;
+  document.getElementById('filter-status').addEventListener('change', (e) => {
+    location.hash = `#/jobs?${new URLSearchParams({ ...(e.target.value && { status: e.target.value }), ...(sweepId && { sweepId }) })}`;
+  });
   const query = new URLSearchParams({ limit: '25' });
   if (status) query.set('status', status);
+  if (sweepId) query.set('sweepId', sweepId);
   if (after) query.set('after', after);
   const rows = document.getElementById('job-rows');
   const render = (list) => {
@@ -175,7 +182,7 @@ async function jobsPage(params) {
       <td class="hide-narrow">${when(job.createdAt)}</td></tr>`).join('') || `<tr><td colspan="6" class="muted">No jobs${status ? ` with status ${esc(status)}` : ''} yet.</td></tr>`;
     const next = document.getElementById('next-page');
     next.hidden = !list.nextCursor;
-    if (list.nextCursor) next.href = `#/jobs?${new URLSearchParams({ ...(status && { status }), after: list.nextCursor })}`;
+    if (list.nextCursor) next.href = `#/jobs?${filters({ after: list.nextCursor })}`;
   };
   let list = await getJson(`/v1/jobs?${query}`);
   render(list);
@@ -482,7 +489,7 @@ async function sweepPage(_, id) {
   const columns = [['number', 'Trial'], ['status', 'Status'], ['score', sweep.metric.name], ['scoredAtStep', 'At step'], ['imagesPerSecond', 'Images/s'], ['wallSeconds', 'Seconds']];
   view.innerHTML = `<h1>Sweep ${esc(id)} ${statusBadge(sweep.status)}</h1>
     <section class="panel"><p>${esc(sweep.method)} search, ${sweep.maxTrials} trials, ranked by ${esc(sweep.metric.name)} (${esc(sweep.metric.goal)}).
-      ${sweep.error ? `<span class="error">${esc(sweep.error)}</span>` : ''}</p><img id="sweep-chart" alt="Scores of the sweep's trials" hidden></section>
+      ${sweep.error ? `<span class="error">${esc(sweep.error)}</span>` : ''} <a id="sweep-trials" href="#/jobs?sweepId=${esc(id)}">Its trials in the jobs list</a></p><img id="sweep-chart" alt="Scores of the sweep's trials" hidden></section>
     <section class="panel"><h2>Leaderboard</h2><div class="table-wrap"><table><thead><tr>${columns
       .map(([key, label]) => `<th scope="col" aria-sort="none"><button type="button" data-sort="${key}">${esc(label)}</button></th>`).join('')}<th scope="col">Parameters</th><th scope="col">Job</th></tr></thead>
       <tbody id="leaderboard"></tbody></table></div></section>`;
