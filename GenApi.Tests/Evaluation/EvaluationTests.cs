@@ -22,7 +22,8 @@ public sealed class EvaluationTests
 
         var evaluator = new Evaluator(catalog, new ArtifactPaths(TestPaths.NewScratch()),
             new TorchDevice(Options.Create(new WorkerOptions { Device = "cpu" })),
-            Options.Create(new EvaluationOptions { Samples = 1000 }), NullLogger<Evaluator>.Instance);
+            Options.Create(new EvaluationOptions { Samples = 1000 }), NullLogger<Evaluator>.Instance,
+            GenApi.Worker.Training.Recovery.UpdateGuards.Silent);
         var (_, accuracy) = evaluator.Classifier(DatasetCatalog.FashionMnist);
         Assert.True(accuracy >= 0.88, $"test accuracy {accuracy:P1}");
     }

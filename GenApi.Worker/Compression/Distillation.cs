@@ -1,4 +1,5 @@
 using GenApi.Worker.Models;
+using GenApi.Worker.Training.Recovery;
 using static TorchSharp.torch;
 
 namespace GenApi.Worker.Compression;
@@ -14,10 +15,16 @@ public sealed class Distillation(ImageGenerator teacher, ImageGenerator student,
     public const int ReportEvery = 50;
 
     /// <summary>Trains the student for <paramref name="steps"/>; <paramref name="features"/> maps images to the classifier's
-    /// features (null: no feature term); <paramref name="masks"/> keep pruned weights at zero.</summary>
+    /// features (null: no feature term); <paramref name="masks"/> keep pruned weights at zero;
+    /// <paramref name="guard"/> recomputes a non-finite update (as the trainers do).</summary>
     public void Train(int steps, int batchSize, double learningRate, string pixelLoss, double featureWeight, Func<Tensor, Tensor>? features,
-        IReadOnlyDictionary<string, Tensor>? masks, Action<int, double, double> progress, CancellationToken cancellation, long seed = 0)
+        IReadOnlyDictionary<string, Tensor>? masks, Action<int, double, double> progress, CancellationToken cancellation, long seed = 0,
+        UpdateGuard? guard = null)
     {
+        guard ??= new UpdateGuard();
+        var parameters = student.parameters().ToArray();
+        // z and labels are drawn before the update: a recomputation needs only the student's batch-norm statistics back.
+        using var state = new RecomputeState([], () => [student]);
         teacher.eval();
         student.train();
         using var optimizer = optim.Adam(student.parameters(), learningRate, beta1: 0.5, beta2: 0.999);
@@ -31,17 +38,20 @@ public sealed class Distillation(ImageGenerator teacher, ImageGenerator student,
             var labels = config.Conditional ? randint(config.Classes, new long[] { batchSize }, generator: random, device: device) : null;
             Tensor target;
             using (no_grad()) target = teacher.call(z, labels);
-            var images = student.call(z, labels);
-            var pixel = pixelLoss == DistillSpec.L2 ? nn.functional.mse_loss(images, target) : nn.functional.l1_loss(images, target);
-            var loss = pixel;
+            Tensor? wanted = null;
             if (features is not null && featureWeight > 0)
-            {
-                Tensor wanted;
                 using (no_grad()) wanted = features(target);
-                loss = loss + featureWeight * nn.functional.mse_loss(features(images), wanted);
-            }
-            optimizer.zero_grad();
-            loss.backward();
+            Tensor pixel = null!;
+            state.Capture();
+            var loss = guard.Run("student", step, parameters, () =>
+            {
+                optimizer.zero_grad();
+                var images = student.call(z, labels);
+                pixel = pixelLoss == DistillSpec.L2 ? nn.functional.mse_loss(images, target) : nn.functional.l1_loss(images, target);
+                var objective = wanted is null ? pixel : pixel + featureWeight * nn.functional.mse_loss(features!(images), wanted);
+                objective.backward();
+                return objective.detach();
+            }, state.Restore)!;
             optimizer.step();
             if (masks is not null) MagnitudePruning.Reapply(student, masks);
             if (step % ReportEvery == 0 || step == steps) progress(step, pixel.item<float>(), loss.item<float>());

@@ -12,7 +12,7 @@ namespace GenApi.Worker.Compression;
 
 /// <summary>Runs a compression job: makes the derived generator, trains it where asked, stores it, measures it against its parent and publishes it.</summary>
 public sealed class ModelCompressor(IJobStore store, ArtifactPaths paths, TorchDevice device, SampleGrid grid, Evaluation.Evaluator evaluator,
-    Datasets.DatasetCatalog datasets, ModelPublisher publisher)
+    Datasets.DatasetCatalog datasets, ModelPublisher publisher, Training.Recovery.UpdateGuards guards)
 {
     /// <summary>Warm renders of each model behind the latency medians.</summary>
     public const int LatencyRounds = 15;
@@ -20,8 +20,9 @@ public sealed class ModelCompressor(IJobStore store, ArtifactPaths paths, TorchD
 
     /// <param name="progress">(step, pixel term, total loss, images per second) during fine-tuning or distillation.</param>
     /// <param name="note">A line for the job's events.</param>
+    /// <param name="recovered">Told of each update recomputed because its first try was not finite.</param>
     public async Task<ModelRecord> CompressAsync(JobRecord job, CompressionSpec spec, Action<int, double, double, double> progress, Action<string> note,
-        CancellationToken cancellation)
+        CancellationToken cancellation, Action<Training.Recovery.UpdateAttempt>? recovered = null)
     {
         var parent = await store.GetModelAsync(spec.ParentModelId, cancellation: cancellation)
             ?? throw new ArgumentException($"The model to compress, {spec.ParentModelId}, was deleted.");
@@ -50,7 +51,7 @@ public sealed class ModelCompressor(IJobStore store, ArtifactPaths paths, TorchD
                 {
                     progress(step, pixel, total, (step - lastStep) * distill.BatchSize / Math.Max(1e-9, clock.Elapsed.TotalSeconds));
                     (lastStep, clock) = (step, Stopwatch.StartNew());
-                }, cancellation);
+                }, cancellation, guard: guards.Create($"job {job.Id}", attempt => recovered?.Invoke(attempt)));
         }
 
         // Stored, then measured as sampling will load it.

@@ -1,4 +1,5 @@
 using GenApi.Worker.Datasets;
+using GenApi.Worker.Training.Recovery;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
@@ -11,16 +12,24 @@ public static class ClassifierTraining
     /// <summary>Small datasets get more epochs: a classifier needs updates, not passes.</summary>
     public const int MinimumSteps = 600;
 
-    public static double Train(DomainClassifier classifier, ImageDataset train, ImageDataset test, int epochs, Device device, Action<string>? progress)
+    /// <param name="guard">Recomputes a non-finite update (as the trainers do).</param>
+    /// <param name="minimumSteps">At least this many updates (<see cref="MinimumSteps"/>; fewer only in tests).</param>
+    public static double Train(DomainClassifier classifier, ImageDataset train, ImageDataset test, int epochs, Device device, Action<string>? progress,
+        UpdateGuard? guard = null, int minimumSteps = MinimumSteps)
     {
+        guard ??= new UpdateGuard();
         manual_seed(0);
         classifier.to(device).train();
+        var parameters = classifier.parameters().ToArray();
+        // nn.Dropout draws its masks from torch's global generator: a recomputation restores it with the batch-norm statistics.
+        using var state = new RecomputeState([], () => [classifier], globalGenerator: true);
+        var update = 0;
         using var optimizer = optim.Adam(classifier.parameters(), 1e-3);
         using var random = new Generator(0);
         const int batch = 128;
         var images = train.Images.to(device);
         var labels = train.Labels.to(device);
-        epochs = Math.Max(epochs, (int)Math.Ceiling(MinimumSteps / (double)Math.Max(1, train.Count / batch)));
+        epochs = Math.Max(epochs, (int)Math.Ceiling(minimumSteps / (double)Math.Max(1, train.Count / batch)));
         for (var epoch = 0; epoch < epochs; epoch++)
         {
             using var order = randperm(train.Count, generator: random).to(device);
@@ -28,8 +37,14 @@ public static class ClassifierTraining
             {
                 using var scope = NewDisposeScope();
                 var index = order.narrow(0, i, batch);
-                optimizer.zero_grad();
-                cross_entropy(classifier.call(images.index_select(0, index)), labels.index_select(0, index)).backward();
+                state.Capture();
+                guard.Run("feature classifier", ++update, parameters, () =>
+                {
+                    optimizer.zero_grad();
+                    var loss = cross_entropy(classifier.call(images.index_select(0, index)), labels.index_select(0, index));
+                    loss.backward();
+                    return loss.detach();
+                }, state.Restore);
                 optimizer.step();
             }
             if ((epoch + 1) % Math.Max(1, epochs / 5) == 0 || epoch + 1 == epochs)

@@ -17,7 +17,8 @@ namespace GenApi.Worker.Evaluation;
 /// (deterministic seed) and kept as an artifact, and the real-data floor (train split against test split) is
 /// computed and kept; later evaluations cost N generated images, their features and the metrics.
 /// </summary>
-public sealed partial class Evaluator(DatasetCatalog datasets, ArtifactPaths paths, TorchDevice device, IOptions<EvaluationOptions> options, ILogger<Evaluator> logger)
+public sealed partial class Evaluator(DatasetCatalog datasets, ArtifactPaths paths, TorchDevice device, IOptions<EvaluationOptions> options, ILogger<Evaluator> logger,
+    Training.Recovery.UpdateGuards guards)
 {
     private readonly ConcurrentDictionary<string, Lazy<Reference>> _references = new();
     private EvaluationOptions Options => options.Value;
@@ -185,7 +186,8 @@ public sealed partial class Evaluator(DatasetCatalog datasets, ArtifactPaths pat
         else
         {
             progress?.Invoke($"training the {dataset} feature classifier (once per dataset)");
-            accuracy = ClassifierTraining.Train(classifier, train, test, Options.ClassifierEpochs, device.Device, progress);
+            accuracy = ClassifierTraining.Train(classifier, train, test, Options.ClassifierEpochs, device.Device, progress,
+                guards.Create($"the {dataset} feature classifier"));
             classifier.save(weights + ".tmp");
             File.Move(weights + ".tmp", weights, overwrite: true);
             AtomicFile.WriteAllBytes(infoFile, JsonSerializer.SerializeToUtf8Bytes(new ClassifierInfo(accuracy)));

@@ -49,6 +49,8 @@ public static class TrainingEngineExtensions
         services.TryAddSingleton<ModelPublisher>();
         services.TryAddSingleton<Compression.ModelCompressor>();
         services.TryAddSingleton<Evaluator>();
+        services.TryAddSingleton<Training.Recovery.IGradientFaults>(Training.Recovery.NoGradientFaults.Instance);
+        services.TryAddSingleton<Training.Recovery.UpdateGuards>();
         services.TryAddSingleton<IAccessStore>(sp => sp.GetRequiredService<SqlJobStore>());
         services.TryAddSingleton<Sweeps.ISweepStore>(sp => sp.GetRequiredService<SqlJobStore>());
         services.TryAddSingleton<IWebhookOutbox>(sp => sp.GetRequiredService<SqlJobStore>());

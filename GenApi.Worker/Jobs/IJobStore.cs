@@ -46,6 +46,9 @@ public interface IJobStore
     Task<JobRecord?> RequestCancelAsync(string id, string? team = null, CancellationToken cancellation = default);
 
     /// <summary>Appends an event (and, in the same transaction, the webhook delivery it calls for).</summary>
+    /// <summary>Counts one update that was recomputed because its first try was not finite (while <paramref name="owner"/> holds the lease).</summary>
+    Task AddRecoveredUpdateAsync(string id, string owner, CancellationToken cancellation = default);
+
     Task AddEventAsync(string jobId, string kind, string message, CancellationToken cancellation = default);
     /// <summary>Events with ids above <paramref name="after"/>, oldest first.</summary>
     Task<IReadOnlyList<JobEvent>> ListEventsAsync(string jobId, long after = 0, int limit = 1000, CancellationToken cancellation = default);

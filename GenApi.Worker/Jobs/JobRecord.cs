@@ -21,6 +21,8 @@ public sealed record JobRecord
     public bool CancelRequested { get; init; }
     /// <summary>How many times a worker has started this job (more than one after a restart).</summary>
     public int Attempts { get; init; }
+    /// <summary>Updates recomputed because their first try was not finite (a transient kernel fault), over all attempts.</summary>
+    public int RecoveredUpdates { get; init; }
     /// <summary>The sweep this job is a trial of, with its number and parameters; null for a job of its own.</summary>
     public Sweeps.TrialInfo? Trial { get; init; }
 

@@ -24,6 +24,7 @@ public sealed class TrainingJob(
     Evaluation.Evaluator evaluator,
     WorkerIdentity worker,
     Sweeps.ISweepStore sweeps,
+    Training.Recovery.UpdateGuards guards,
     IOptions<QueueOptions> queueOptions,
     TimeProvider time,
     ILogger<TrainingJob> logger)
@@ -161,6 +162,8 @@ public sealed class TrainingJob(
 
         var hooks = new TrainingHooks
         {
+            Faults = guards.Faults,
+            Recovered = guards.Recovered($"job {job.Id}", Recovered(job)),
             Progress = p =>
             {
                 WorkerMetrics.TrainThroughput.Record(p.ImagesPerSecond);
@@ -226,7 +229,23 @@ public sealed class TrainingJob(
                     compression.Distill?.LearningRate ?? Compression.DistillSpec.DefaultLearningRate,
                     CancellationToken.None));
             },
-            message => EventNow(job.Id, "compression", message), cancellation).GetAwaiter().GetResult().Id;
+            message => EventNow(job.Id, "compression", message), cancellation, Recovered(job)).GetAwaiter().GetResult().Id;
+
+    // Counted on the job; the first of this run also gets a warning, so that a host whose kernels misbehave is seen.
+    private Action<Training.Recovery.UpdateAttempt> Recovered(JobRecord job)
+    {
+        var first = true;
+        return attempt =>
+        {
+            Tolerate(() => store.AddRecoveredUpdateAsync(job.Id, worker.Id, CancellationToken.None));
+            if (!first) return;
+            first = false;
+            Tolerate(() => store.AddEventAsync(job.Id, "warning",
+                $"the update of {attempt.Network} at step {attempt.Step} was not finite and was recomputed from the same inputs (finite at try {attempt.Attempt + 1}): "
+                + "a transient fault of a numeric kernel on this worker, not of the hyperparameters; the run keeps the numbers of a clean one. "
+                + "Later recoveries are counted in progress.recoveredUpdates.", CancellationToken.None));
+        };
+    }
 
     // The sweep's rule, against what the other trials have recorded at this step so far (the scores are shared by every worker).
     private string? PruneReason(JobRecord job, Sweeps.SweepSpec sweep, Evaluation.Evaluation evaluation)

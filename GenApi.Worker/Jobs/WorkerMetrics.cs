@@ -15,6 +15,10 @@ public static class WorkerMetrics
     public static readonly Histogram<double> TrainThroughput =
         Meter.CreateHistogram<double>("genapi.train.throughput", "{image}/s", "Training throughput at each progress report.");
 
+    public static readonly Counter<long> RecoveredUpdates =
+        Meter.CreateCounter<long>("genapi.train.recovered_updates", "{update}",
+            "Updates (training, distillation, feature classifiers) recomputed because their first try was not finite.");
+
     public static readonly Counter<long> JobsFinished =
         Meter.CreateCounter<long>("genapi.job.finished", "{job}", "Jobs that reached a final status, by genapi.job.status.");
 

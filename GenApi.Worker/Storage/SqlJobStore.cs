@@ -12,7 +12,7 @@ namespace GenApi.Worker.Storage;
 public sealed partial class SqlJobStore : IJobStore
 {
     private const string JobColumns =
-        "Id, Team, Status, Spec, Webhook, CreatedAt, StartedAt, FinishedAt, Step, ImagesPerSecond, LossD, LossG, ModelId, Error, CancelRequested, Attempts, SweepId, Trial, TrialParameters";
+        "Id, Team, Status, Spec, Webhook, CreatedAt, StartedAt, FinishedAt, Step, ImagesPerSecond, LossD, LossG, ModelId, Error, CancelRequested, Attempts, SweepId, Trial, TrialParameters, RecoveredUpdates";
     private const string ModelColumns = "Id, Team, JobId, Family, Dataset, Config, Steps, CreatedAt, Lineage";
 
     private readonly Func<DbConnection> _connect;
@@ -139,6 +139,13 @@ public sealed partial class SqlJobStore : IJobStore
             SELECT @id, @step, @lossD, @lossG, @imagesPerSecond, @learningRate, {_sql.Now}
             WHERE EXISTS (SELECT 1 FROM Jobs WHERE Id = @id AND LeaseOwner = @owner AND Status = 'running');
             """, new { id, owner, step, lossD, lossG, imagesPerSecond, learningRate }, cancellation)), cancellation);
+    }
+
+    public async Task AddRecoveredUpdateAsync(string id, string owner, CancellationToken cancellation = default)
+    {
+        await Run(connection => connection.ExecuteAsync(Command(
+            "UPDATE Jobs SET RecoveredUpdates = RecoveredUpdates + 1 WHERE Id = @id AND LeaseOwner = @owner AND Status = 'running'",
+            new { id, owner }, cancellation)), cancellation);
     }
 
     public async Task<bool> FinishAsync(string id, string owner, JobStatus status, string? modelId, string? error, CancellationToken cancellation = default)
@@ -318,6 +325,7 @@ public sealed partial class SqlJobStore : IJobStore
         public string? SweepId { get; set; }
         public long? Trial { get; set; }
         public string? TrialParameters { get; set; }
+        public long RecoveredUpdates { get; set; }
 
         public JobRecord ToRecord() => new()
         {
@@ -337,6 +345,7 @@ public sealed partial class SqlJobStore : IJobStore
             Error = Error,
             CancelRequested = CancelRequested != 0,
             Attempts = (int)Attempts,
+            RecoveredUpdates = (int)RecoveredUpdates,
             Trial = SweepId is null ? null : new Sweeps.TrialInfo(SweepId, (int)Trial!.Value,
                 JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(TrialParameters ?? "{}")!),
         };

@@ -1,4 +1,5 @@
 using TorchSharp;
+using GenApi.Worker.Training.Recovery;
 using GenApi.Worker.Models;
 using static TorchSharp.torch;
 
@@ -16,7 +17,9 @@ public sealed class GanTrainer : LatentTrainer
     private readonly ImageGenerator _computeGenerator;
     private readonly ImageDiscriminator _computeDiscriminator;
     private Tensor? _realTarget;
-    private (Tensor Images, Tensor? Labels)? _lastFake;
+    private (Tensor Images, Tensor Z, Tensor? Labels)? _lastFake;
+    private RecomputeState? _generatorBuffers;
+    private bool _regenerated;
 
     /// <param name="createDiscriminator">The family's discriminator, given the trainer's random stream (for seeded dropout).</param>
     public GanTrainer(ModelConfig config, TrainingSettings settings, Device device, Func<Func<Generator>, ImageDiscriminator> createDiscriminator)
@@ -28,8 +31,8 @@ public sealed class GanTrainer : LatentTrainer
         _computeDiscriminator = Compute(_discriminator, () => createDiscriminator(() => NoiseRandom));
         _computeGenerator.train();
         _computeDiscriminator.train();
-        AddOptimizer("optimizer-g.bin", settings.OptimizerG, Generator.parameters());
-        AddOptimizer("optimizer-d.bin", settings.OptimizerD, _discriminator.parameters());
+        AddOptimizer("optimizer-g.bin", "G", settings.OptimizerG, Generator.parameters());
+        AddOptimizer("optimizer-d.bin", "D", settings.OptimizerD, _discriminator.parameters());
         KeepGeneratorEma();
         Generator.train();
         _discriminator.train();
@@ -51,7 +54,7 @@ public sealed class GanTrainer : LatentTrainer
         _realTarget ??= full(Settings.BatchSize, 1.0 - Settings.LabelSmoothing, device: Device).DetachFromDisposeScope();
         for (var i = 0; i < Settings.NCritic; i++)
             Update(OptimizerD, DiscriminatorLoss, lossD, 1.0 / Settings.NCritic);
-        Update(OptimizerG, GeneratorLoss, lossG);
+        Update(OptimizerG, GeneratorLoss, lossG, afterBackward: PutBackGeneratorBuffers);
         _lastFake = null;
         UpdateEma();
     }
@@ -60,8 +63,9 @@ public sealed class GanTrainer : LatentTrainer
     {
         var (real, labels) = NextBatch();
         var fakeLabels = Config.Conditional ? labels : null;
-        var fake = Generate(Noise(), fakeLabels);
-        if (ReuseFake) _lastFake = (fake, fakeLabels);
+        var z = Noise();
+        var fake = Generate(z, fakeLabels);
+        if (ReuseFake) _lastFake = (fake, z, fakeLabels);
         var fakeInput = fake.detach();
         var loss = AdversarialLoss.Discriminator(Settings.Loss,
             Critic(Augmented(WithInstanceNoise(real)), fakeLabels), Critic(Augmented(WithInstanceNoise(fakeInput)), fakeLabels), _realTarget!);
@@ -75,8 +79,26 @@ public sealed class GanTrainer : LatentTrainer
 
     private Tensor GeneratorLoss()
     {
-        var (fake, labels) = _lastFake ?? NewFake();
+        var (fake, labels) = _lastFake is { } last ? (Recomputing ? Regenerate(last.Z, last.Labels) : last.Images, last.Labels) : NewFake();
         return AdversarialLoss.Generator(Settings.Loss, Critic(Augmented(WithInstanceNoise(fake)), labels));
+    }
+
+    // The first try's backward freed D's fake batch's graph: a recomputation generates it again from the same z. That
+    // forward advances the generator's batch-norm statistics a second time; they are put back after backward (batch
+    // norm's backward reads them, so not before), and the run goes on as a clean one would.
+    private Tensor Regenerate(Tensor z, Tensor? labels)
+    {
+        _generatorBuffers ??= new RecomputeState([], () => [_computeGenerator]);
+        _generatorBuffers.Capture();
+        _regenerated = true;
+        return Generate(z, labels);
+    }
+
+    private void PutBackGeneratorBuffers()
+    {
+        if (!_regenerated) return;
+        _regenerated = false;
+        _generatorBuffers!.Restore();
     }
 
     private (Tensor, Tensor?) NewFake()
@@ -107,6 +129,7 @@ public sealed class GanTrainer : LatentTrainer
     public override void Dispose()
     {
         _realTarget?.Dispose();
+        _generatorBuffers?.Dispose();
         base.Dispose();
     }
 }

@@ -27,8 +27,11 @@ public sealed class LowPrecisionUpdate(IEnumerable<LowPrecisionCopy> copies, IRe
                 gradient?.zero_();
     }
 
-    /// <summary>Adds the copies' unscaled gradients to the masters'. False when fp16 overflowed: skip this update.</summary>
-    public bool MoveGradients()
+    /// <summary>Whether the loss is scaled (fp16): then gradients that stay non-finite are an overflow, not a fault.</summary>
+    public bool Scaled => _scaled;
+
+    /// <summary>Adds the copies' unscaled gradients to the masters' (the guard then checks them, on the masters).</summary>
+    public void MoveGradients()
     {
         using var noGrad = no_grad();
         foreach (var (master, copy) in _pairs)
@@ -39,19 +42,19 @@ public sealed class LowPrecisionUpdate(IEnumerable<LowPrecisionCopy> copies, IRe
             if (existing is null) master.grad = gradient.to(ScalarType.Float32).div_(LossScale);
             else existing.add_(gradient, alpha: 1 / LossScale);
         }
-        if (!_scaled) return true;
-        // fp16 only: one host sync per update to decide whether the step may be taken.
-        var gradients = _pairs.Select(p => p.Master.grad).OfType<Tensor>().ToList();
-        var finite = gradients.Count == 0 || stack(gradients.Select(g => g.isfinite().all())).all().item<bool>();
-        foreach (var g in gradients) g.Dispose();
-        if (!finite)
-        {
-            LossScale /= 2;
-            _cleanUpdates = 0;
-            return false;
-        }
-        if (++_cleanUpdates % GrowthInterval == 0) LossScale *= 2;
-        return true;
+    }
+
+    /// <summary>fp16 overflowed (the update is skipped): halve the scale.</summary>
+    public void Overflowed()
+    {
+        LossScale /= 2;
+        _cleanUpdates = 0;
+    }
+
+    /// <summary>A finite update: after <see cref="GrowthInterval"/> of them the scale doubles.</summary>
+    public void Clean()
+    {
+        if (_scaled && ++_cleanUpdates % GrowthInterval == 0) LossScale *= 2;
     }
 
     /// <summary>Casts the stepped masters into the copies.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using GenApi.Worker.Datasets;
 using GenApi.Worker.Models;
+using GenApi.Worker.Training.Recovery;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -13,16 +14,19 @@ namespace GenApi.Worker.Training;
 /// L1/L2 penalties, the generator's EMA, progress reports, checkpoints and divergence checks. Everything a
 /// resumed run needs (weights, optimizer moments, EMA, step, noise RNG) is in its checkpoint, and the data order
 /// and learning rate are pure functions of seed and step, so a resumed run continues exactly where the original stopped.
+/// Every update goes through an <see cref="UpdateGuard"/>: a non-finite one is recomputed from the same inputs.
 /// </summary>
 public abstract class Trainer : IDisposable
 {
-    private readonly List<(string File, OptimizerHelper Optimizer, double BaseLr, Parameter[] Parameters, LowPrecisionUpdate? LowPrecision)> _optimizers = [];
+    private readonly List<(string File, string Network, OptimizerHelper Optimizer, double BaseLr, Parameter[] Parameters, LowPrecisionUpdate? LowPrecision)> _optimizers = [];
     private readonly List<(string File, ExponentialMovingAverage Average)> _averages = [];
     private readonly List<LowPrecisionCopy> _computeCopies = [];
     private const string LossScaleSuffix = ".loss-scale.json";
     private static readonly JsonSerializerOptions ScalerJson = new() { IncludeFields = true };
     private Tensor? _images, _labels, _order;
     private long _orderEpoch = -1, _nextBatch, _batchesPerEpoch;
+    private UpdateGuard _guard = new();
+    private RecomputeState? _state;
 
     protected Trainer(ModelConfig config, TrainingSettings settings, Device device)
     {
@@ -75,12 +79,13 @@ public abstract class Trainer : IDisposable
     }
 
     /// <summary>Call at the end of a subclass constructor, once every network exists.</summary>
-    protected void AddOptimizer(string file, OptimizerSettings settings, IEnumerable<Parameter> parameters)
+    /// <param name="network">What messages call the update (as its loss is named: D, G, ELBO).</param>
+    protected void AddOptimizer(string file, string network, OptimizerSettings settings, IEnumerable<Parameter> parameters)
     {
         var list = parameters.ToArray();
         var copies = _computeCopies.Where(c => list.Any(c.Owns)).ToArray();
         var lowPrecision = copies.Length == 0 ? null : new LowPrecisionUpdate(copies, list, Settings.Precision);
-        _optimizers.Add((file, settings.Create(list), settings.LearningRate * Settings.LrFactor, list, lowPrecision));
+        _optimizers.Add((file, network, settings.Create(list), settings.LearningRate * Settings.LrFactor, list, lowPrecision));
     }
 
     /// <summary>
@@ -128,6 +133,9 @@ public abstract class Trainer : IDisposable
         _images = data.Images.device == Device ? data.Images : data.Images.to(Device);
         _labels = data.Labels.device == Device ? data.Labels : data.Labels.to(Device);
         OnData(_images, _labels);
+        _guard = new UpdateGuard(hooks.Faults, hooks.Recovered);
+        // Everything an update's forward passes advance: the run's random stream and every buffer of the networks they run on.
+        _state ??= new RecomputeState([NoiseRandom], () => Networks.Select(n => n.Module).Concat(_computeCopies.Select(c => c.Copy)));
         // Losses are summed on the device and read back only when reporting: no host sync per step.
         using var lossSums = zeros(2, device: Device);
         using var firstSum = lossSums[0];
@@ -141,7 +149,7 @@ public abstract class Trainer : IDisposable
             {
                 cancellation.ThrowIfCancellationRequested();
                 _nextBatch = (long)Step * BatchesPerStep;
-                foreach (var (_, optimizer, baseLr, _, _) in _optimizers)
+                foreach (var (_, _, optimizer, baseLr, _, _) in _optimizers)
                 {
                     var lr = Settings.Schedule.At(Step, total, baseLr);
                     foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
@@ -197,30 +205,60 @@ public abstract class Trainer : IDisposable
         return (_images!.index_select(0, indexes), _labels!.index_select(0, indexes));
     }
 
+    /// <summary>Whether the update running now is a recomputation (its first try was not finite).</summary>
+    protected bool Recomputing { get; private set; }
+
     /// <summary>
     /// One optimizer update: <see cref="TrainingSettings.AccumulateSteps"/> micro-batches of <paramref name="loss"/>
     /// (plus the L1/L2 penalties) summed into the gradients, clipped, then one step. The mean loss goes to <paramref name="lossSum"/>.
+    /// A non-finite update is recomputed from the same batches, noise and buffers (<see cref="UpdateGuard"/>).
     /// </summary>
     /// <param name="weight">Share of this update in the step's reported loss (1/nCritic for a critic updated nCritic times).</param>
-    protected void Update(int optimizerIndex, Func<Tensor> loss, Tensor lossSum, double weight = 1.0)
+    /// <param name="onAttempt">Resets what the subclass's <paramref name="loss"/> gathers across micro-batches, before each try.</param>
+    /// <param name="afterBackward">Runs after each try's backward passes, once their graphs are freed (in-place changes are safe again).</param>
+    protected void Update(int optimizerIndex, Func<Tensor> loss, Tensor lossSum, double weight = 1.0, Action? onAttempt = null, Action? afterBackward = null)
     {
-        var (_, optimizer, _, network, lowPrecision) = _optimizers[optimizerIndex];
+        var (_, name, optimizer, _, network, lowPrecision) = _optimizers[optimizerIndex];
         var micro = Settings.AccumulateSteps;
-        optimizer.zero_grad();
-        lowPrecision?.ZeroGradients();
-        var scale = lowPrecision?.LossScale ?? 1.0;
-        for (var i = 0; i < micro; i++)
+        var cursor = _nextBatch;
+        _state!.Capture();
+        var updateLoss = _guard.Run(name, Step + 1, network, () =>
         {
-            var value = loss();
-            // L1/L2 are on the fp32 masters; their gradients add to the ones moved over from the compute copy.
-            var penalty = Penalty(network);
-            var objective = lowPrecision is null && penalty is not null ? value + penalty : value;
-            var factor = scale / micro;
-            (factor == 1 ? objective : objective * factor).backward();
-            if (lowPrecision is not null && penalty is not null) (micro == 1 ? penalty : penalty / micro).backward();
-            lossSum.add_(value.detach(), weight / micro);
+            onAttempt?.Invoke();
+            optimizer.zero_grad();
+            lowPrecision?.ZeroGradients();
+            var scale = lowPrecision?.LossScale ?? 1.0;
+            var sum = zeros(1, device: Device);
+            for (var i = 0; i < micro; i++)
+            {
+                var value = loss();
+                // L1/L2 are on the fp32 masters; their gradients add to the ones moved over from the compute copy.
+                var penalty = Penalty(network);
+                var objective = lowPrecision is null && penalty is not null ? value + penalty : value;
+                var factor = scale / micro;
+                (factor == 1 ? objective : objective * factor).backward();
+                if (lowPrecision is not null && penalty is not null) (micro == 1 ? penalty : penalty / micro).backward();
+                sum.add_(value.detach(), weight / micro);
+            }
+            lowPrecision?.MoveGradients();
+            afterBackward?.Invoke();
+            return sum;
+        }, () =>
+        {
+            _nextBatch = cursor;
+            _state.Restore();
+            // Subclasses mirror some buffers on the host (an image pool's fill level).
+            OnLoaded();
+            Recomputing = true;
+        }, persistentSkips: lowPrecision?.Scaled == true);
+        Recomputing = false;
+        if (updateLoss is null)
+        {
+            lowPrecision!.Overflowed(); // fp16: this update is skipped and the loss scale halved
+            return;
         }
-        if (lowPrecision is not null && !lowPrecision.MoveGradients()) return; // fp16 overflow: this update is skipped
+        lossSum.add_(updateLoss.squeeze());
+        lowPrecision?.Clean();
         if (Settings.ClipGradNorm is { } maxNorm) ClipGradients(network, maxNorm);
         optimizer.step();
         lowPrecision?.Pull();
@@ -232,7 +270,7 @@ public abstract class Trainer : IDisposable
     public void SaveCheckpoint(string folder)
     {
         foreach (var (file, module) in AllNetworks) module.save(Path.Combine(folder, file));
-        foreach (var (file, optimizer, _, _, lowPrecision) in _optimizers)
+        foreach (var (file, _, optimizer, _, _, lowPrecision) in _optimizers)
         {
             using (var writer = new BinaryWriter(File.Create(Path.Combine(folder, file)))) optimizer.save_state_dict(writer);
             if (lowPrecision is not null) File.WriteAllText(Path.Combine(folder, file + LossScaleSuffix), JsonSerializer.Serialize(lowPrecision.State, ScalerJson));
@@ -245,7 +283,7 @@ public abstract class Trainer : IDisposable
     public void LoadCheckpoint(string folder)
     {
         foreach (var (file, module) in AllNetworks) module.load(Path.Combine(folder, file));
-        foreach (var (file, optimizer, _, _, lowPrecision) in _optimizers)
+        foreach (var (file, _, optimizer, _, _, lowPrecision) in _optimizers)
         {
             using (var reader = new BinaryReader(File.OpenRead(Path.Combine(folder, file)))) optimizer.load_state_dict(reader);
             var scale = Path.Combine(folder, file + LossScaleSuffix);
@@ -273,7 +311,8 @@ public abstract class Trainer : IDisposable
     public virtual void Dispose()
     {
         NoiseRandom.Dispose();
-        foreach (var (_, optimizer, _, _, _) in _optimizers) optimizer.Dispose();
+        foreach (var (_, _, optimizer, _, _, _) in _optimizers) optimizer.Dispose();
+        _state?.Dispose();
         foreach (var copy in _computeCopies) copy.Dispose();
         foreach (var (_, average) in _averages) average.Dispose();
         foreach (var (_, module) in Networks) module.Dispose();
@@ -319,7 +358,7 @@ public abstract class Trainer : IDisposable
         CheckFinite(names.Item2, sums[1], step - steps + 1, step);
         var lr = _optimizers[0].Optimizer.ParamGroups.First().LearningRate;
         hooks.Progress?.Invoke(new TrainingProgress(step, total, sums[0] / steps, sums[1] / steps,
-            steps * Settings.BatchSize * Settings.AccumulateSteps / Math.Max(elapsed.TotalSeconds, 1e-9), lr));
+            steps * Settings.BatchSize * Settings.AccumulateSteps / Math.Max(elapsed.TotalSeconds, 1e-9), lr, _guard.RecoveredUpdates));
     }
 
     private static void CheckFinite(string network, float sum, int from, int to)

@@ -1,4 +1,5 @@
 namespace GenApi.Worker.Training;
 
 /// <summary>A progress report: mean losses over the steps since the previous report, and the learning rate now.</summary>
-public sealed record TrainingProgress(int Step, int TotalSteps, double LossD, double LossG, double ImagesPerSecond, double LearningRate);
+/// <param name="RecoveredUpdates">Updates of this run that were non-finite at first and recomputed (<see cref="Recovery.UpdateGuard"/>).</param>
+public sealed record TrainingProgress(int Step, int TotalSteps, double LossD, double LossG, double ImagesPerSecond, double LearningRate, int RecoveredUpdates = 0);

@@ -17,7 +17,7 @@ public sealed class VaeTrainer : LatentTrainer
     {
         _encoder = (LatentEncoder)Families.ModelFamilies.Get(config.Family).CreateNetwork(config, ArtifactLayout.EncoderFile);
         _encoder.to(device);
-        AddOptimizer("optimizer.bin", settings.OptimizerG, Generator.parameters().Concat(_encoder.parameters()));
+        AddOptimizer("optimizer.bin", "ELBO", settings.OptimizerG, Generator.parameters().Concat(_encoder.parameters()));
         KeepGeneratorEma();
         Generator.train();
         _encoder.train();
@@ -45,7 +45,7 @@ public sealed class VaeTrainer : LatentTrainer
             kl = kl is null ? klTerm.detach() : kl + klTerm.detach();
             var klObjective = Settings.FreeBits > 0 ? VaeLoss.FreeBitsKl(mean, logVariance, Settings.FreeBits) : klTerm;
             return VaeLoss.Reconstruction(Settings.Reconstruction, reconstructed, images).mean() + beta * klObjective;
-        }, lossSum);
+        }, lossSum, onAttempt: () => kl = null);
         klSum.add_(kl!, 1.0 / Settings.AccumulateSteps);
         UpdateEma();
     }

@@ -59,7 +59,7 @@ public sealed record JobResponse(
             : job.Status.IsFinished() ? 0 : null;
         return new JobResponse(
             job.Id, job.Status, spec.Model, spec.Dataset, job.CreatedAt, job.StartedAt, job.FinishedAt,
-            new JobProgressResponse(job.Step, total, job.ImagesPerSecond is { } ips ? Math.Round(ips, 1) : null, eta),
+            new JobProgressResponse(job.Step, total, job.ImagesPerSecond is { } ips ? Math.Round(ips, 1) : null, eta, job.RecoveredUpdates),
             job.LossD, job.LossG, job.ModelId, job.Error, job.CancelRequested && !job.Status.IsFinished(),
             job.Attempts, HyperparametersResponse.From(spec), scores,
             job.Trial is { } t ? new JobTrialResponse(t.SweepId, t.Number, t.Parameters) : null,
@@ -72,7 +72,9 @@ public sealed record JobResponse(
 /// <param name="TotalSteps">Steps the job will run.</param>
 /// <param name="ImagesPerSecond">Training throughput over the latest report window.</param>
 /// <param name="EtaSeconds">Estimated seconds to completion while running; 0 once finished.</param>
-public sealed record JobProgressResponse(int Step, int TotalSteps, double? ImagesPerSecond, double? EtaSeconds);
+/// <param name="RecoveredUpdates">Updates whose first try was not finite (a transient fault of a numeric kernel) and that were
+/// recomputed from the same inputs, so the run kept the numbers of a clean one. Several per thousand steps point at the host's libtorch.</param>
+public sealed record JobProgressResponse(int Step, int TotalSteps, double? ImagesPerSecond, double? EtaSeconds, int RecoveredUpdates);
 
 /// <summary>The job's settings with every default filled in; fields that do not apply to its family are null.</summary>
 public sealed record HyperparametersResponse(

@@ -21,7 +21,8 @@ public static class MetricSensitivity
         var catalog = DatasetCatalog.Create(new DatasetOptions(), dataDirectory);
         var evaluator = new Evaluator(catalog, new ArtifactPaths(dataDirectory),
             new TorchDevice(Options.Create(new WorkerOptions { Device = "cpu" })),
-            Options.Create(new EvaluationOptions { Samples = samples }), NullLogger<Evaluator>.Instance);
+            Options.Create(new EvaluationOptions { Samples = samples }), NullLogger<Evaluator>.Instance,
+            GenApi.Worker.Training.Recovery.UpdateGuards.Silent);
         var (classifier, accuracy) = evaluator.Classifier(dataset);
         var train = catalog.Load(dataset);
         var test = catalog.Load(dataset, test: true);

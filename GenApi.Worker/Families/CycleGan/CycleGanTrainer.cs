@@ -34,9 +34,9 @@ public sealed class CycleGanTrainer : Trainer
         foreach (var network in new nn.Module[] { _aToB, _bToA, _criticA, _criticB }) network.to(device).train();
         _poolA = new ImagePool(settings.PoolSize, config.Channels, config.ImageSize, device);
         _poolB = new ImagePool(settings.PoolSize, config.Channels, config.ImageSize, device);
-        AddOptimizer("optimizer-g.bin", settings.OptimizerG, _aToB.parameters().Concat(_bToA.parameters()));
+        AddOptimizer("optimizer-g.bin", "G", settings.OptimizerG, _aToB.parameters().Concat(_bToA.parameters()));
         _criticParameters = _criticA.parameters().Concat(_criticB.parameters()).ToArray();
-        AddOptimizer("optimizer-d.bin", settings.OptimizerD, _criticParameters);
+        AddOptimizer("optimizer-d.bin", "D", settings.OptimizerD, _criticParameters);
         SamplingAtoB = KeepEma(ArtifactLayout.Ema(AtoBFile), _aToB, () => new ResnetTranslator(config));
         SamplingBtoA = KeepEma(ArtifactLayout.Ema(BtoAFile), _bToA, () => new ResnetTranslator(config));
     }
@@ -90,7 +90,8 @@ public sealed class CycleGanTrainer : Trainer
         _micro.Clear();
         // D's gradients are not needed while G learns through it.
         SetRequiresGrad(false);
-        Update(OptimizerG, GeneratorLoss, lossG);
+        // A recomputed update gathers its micro-batches' translations anew.
+        Update(OptimizerG, GeneratorLoss, lossG, onAttempt: _micro.Clear);
         SetRequiresGrad(true);
         var next = 0;
         Update(OptimizerD, () =>
@@ -98,7 +99,7 @@ public sealed class CycleGanTrainer : Trainer
             var (realA, realB, fakeA, fakeB) = _micro[next++];
             return CycleLoss.Discriminator(_criticA.call(realA), _criticA.call(_poolA.Query(fakeA, NoiseRandom)))
                 + CycleLoss.Discriminator(_criticB.call(realB), _criticB.call(_poolB.Query(fakeB, NoiseRandom)));
-        }, lossD);
+        }, lossD, onAttempt: () => next = 0);
         UpdateEma();
     }
 
