@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 namespace GenApi.Tests.Families;
 
 /// <summary>CycleGAN's parts on tiny tensors: networks, losses against hand-computed values, the image pool, resume.</summary>
-public sealed class CycleGanTests
+public sealed class CycleGanTests : Training.SingleThreadedKernels
 {
     private static readonly ImageDataset Shapes = SyntheticShapes.Create();
 

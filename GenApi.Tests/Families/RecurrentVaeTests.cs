@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace GenApi.Tests.Families;
 
 /// <summary>The recurrent VAE's networks, objective and training, on the engine alone (the API side is in RecurrentVaeApiTests).</summary>
-public sealed class RecurrentVaeTests
+public sealed class RecurrentVaeTests : Training.SingleThreadedKernels
 {
     private static readonly ImageDataset Waves = SyntheticSequences.Create();
 

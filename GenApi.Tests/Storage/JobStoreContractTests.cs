@@ -216,13 +216,16 @@ public sealed class JobStoreContractTests
         Assert.False(await store.CreateTrialAsync(sweep, trial, "job_a", spec));
         await store.TryStartAsync("job_a", "w1", Lease, 3);
         await store.ReportProgressAsync("job_a", "w1", 7, 0.5, 1.5, 300, 2e-4);
+        await store.AddRecoveredUpdateAsync("job_a", "w1");
+        await store.AddRecoveredUpdateAsync("job_a", "w1");
+        await store.AddRecoveredUpdateAsync("job_a", "w2");
         await store.RequestCancelAsync("job_a", "team-a");
         await store.FinishAsync("job_a", "w1", JobStatus.Failed, "model_a", "boom");
         var job = (await store.GetJobAsync("job_a", "team-a"))!;
         AssertEveryPropertySet(job);
         Assert.Equal(
-            ("job_a", "team-a", JobStatus.Failed, 7, 300.0, 0.5, 1.5, "model_a", "boom", true, 1),
-            (job.Id, job.Team, job.Status, job.Step, job.ImagesPerSecond, job.LossD, job.LossG, job.ModelId, job.Error, job.CancelRequested, job.Attempts));
+            ("job_a", "team-a", JobStatus.Failed, 7, 300.0, 0.5, 1.5, "model_a", "boom", true, 1, 2),
+            (job.Id, job.Team, job.Status, job.Step, job.ImagesPerSecond, job.LossD, job.LossG, job.ModelId, job.Error, job.CancelRequested, job.Attempts, job.RecoveredUpdates));
         Assert.Equal(JsonSerializer.Serialize(spec), JsonSerializer.Serialize(job.Spec));
         Assert.Equal(("https://example.com/hook", "started"), (job.Webhook!.Url, job.Webhook.Events.Single()));
         Assert.True(job.CreatedAt <= job.StartedAt && job.StartedAt <= job.FinishedAt);

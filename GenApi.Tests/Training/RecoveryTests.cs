@@ -15,19 +15,9 @@ namespace GenApi.Tests.Training;
 /// numbers of a clean run, resumes exactly after one, and fails with words that say so when the fault persists.
 /// The tests inject their faults, so they hold whether or not this host's libtorch has the fault.
 /// </summary>
-/// <remarks>
-/// Byte-equality needs deterministic kernels, and libtorch 2.10's CPU kernels are not with two intra-op threads on an AMD
-/// EPYC family 26 host (avx512f, avx512_bf16): the same generator's backward from the same inputs gave other low bits on
-/// later calls; with one thread it did not. So these tests train on one thread (the suite runs test classes one at a time).
-/// </remarks>
-public sealed class RecoveryTests : IDisposable
+/// <remarks>Byte-equality needs deterministic kernels: see <see cref="SingleThreadedKernels"/>.</remarks>
+public sealed class RecoveryTests : SingleThreadedKernels
 {
-    private readonly int _threads = get_num_threads();
-
-    public RecoveryTests() => set_num_threads(1);
-
-    public void Dispose() => set_num_threads(_threads);
-
     private static readonly ImageDataset Shapes = SyntheticShapes.Create();
     private static readonly ImageDataset Waves = SyntheticSequences.Create();
     private static readonly ModelConfig Tiny = new(28, 1, LatentDim: 16, BaseChannels: 8);

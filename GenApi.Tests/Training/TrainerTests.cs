@@ -7,7 +7,8 @@ using static TorchSharp.torch;
 
 namespace GenApi.Tests.Training;
 
-public sealed class TrainerTests
+/// <remarks>Resumes are asserted byte-equal: see <see cref="SingleThreadedKernels"/>.</remarks>
+public sealed class TrainerTests : SingleThreadedKernels
 {
     private static readonly ImageDataset Shapes = SyntheticShapes.Create();
     private static readonly ModelConfig Tiny = new(28, 1, LatentDim: 16, BaseChannels: 8);
