@@ -48,7 +48,9 @@ public sealed class SamplingTests
         await using var app = new GenApiFactory(TestPaths.NewScratch(), settings: new Dictionary<string, string> { ["RateLimits:StreamsPerKey"] = "1" });
         var client = app.CreateClient();
         var job = await app.PostJobAsync(client, new { dataset = "synthetic", imageSize = 64, steps = 2, batchSize = 4, baseChannels = 4, latentDim = 8, seed = 1 });
-        var model = (await GenApiFactory.WaitForFinishAsync(client, job.Id, TimeSpan.FromSeconds(60))).ModelId;
+        var done = await GenApiFactory.WaitForFinishAsync(client, job.Id, TimeSpan.FromSeconds(60));
+        Assert.True(done.Status == Worker.Jobs.JobStatus.Succeeded, $"{done.Status}: {done.Error}");
+        var model = done.ModelId;
 
         var errors = await BadInputTests.ValidationErrorsAsync(await client.GetAsync($"/v1/models/{model}/samples.png?count=256&scale=8&seed=1"));
         Assert.Contains("fewer or a smaller scale", errors["scale"][0]);

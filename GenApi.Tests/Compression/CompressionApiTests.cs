@@ -76,6 +76,36 @@ public sealed class CompressionApiTests
     }
 
     [Fact]
+    public async Task SeveralCompressions_OfEachMethod_RunInARowInOneProcess_EachScored()
+    {
+        // Each job loads, measures and scores in the worker's shared state (the evaluator's classifier and reference
+        // statistics): one job must not leave tensors behind that the next one finds disposed.
+        await using var app = new GenApiFactory(TestPaths.NewScratch(), settings: Settings);
+        var client = app.CreateClient();
+        var trained = await GenApiFactory.WaitForFinishAsync(client, (await app.PostJobAsync(client, Tiny("dcgan"))).Id, TimeSpan.FromMinutes(2));
+        object[] bodies =
+        [
+            new { quantize = "int8" },
+            new { distill = new { studentBaseChannels = 4, steps = 20, batchSize = 16 } },
+            new { quantize = "int8" },
+            new { prune = new { sparsity = 0.5, fineTuneSteps = 10 }, quantize = "int8" },
+            new { prune = new { sparsity = 0.5, method = "channels", fineTuneSteps = 10 }, quantize = "bf16" },
+            new { distill = new { studentBaseChannels = 4, steps = 20, batchSize = 16 }, quantize = "fp16" },
+        ];
+        var parentScores = new List<double>();
+        foreach (var body in bodies)
+        {
+            var job = await CompressAsync(client, trained.ModelId!, body);
+            var report = (await client.GetFromJsonAsync<ModelResponse>($"/v1/models/{job.ModelId}", GenApiFactory.Json))!.CompressionReport!;
+            Assert.True(double.IsFinite(report.Derived.Quality!.FrechetDistance) && double.IsFinite(report.Fidelity));
+            parentScores.Add(report.Parent.Quality!.FrechetDistance);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/v1/models/{job.ModelId}/samples.png?seed=2")).StatusCode);
+        }
+        // The parent is scored against the same reference every time (up to two-thread rounding).
+        Assert.True(parentScores.Max() - parentScores.Min() <= 1e-3 * parentScores.Max(), string.Join(", ", parentScores));
+    }
+
+    [Fact]
     public async Task DistilledVae_KeepsItsParentsEncoder_AndMagnitudePruningOnlyZeroesWeights()
     {
         await using var app = new GenApiFactory(TestPaths.NewScratch(), settings: Settings);

@@ -59,9 +59,9 @@ public sealed class DatasetCatalog(IOptions<DatasetOptions> options, UploadedDat
     public ImageDataset Load(string name, bool test = false, int? size = null)
     {
         var key = $"{name}:{(test ? "test" : "train")}";
-        var data = _loaded.GetOrAdd(key, _ => new Lazy<ImageDataset>(() => Read(name, test))).Value;
+        var data = _loaded.GetOrAdd(key, _ => new Lazy<ImageDataset>(() => Read(name, test).Kept())).Value;
         return size is { } side && side != data.ImageSize
-            ? _loaded.GetOrAdd($"{key}:{side}", _ => new Lazy<ImageDataset>(() => data.Resized(side))).Value
+            ? _loaded.GetOrAdd($"{key}:{side}", _ => new Lazy<ImageDataset>(() => data.Resized(side).Kept())).Value
             : data;
     }
 

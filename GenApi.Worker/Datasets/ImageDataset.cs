@@ -23,6 +23,17 @@ public sealed class ImageDataset(string name, Tensor images, Tensor labels, int 
     public int ImageSize => (int)Images.shape[2];
     public bool Sequences { get; } = sequences;
 
+    /// <summary>
+    /// This dataset with its tensors owned by no dispose scope, for a cache that outlives the job that loaded it: a job's
+    /// scope (a compression's, say) would otherwise dispose them at its end, under the next job's feet.
+    /// </summary>
+    public ImageDataset Kept()
+    {
+        Images.DetachFromDisposeScope();
+        Labels.DetachFromDisposeScope();
+        return this;
+    }
+
     /// <summary>Builds a dataset from 8-bit pixels laid out as <c>[N, C, H, W]</c>.</summary>
     public static ImageDataset FromBytes(string name, byte[] pixels, long[] labels, int count, int channels, int size, int classCount)
     {

@@ -199,7 +199,9 @@ public sealed partial class Evaluator(DatasetCatalog datasets, ArtifactPaths pat
         var trainFeatures = FeaturesOf(classifier, train.Images, n);
         var floor = Compare(testFeatures, trainFeatures, classifier) with { ConditionalAccuracy = accuracy };
         progress?.Invoke($"real-data floor for {dataset} (train vs test, {n} each): FD {floor.FrechetDistance:0.###}, KID {floor.Kid:0.####}");
-        return new Reference(classifier, accuracy, testFeatures, floor, train.ImageSize);
+        // Kept for the life of the process: owned by no dispose scope of the job that happened to build it.
+        foreach (var tensor in classifier.parameters().Concat(classifier.buffers())) tensor.DetachFromDisposeScope();
+        return new Reference(classifier, accuracy, testFeatures.DetachFromDisposeScope(), floor, train.ImageSize);
     }
 
     /// <summary>The classifier's penultimate features of the first <paramref name="count"/> images, in batches, on the CPU.</summary>

@@ -109,6 +109,7 @@ public static class TrainingEngineExtensions
         });
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(45));
         services.AddHostedService<WorkerHeartbeat>();
+        services.AddHostedService<KernelStartupLog>();
         return services;
     }
 

@@ -29,7 +29,7 @@ public static class Precision
     public static bool IsNative(string precision, Device device, IReadOnlySet<string>? cpuFlags = null)
     {
         if (precision == Fp32 || device.type == DeviceType.CUDA) return true;
-        var flags = cpuFlags ?? CpuFlags.Value;
+        var flags = cpuFlags ?? Kernels.HostFacts.Flags;
         return precision == Bf16
             ? flags.Contains("avx512_bf16") || flags.Contains("amx_bf16")
             : flags.Contains("avx512_fp16") || flags.Contains("amx_fp16");
@@ -38,12 +38,4 @@ public static class Precision
     /// <summary>What a CPU needs to run <paramref name="precision"/> natively, in words.</summary>
     public static string Requirement(string precision) =>
         precision == Bf16 ? "a CUDA device, or a CPU with AVX-512 BF16 or AMX" : "a CUDA device, or a CPU with AVX-512 FP16 or AMX-FP16";
-
-    private static readonly Lazy<IReadOnlySet<string>> CpuFlags = new(() =>
-    {
-        const string info = "/proc/cpuinfo";
-        if (!File.Exists(info)) return new HashSet<string>();
-        var line = File.ReadLines(info).FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal));
-        return line is null ? new HashSet<string>() : line.Split(':', 2)[1].Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
-    });
 }

@@ -13,9 +13,13 @@ public sealed class TorchDevice
         Device = torch.device(setting == "auto" ? (torch.cuda.is_available() ? "cuda" : "cpu") : setting);
         if (Device.type == DeviceType.CPU)
             torch.set_num_threads(options.Value.Threads > 0 ? options.Value.Threads : Environment.ProcessorCount);
+        Kernels = Training.Kernels.KernelSelection.Ensure(options.Value.OneDnn);
     }
 
     public torch.Device Device { get; }
+
+    /// <summary>The CPU kernels this process measured and kept.</summary>
+    public Kernels.KernelReport Kernels { get; }
 
     public override string ToString() => Device.ToString();
 }

@@ -21,6 +21,14 @@ public sealed class WorkerOptions
     [Range(0, 1024)]
     public int Threads { get; set; }
 
+    /// <summary>
+    /// libtorch's oneDNN CPU kernels: <c>auto</c> checks their convolution gradients against an exact reference at start-up
+    /// and turns them off where they are wrong (as on an AMD EPYC family 26 host with libtorch 2.10); <c>on</c> or <c>off</c>
+    /// skip the decision.
+    /// </summary>
+    [Required, AllowedValues("auto", "on", "off", ErrorMessage = "Worker:OneDnn must be auto, on or off.")]
+    public string OneDnn { get; set; } = Kernels.KernelSelection.Auto;
+
     /// <summary>Concurrent training jobs in this process: one per device.</summary>
     [Range(1, 64)]
     public int WorkerCount { get; set; } = 1;

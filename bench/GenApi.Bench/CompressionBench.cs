@@ -37,7 +37,7 @@ internal static class CompressionBench
             ("int8", new { quantize = "int8" }),
             ("bf16", new { quantize = "bf16" }),
         };
-        var report = new StringBuilder()
+        var report = BenchHost.NewReport()
             .AppendLine("# Compression of a Fashion-MNIST DCGAN (bench --compression)")
             .AppendLine()
             .AppendLine(CultureInfo.InvariantCulture, $"Parent: dcgan, preset fast, {parentSteps} steps, baseChannels 64, latentDim 100. Each row is one compression job; its")

@@ -61,7 +61,7 @@ internal static class FrontierBench
                     await service.Client.GetByteArrayAsync($"/v1/models/{job.GetProperty("modelId").GetString()}/samples.png?count=64&seed=1&scale=2"));
         }
 
-        var report = new StringBuilder();
+        var report = BenchHost.NewReport();
         report.AppendLine(CultureInfo.InvariantCulture,
             $"Time to quality, dcgan on fashion-mnist, batch 64 unless stated, seed 1, {Environment.ProcessorCount} threads; Fréchet distance on {samples} samples at 4 checkpoints; minutes = steps / the job's mean training speed (evaluations not counted).");
         report.AppendLine();

@@ -24,6 +24,8 @@ using static TorchSharp.torch;
 //          against its parent in one run (bench/results/compression.md)
 //        --rvae [--rvae-steps N] [--rvae-fashion-steps N] [--samples N] [--rvae-dropouts P,P…]: recurrent VAEs with and without KL
 //          annealing, and decoder input dropouts compared (bench/results/rvae.md)
+// Every mode starts by naming the machine its figures come from.
+Console.WriteLine(BenchHost.Line);
 if (args.Contains("--metric-sensitivity"))
 {
     set_num_threads(Environment.ProcessorCount);
@@ -131,7 +133,8 @@ var service = await ServiceBench.RunAsync(dataset.Name, jobSteps, sampleRequests
 var result = new Dictionary<string, object>
 {
     ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd"),
-    ["cpu"] = CpuName(),
+    ["cpu"] = GenApi.Worker.Training.Kernels.HostFacts.Describe(),
+    ["kernels"] = GenApi.Worker.Training.Kernels.KernelSelection.Ensure().ToString(),
     ["threads"] = cores,
     ["dataset"] = dataset.Name,
     ["model"] = $"dcgan-{config.ImageSize}, batch {batch}, {steps} steps x {rounds} rounds; job {jobSteps} steps",
@@ -170,7 +173,3 @@ return;
 int Option(string name, int fallback) => int.TryParse(OptionText(name, ""), out var v) ? v : fallback;
 string OptionText(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
-static string CpuName() =>
-    File.Exists("/proc/cpuinfo")
-        ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown"
-        : "unknown";

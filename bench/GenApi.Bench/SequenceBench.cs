@@ -22,7 +22,7 @@ internal static class SequenceBench
         Directory.CreateDirectory(outputDirectory);
         // Row-read Fashion-MNIST is scored on the image classifier (cached across benchmark runs); the sequence classifier is quick.
         if (fashionSteps > 0) await service.WarmEvaluationAsync("fashion-mnist");
-        var report = new StringBuilder();
+        var report = BenchHost.NewReport();
         report.AppendLine(CultureInfo.InvariantCulture,
             $"Recurrent VAEs through the API, {Environment.ProcessorCount} cores, family defaults (GRU, hidden 128, 1 layer, bidirectional encoder, latent 32, Adam 1e-3, batch 64, mse, inputDropout {GenApi.Worker.Jobs.RecurrentSpec.DefaultInputDropout}) unless stated; scores at the last step on {samples} samples of the test split.");
         report.AppendLine();

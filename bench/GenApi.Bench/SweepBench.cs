@@ -15,7 +15,7 @@ internal static class SweepBench
 {
     public static async Task RunAsync(string dataset, int steps, int baseChannels, int samples, string outputDirectory)
     {
-        var report = new StringBuilder();
+        var report = BenchHost.NewReport();
         var body = Sweep(dataset, steps, baseChannels, "asha");
         var (asha, ashaSeconds, chart, ashaCost) = await RunSweepAsync(body, null, workers: 1, samples);
         var (full, fullSeconds, _, _) = await RunSweepAsync(Sweep(dataset, steps, baseChannels, "none"), null, workers: 1, samples);

@@ -33,7 +33,7 @@ internal static class TranslationBench
             await File.WriteAllBytesAsync(Path.Combine(outputDirectory, $"cyclegan-{direction}.png"),
                 await client.GetByteArrayAsync($"/v1/models/{model}/translations.png?count=12&seed=1&direction={direction}&scale=2"));
         var events = await client.GetFromJsonAsync<JsonElement>($"/v1/jobs/{id}/events");
-        var report = new StringBuilder();
+        var report = BenchHost.NewReport();
         report.AppendLine(CultureInfo.InvariantCulture,
             $"CycleGAN, Fashion-MNIST sneaker (A) ↔ ankle-boot (B), the family defaults but baseChannels {baseChannels} (batch {batch}, λ 10, identity 5, pool 50, lr 2e-4 held then linear to 0), {steps} steps, {Environment.ProcessorCount} cores, evaluation up to {samples} images per direction (the test split has what it has per class):");
         report.AppendLine();
