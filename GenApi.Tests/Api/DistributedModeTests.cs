@@ -103,6 +103,25 @@ public sealed class DistributedModeTests(ITestOutputHelper output)
             var cancelLatency = clock.Elapsed;
             Assert.Equal(JobStatus.Canceled, canceled.Status);
 
+            // Each worker said at start-up what it trains on and what its kernel check found (printed, not asserted: it
+            // depends on the host); libtorch's NNPACK complaint, where the CPU has none, came at most once per process.
+            var workerLog = File.ReadAllLines(workerB.LogFile);
+            var kernels = Assert.Single(workerLog, l => l.Contains("Training on cpu;", StringComparison.Ordinal) && l.Contains("libtorch", StringComparison.Ordinal));
+            output.WriteLine($"worker kernel check: {kernels}");
+            Assert.True(workerLog.Count(l => l.Contains("NNPACK", StringComparison.Ordinal)) <= 1, "NNPACK's complaint repeated");
+
+            // Kestrel refuses a NUL in the path before any middleware (the one answer that is not problem+json, see
+            // README); in the query it is GenApi's to answer.
+            using (var raw = new HttpClient { BaseAddress = client.BaseAddress })
+            {
+                var refused = await raw.GetAsync("/v1/jobs/a%00b");
+                Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+                Assert.Empty(await refused.Content.ReadAsByteArrayAsync());
+                var query = await client.GetAsync("/v1/jobs?after=a%00b");
+                Assert.Equal(System.Net.HttpStatusCode.BadRequest, query.StatusCode);
+                Assert.Equal("application/problem+json", query.Content.Headers.ContentType?.MediaType);
+            }
+
             output.WriteLine($"queue latency (POST → running, idle workers): {queueLatency.TotalMilliseconds:F0} ms");
             output.WriteLine($"cancel latency (POST cancel → canceled, other process): {cancelLatency.TotalMilliseconds:F0} ms");
             output.WriteLine($"kill -9 at step ≥ {stepBeforeKill}, resumed at step {resumedAt}: at most {stepBeforeKill - resumedAt} steps redone (checkpointEvery {checkpointEvery})");

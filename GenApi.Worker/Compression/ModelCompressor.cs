@@ -26,6 +26,21 @@ public sealed class ModelCompressor(IJobStore store, ArtifactPaths paths, TorchD
     {
         var parent = await store.GetModelAsync(spec.ParentModelId, cancellation: cancellation)
             ?? throw new ArgumentException($"The model to compress, {spec.ParentModelId}, was deleted.");
+        // The tensor work runs in one synchronous call: a dispose scope belongs to its thread and must not span an await
+        // (disposed on another thread, it corrupted the scopes of whatever ran next on the first one).
+        var (config, staging, lineage) = Derive(job, parent, spec, progress, note, cancellation, recovered);
+        var model = await publisher.PublishAsync(job, config, parent.Steps, folder =>
+        {
+            foreach (var file in Directory.GetFiles(staging)) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }, lineage, cancellation);
+        Directory.Delete(staging, recursive: true);
+        return model;
+    }
+
+    // Makes, trains, stores and measures the derived generator in the job's staging folder.
+    private (ModelConfig Config, string Staging, ModelLineage Lineage) Derive(JobRecord job, ModelRecord parent, CompressionSpec spec,
+        Action<int, double, double, double> progress, Action<string> note, CancellationToken cancellation, Action<Training.Recovery.UpdateAttempt>? recovered)
+    {
         var family = ModelFamilies.Get(parent.Family);
         using var scope = NewDisposeScope();
         using var teacher = LoadGenerator(family, parent.Config, paths.ModelFile(parent.Id, parent.Config.Ema ? ArtifactLayout.EmaFile : ArtifactLayout.GeneratorFile));
@@ -70,13 +85,7 @@ public sealed class ModelCompressor(IJobStore store, ArtifactPaths paths, TorchD
         var report = Measure(parent, teacher, derived, staging, before, spec.Evaluate, cancellation);
         note($"derived: {Describe(report.Derived)}; parent: {Describe(report.Parent)}; fidelity {report.Fidelity:0.####}");
 
-        var lineage = new ModelLineage(parent.Id, spec, report);
-        var model = await publisher.PublishAsync(job, config, parent.Steps, folder =>
-        {
-            foreach (var file in Directory.GetFiles(staging)) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
-        }, lineage, cancellation);
-        Directory.Delete(staging, recursive: true);
-        return model;
+        return (config, staging, new ModelLineage(parent.Id, spec, report));
     }
 
     /// <summary>The derived model's config: the student's width, no EMA (the student is made from the generator that is sampled),

@@ -6,8 +6,9 @@ namespace GenApi.Worker.Training.Kernels;
 /// <param name="Host">CPU model and the flags that matter to libtorch's kernels.</param>
 /// <param name="WithOneDnn">The convolution check with oneDNN on; null where oneDNN was off from the start.</param>
 /// <param name="Chosen">The check with the kernels kept.</param>
-public sealed record KernelReport(string Host, string LibTorch, int Threads, ConvolutionAccuracy? WithOneDnn, bool OneDnn, ConvolutionAccuracy Chosen,
-    bool NnpackOff)
+/// <param name="Mode">What was asked: <c>auto</c>, <c>on</c> or <c>off</c> (<c>Worker:OneDnn</c>).</param>
+public sealed record KernelReport(string Host, string LibTorch, int Threads, string Mode, ConvolutionAccuracy? WithOneDnn, bool OneDnn,
+    ConvolutionAccuracy Chosen, bool NnpackOff)
 {
     /// <summary>Whether the kernels kept still compute wrong gradients (then only the update guard stands between them and the weights).</summary>
     public bool StillFaulty => Chosen.Faulty;
@@ -15,7 +16,7 @@ public sealed record KernelReport(string Host, string LibTorch, int Threads, Con
     public override string ToString() =>
         $"{Host}; libtorch {LibTorch}, {Threads} intra-op threads; "
         + (WithOneDnn is { Faulty: true } broken
-            ? OneDnn ? $"oneDNN's fp32 conv2d backward is wrong here ({broken}) and could not be turned off"
+            ? OneDnn ? $"oneDNN's fp32 conv2d backward is wrong here ({broken}) and {(Mode == KernelSelection.On ? "kept on (Worker:OneDnn=on)" : "could not be turned off")}"
                      : $"oneDNN's fp32 conv2d backward is wrong here ({broken}): oneDNN turned off, now {Chosen}"
             : $"oneDNN {(OneDnn ? "on" : "off")}: conv2d backward checked, {Chosen}")
         + (NnpackOff ? "; NNPACK unsupported on this CPU, turned off" : "");
@@ -56,6 +57,6 @@ public static class KernelSelection
             enabled = false;
             chosen = ConvolutionCheck.Measure(cpu);
         }
-        return new KernelReport(HostFacts.Describe(), torch.__version__, torch.get_num_threads(), mode == Off ? null : first, enabled, chosen, nnpackOff);
+        return new KernelReport(HostFacts.Describe(), torch.__version__, torch.get_num_threads(), mode, mode == Off ? null : first, enabled, chosen, nnpackOff);
     }
 }
