@@ -19,8 +19,8 @@ public sealed class UpdateGuard(IGradientFaults? faults = null, Action<UpdateAtt
     private readonly IGradientFaults _faults = faults ?? NoGradientFaults.Instance;
 
     // Prevention before recovery: where oneDNN's convolution gradients are wrong (finite but off, not only NaN), the
-    // process stops using it before the first update it would guard.
-    private readonly Kernels.KernelReport _kernels = Kernels.KernelSelection.Ensure();
+    // process stops using it before the first update it would guard. Hosts decide first (TorchDevice, with Worker:OneDnn).
+    static UpdateGuard() => Kernels.KernelSelection.Ensure();
 
     /// <summary>Updates that were non-finite at first and finite when recomputed.</summary>
     public int RecoveredUpdates { get; private set; }
