@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 using static TorchSharp.torch;
 
 // Speed of GenApi against its floors, each ratio measured in one run because the machine is shared and noisy:
-// the training engine against the bare TorchSharp loop (interleaved rounds), the bare loop's counted FLOP/s against
+// the training engine and the bare loop with the update guard against the bare TorchSharp loop (interleaved rounds), the bare loop's counted FLOP/s against
 // the machine's fp32 matmul peak, a full job through the API against the bare loop, warm sampling over HTTP against
 // the same work in-process, queue and cancel latency, API throughput, and intra-op threads 1 vs all cores.
 // Usage: dotnet run -c Release --project bench/GenApi.Bench -- [--steps N] [--rounds N] [--job-steps N]
@@ -98,6 +98,12 @@ void Bare()
     loop.Run(dataset.Images, steps, batch);
 }
 
+void Guarded()
+{
+    using var loop = new BareLoop(config, guarded: true);
+    loop.Run(dataset.Images, steps, batch);
+}
+
 void Engine()
 {
     var settings = new TrainingSettings { Steps = steps, BatchSize = batch, CheckpointEvery = 50, SampleEvery = 50 };
@@ -114,11 +120,13 @@ void Engine()
 Bare(); // warm-up: first-call costs of libtorch and the JIT
 var bare = new List<double>();
 var engine = new List<double>();
+var guarded = new List<double>();
 for (var round = 0; round < rounds; round++)
 {
     bare.Add(ImagesPerSecond(Bare));
+    guarded.Add(ImagesPerSecond(Guarded));
     engine.Add(ImagesPerSecond(Engine));
-    Console.WriteLine($"round {round + 1}: bare {bare[^1]:F0} img/s, engine {engine[^1]:F0} img/s");
+    Console.WriteLine($"round {round + 1}: bare {bare[^1]:F0} img/s, bare + update guard {guarded[^1]:F0} img/s, engine {engine[^1]:F0} img/s");
 }
 scratch.Delete(recursive: true);
 
@@ -141,6 +149,8 @@ var result = new Dictionary<string, object>
     ["bareLoopImagesPerSecond"] = Math.Round(Median(bare)),
     ["trainerImagesPerSecond"] = Math.Round(Median(engine)),
     ["trainerVsBareLoop"] = Math.Round(Median(engine) / Median(bare), 3),
+    ["bareLoopWithUpdateGuardImagesPerSecond"] = Math.Round(Median(guarded)),
+    ["updateGuardVsBareLoop"] = Math.Round(Median(guarded) / Median(bare), 3),
     ["jobImagesPerSecond"] = Math.Round(service.JobImagesPerSecond),
     ["trainJobVsBareLoop"] = Math.Round(service.JobImagesPerSecond / Median(bare), 3),
     ["firstJobImagesPerSecond"] = Math.Round(service.FirstJobImagesPerSecond),
