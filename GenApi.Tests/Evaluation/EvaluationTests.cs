@@ -66,7 +66,9 @@ public sealed class EvaluationTests
         var onDemand = await client.PostAsync($"/v1/models/{done.ModelId}/evaluate", null);
         onDemand.EnsureSuccessStatusCode();
         var again = (await onDemand.Content.ReadFromJsonAsync<ScoresResponse>(GenApiFactory.Json))!;
-        Assert.Equal((40, scores.FrechetDistance, scores.Floor.FrechetDistance), (again.Step, again.FrechetDistance, again.Floor.FrechetDistance));
+        Assert.Equal(40, again.Step);
+        AssertSameScore(scores.FrechetDistance, again.FrechetDistance);
+        AssertSameScore(scores.Floor.FrechetDistance, again.Floor.FrechetDistance);
     }
 
     // The published model is the best-scoring checkpoint's: its own evaluation equals the best one of the run.
@@ -92,9 +94,14 @@ public sealed class EvaluationTests
         var model = (await client.GetFromJsonAsync<ModelResponse>($"/v1/models/{done.ModelId}", GenApiFactory.Json))!;
         Assert.Equal(best.Step, model.Steps);
         var again = (await (await client.PostAsync($"/v1/models/{done.ModelId}/evaluate", null)).Content.ReadFromJsonAsync<ScoresResponse>(GenApiFactory.Json))!;
-        Assert.Equal(best.FrechetDistance, again.FrechetDistance, 6);
+        AssertSameScore(best.FrechetDistance, again.FrechetDistance);
         Assert.Contains(await GenApiFactory.EventsAsync(client, done.Id), e => e.Message.Contains($"publishing the checkpoint at step {best.Step}"));
     }
+
+    // Two evaluations of one checkpoint agree to float32 reduction order (libtorch sums over 2 threads in either order);
+    // another checkpoint's score differs by far more than a millionth.
+    private static void AssertSameScore(double expected, double actual) =>
+        Assert.True(Math.Abs(expected - actual) <= 1e-6 * Math.Abs(expected), $"expected {expected}, got {actual}");
 
     private static async Task<JobResponse> TrainAsync(GenApiFactory app, HttpClient client, object body)
     {
