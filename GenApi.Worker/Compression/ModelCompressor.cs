@@ -29,12 +29,17 @@ public sealed class ModelCompressor(IJobStore store, ArtifactPaths paths, TorchD
         // The tensor work runs in one synchronous call: a dispose scope belongs to its thread and must not span an await
         // (disposed on another thread, it corrupted the scopes of whatever ran next on the first one).
         var (config, staging, lineage) = Derive(job, parent, spec, progress, note, cancellation, recovered);
-        var model = await publisher.PublishAsync(job, config, parent.Steps, folder =>
+        try
         {
-            foreach (var file in Directory.GetFiles(staging)) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
-        }, lineage, cancellation);
-        Directory.Delete(staging, recursive: true);
-        return model;
+            return await publisher.PublishAsync(job, config, parent.Steps, folder =>
+            {
+                foreach (var file in Directory.GetFiles(staging)) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+            }, lineage, cancellation: cancellation);
+        }
+        finally
+        {
+            Directory.Delete(staging, recursive: true);
+        }
     }
 
     // Makes, trains, stores and measures the derived generator in the job's staging folder.

@@ -28,6 +28,7 @@ public static class TrainingEngineExtensions
         services.AddOptions<SamplingOptions>().BindConfiguration(SamplingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EvaluationOptions>().BindConfiguration(EvaluationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DatasetOptions>().BindConfiguration(DatasetOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ModelQuotaOptions>().BindConfiguration(ModelQuotaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section).ValidateDataAnnotations()
             .Validate(o => !o.Device.StartsWith("cuda", StringComparison.Ordinal) || TorchSharp.torch.cuda.is_available(),
                 "Worker:Device asks for CUDA, which is not available: build with -p:TorchBackend=cuda on a GPU host, or set Worker:Device=cpu or auto.")

@@ -17,4 +17,11 @@ public sealed record ModelRecord
     public Compression.ModelLineage? Lineage { get; init; }
 
     public static string NewId() => $"model_{Guid.NewGuid():N}";
+
+    /// <summary>The model a checkpoint is promoted to: the same id every time, so promoting it again finds the model it made.</summary>
+    public static string PromotedId(string jobId, int step)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"promote/{jobId}/{step}"));
+        return $"model_{Convert.ToHexStringLower(hash, 0, 16)}";
+    }
 }

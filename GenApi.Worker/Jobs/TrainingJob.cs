@@ -129,6 +129,7 @@ public sealed class TrainingJob(
     private static string? ReadableReason(JobRecord job, Exception error) => error switch
     {
         TrainingDivergedException or ArgumentException => error.Message,
+        ModelQuotaExceededException => $"the model was not published: {error.Message}",
         InvalidDataException or EndOfStreamException or IOException =>
             $"dataset '{job.Spec.Dataset}' could not be read: {error.Message}",
         _ => null,

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using GenApi.Endpoints;
 using GenApi.Worker.Datasets;
 using GenApi.Worker.Jobs;
+using GenApi.Worker.Sweeps;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +17,10 @@ public sealed class QuotaOptions
     [Range(1, 1_000_000)]
     public int ActiveJobsPerTeam { get; set; } = 200;
 
+    /// <summary>A team's running sweeps; beyond it sweep creation is a 429.</summary>
+    [Range(1, 10_000)]
+    public int ActiveSweepsPerTeam { get; set; } = 5;
+
     /// <summary>Uploaded datasets a team may keep.</summary>
     [Range(1, 1_000_000)]
     public int DatasetsPerTeam { get; set; } = 50;
@@ -26,18 +31,17 @@ public sealed class QuotaOptions
 }
 
 /// <summary>Checks a team's quotas; each refusal names the quota and its configuration key.</summary>
-public sealed class Quotas(IOptions<QuotaOptions> options, IJobStore store, UploadedDatasets uploads)
+public sealed class Quotas(IOptions<QuotaOptions> options, UploadedDatasets uploads)
 {
     public static string QuotaExceeded { get; } = Problems.Type("quota-exceeded");
 
-    /// <summary>A 429 when the team already has its share of active jobs.</summary>
-    public async Task<ProblemHttpResult?> CheckJobsAsync(string team, HttpContext context, CancellationToken cancellation)
+    /// <summary>A 429 when the team already runs its share of sweeps.</summary>
+    public async Task<ProblemHttpResult?> CheckSweepsAsync(string team, ISweepStore sweeps, HttpContext context, CancellationToken cancellation)
     {
-        var limit = options.Value.ActiveJobsPerTeam;
-        if (await store.CountActiveJobsAsync(team, cancellation) < limit) return null;
-        context.Response.Headers.RetryAfter = "30";
-        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many active jobs.", type: QuotaExceeded,
-            detail: $"Your team has {limit} jobs queued or running (Quotas:ActiveJobsPerTeam); retry when some have finished, or cancel some.");
+        var limit = options.Value.ActiveSweepsPerTeam;
+        if ((await sweeps.ListActiveSweepsAsync(cancellation)).Count(s => s.Team == team) < limit) return null;
+        return RateLimits.TooMany(context, TimeSpan.FromSeconds(60), "Too many running sweeps.",
+            $"Your team runs {limit} sweeps (Quotas:ActiveSweepsPerTeam); retry when one has finished, or cancel one.", QuotaExceeded);
     }
 
     /// <summary>A 403 when the team holds its share of datasets or dataset bytes.</summary>

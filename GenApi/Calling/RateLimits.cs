@@ -17,6 +17,18 @@ public sealed class RateLimitOptions
     [Range(1, 100_000)]
     public int JobsPerMinute { get; set; } = 30;
 
+    /// <summary>Sweeps one API key may start per minute (token bucket).</summary>
+    [Range(1, 10_000)]
+    public int SweepsPerMinute { get; set; } = 5;
+
+    /// <summary>Checkpoint promotions one API key may make per minute (token bucket); each copies a generator.</summary>
+    [Range(1, 10_000)]
+    public int PromotesPerMinute { get; set; } = 20;
+
+    /// <summary>Dataset uploads this API process imports at once (each key has one at a time besides).</summary>
+    [Range(1, 64)]
+    public int ConcurrentUploads { get; set; } = 2;
+
     /// <summary>Sample, interpolation and reconstruction requests one key may have running at once.</summary>
     [Range(1, 1000)]
     public int ConcurrentRendersPerKey { get; set; } = 4;
@@ -45,6 +57,9 @@ public static class RateLimits
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var o = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
         services.AddSingleton(new JobCreationLimiter(o.JobsPerMinute));
+        services.AddSingleton(new SweepCreationLimiter(o.SweepsPerMinute));
+        services.AddSingleton(new PromoteLimiter(o.PromotesPerMinute));
+        services.AddSingleton(new UploadGate(o.ConcurrentUploads));
         services.AddRateLimiter(limiter =>
         {
             limiter.AddPolicy(Rendering, context => Concurrency(context.User.KeyId(), o.ConcurrentRendersPerKey));
@@ -68,24 +83,28 @@ public static class RateLimits
     public static Task RejectAsync(HttpContext http, TimeSpan retryAfter, string title, string detail) =>
         TooMany(http, retryAfter, title, detail).ExecuteAsync(http);
 
-    /// <summary>A 429 <c>rate-limited</c> problem, with <c>Retry-After</c> set on the response.</summary>
-    public static ProblemHttpResult TooMany(HttpContext http, TimeSpan retryAfter, string title, string detail)
+    public static string RateLimited { get; } = Problems.Type("rate-limited");
+
+    /// <summary>A 429 problem (<c>rate-limited</c> unless told), with <c>Retry-After</c> set on the response.</summary>
+    public static ProblemHttpResult TooMany(HttpContext http, TimeSpan retryAfter, string title, string detail, string? type = null)
     {
         http.Response.Headers.RetryAfter = Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: title, detail: detail, type: Problems.Type("rate-limited"));
+        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: title, detail: detail, type: type ?? RateLimited);
     }
 
     private static RateLimitPartition<string> Concurrency(string key, int permits) =>
         RateLimitPartition.GetConcurrencyLimiter(key, _ => new ConcurrencyLimiterOptions { PermitLimit = permits, QueueLimit = 0 });
 }
 
-/// <summary>The job-creation token bucket per key, consulted by the handler once the request has proved valid.</summary>
-public sealed class JobCreationLimiter(int perMinute)
+/// <summary>A token bucket per key, consulted by a handler once the request has proved valid.</summary>
+public abstract class PerMinuteLimiter(int perMinute)
 {
     private readonly PartitionedRateLimiter<string> _buckets = PartitionedRateLimiter.Create<string, string>(key =>
         RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
         {
-            TokenLimit = perMinute, TokensPerPeriod = Math.Max(1, perMinute / 12), ReplenishmentPeriod = TimeSpan.FromSeconds(5), QueueLimit = 0,
+            // Refilled in steps of at least one token, at exactly perMinute a minute (2 a minute is one token every 30 s, not every 5 s).
+            TokenLimit = perMinute, TokensPerPeriod = Math.Max(1, perMinute / 12),
+            ReplenishmentPeriod = TimeSpan.FromMinutes((double)Math.Max(1, perMinute / 12) / perMinute), QueueLimit = 0,
         }));
 
     public int PerMinute => perMinute;
@@ -98,3 +117,12 @@ public sealed class JobCreationLimiter(int perMinute)
         return lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(5);
     }
 }
+
+/// <summary>Jobs (direct, trials, compressions) per key, or per team for a sweep's trials.</summary>
+public sealed class JobCreationLimiter(int perMinute) : PerMinuteLimiter(perMinute);
+
+/// <summary>Sweeps started per key.</summary>
+public sealed class SweepCreationLimiter(int perMinute) : PerMinuteLimiter(perMinute);
+
+/// <summary>Checkpoint promotions per key.</summary>
+public sealed class PromoteLimiter(int perMinute) : PerMinuteLimiter(perMinute);

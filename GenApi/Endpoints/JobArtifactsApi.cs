@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using GenApi.Auth;
+using GenApi.Calling;
 using GenApi.Contracts;
 using GenApi.Worker.Jobs;
 using GenApi.Worker.Storage;
@@ -19,7 +20,9 @@ public static class JobArtifactsApi
         group.MapGet("/{id}/checkpoints", ListCheckpoints).WithName(nameof(ListCheckpoints))
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id}/checkpoints/{step:int}/promote", PromoteCheckpoint).WithName(nameof(PromoteCheckpoint))
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
 
     /// <summary>Get the job's latest progress grid as PNG.</summary>
@@ -55,20 +58,39 @@ public static class JobArtifactsApi
     }
 
     /// <summary>Promote a checkpoint to a model.</summary>
-    /// <remarks>Makes the checkpoint's generator a model of its own, e.g. an earlier, better one than the final model.</remarks>
+    /// <remarks>Makes the checkpoint's generator a model of its own, e.g. an earlier, better one than the final model. Promoting the same
+    /// checkpoint again returns the model it made (200), unless that model was deleted. The model counts against the team's model
+    /// quotas (<c>Quotas:ModelsPerTeam</c>, <c>Quotas:ModelBytesPerTeam</c>).</remarks>
     /// <param name="id">Job id.</param>
     /// <param name="step">The checkpoint's step.</param>
+    /// <response code="200">This checkpoint was promoted before: its model.</response>
     /// <response code="201">The new model.</response>
+    /// <response code="403">Your team holds its share of models or model bytes.</response>
     /// <response code="404">No such job of yours, or no checkpoint at that step.</response>
-    public static async Task<Results<Created<ModelResponse>, ProblemHttpResult>> PromoteCheckpoint(
-        string id, int step, ClaimsPrincipal user, IJobStore store, CheckpointStore checkpoints, ModelPublisher publisher, CancellationToken cancellation)
+    /// <response code="429">This key promoted too many checkpoints this minute (<c>RateLimits:PromotesPerMinute</c>); see <c>Retry-After</c>.</response>
+    public static async Task<Results<Ok<ModelResponse>, Created<ModelResponse>, ProblemHttpResult>> PromoteCheckpoint(
+        string id, int step, ClaimsPrincipal user, IJobStore store, CheckpointStore checkpoints, ModelPublisher publisher, PromoteLimiter limiter,
+        HttpContext context, CancellationToken cancellation)
     {
         if (await store.GetJobAsync(id, user.Team(), cancellation) is not { } job) return Problems.JobNotFound(id);
         if (checkpoints.Find(id, step) is not { } folder)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Checkpoint not found.",
                 detail: $"Job '{id}' has no checkpoint at step {step}: see GET /v1/jobs/{id}/checkpoints.", type: Problems.Type("checkpoint-not-found"));
+        var modelId = ModelRecord.PromotedId(id, step);
+        if (await store.GetModelAsync(modelId, user.Team(), cancellation) is { } promoted) return TypedResults.Ok(ModelResponse.From(promoted));
+        if (limiter.TryTake(user.KeyId()) is { } wait)
+            return RateLimits.TooMany(context, wait, "Too many promotions.",
+                $"This key may promote {limiter.PerMinute} checkpoints a minute (RateLimits:PromotesPerMinute); retry after {Math.Ceiling(wait.TotalSeconds)} s.");
         var state = ArtifactLayout.ReadState(folder);
-        var model = await publisher.PublishAsync(job, state.Config, state.Step, target => ArtifactLayout.CopyModelFiles(folder, target), cancellation: cancellation);
-        return TypedResults.Created($"/v1/models/{model.Id}", ModelResponse.From(model));
+        try
+        {
+            var model = await publisher.PublishAsync(job, state.Config, state.Step, target => ArtifactLayout.CopyModelFiles(folder, target), id: modelId,
+                cancellation: cancellation);
+            return TypedResults.Created($"/v1/models/{model.Id}", ModelResponse.From(model));
+        }
+        catch (ModelQuotaExceededException error)
+        {
+            return Problems.ModelQuota(error);
+        }
     }
 }

@@ -50,20 +50,18 @@ public static class JobsApi
     /// <response code="429">Too many jobs created by this key, or your team's active-job quota is reached; see <c>Retry-After</c>.</response>
     public static async Task<Results<Accepted<JobResponse>, ValidationProblem, ProblemHttpResult>> CreateJob(
         CreateJobRequest request, ClaimsPrincipal user, DatasetCatalog datasets, IJobStore store, CheckpointStore checkpoints, TrainingQueue queue,
-        IOptions<WebhookOptions> webhooks, JobCreationLimiter limiter, Quotas quotas, HttpContext context, CancellationToken cancellation)
+        IOptions<WebhookOptions> webhooks, JobAdmission admission, HttpContext context, CancellationToken cancellation)
     {
         var (resume, resumeError) = request.ResumeFrom is { } from
             ? await ResumeResolver.ResolveAsync(from, user.Team(), store, checkpoints, cancellation)
             : (null, null);
         if (JobRequestMapper.Map(request, datasets, user.Team(), resume, resumeError, webhooks.Value.Enabled, out var webhook, out var errors) is not { } spec)
             return TypedResults.ValidationProblem(errors, title: "The job request is invalid.", type: Problems.InvalidRequest);
-        if (await quotas.CheckJobsAsync(user.Team(), context, cancellation) is { } overQuota) return overQuota;
-        // Only valid requests take a token: a caller fixing its 400s is not locked out.
-        if (limiter.TryTake(user.KeyId()) is { } wait)
-            return RateLimits.TooMany(context, wait, "Too many jobs created.",
-                $"This key may create {limiter.PerMinute} jobs a minute; retry after {Math.Ceiling(wait.TotalSeconds)} s.");
-        var job = await store.CreateJobAsync(JobRecord.NewId(), spec, user.Team(), webhook, cancellation);
-        await queue.EnqueueAsync(job.Id, cancellation);
+        JobRecord? job = null;
+        if (await admission.AdmitAsync(user.Team(), user.KeyId(),
+            async () => job = await store.CreateJobAsync(JobRecord.NewId(), spec, user.Team(), webhook, cancellation), cancellation) is { } refusal)
+            return refusal.ToProblem(context);
+        await queue.EnqueueAsync(job!.Id, cancellation);
         GenApiMetrics.JobsCreated.Add(1);
         return TypedResults.Accepted($"/v1/jobs/{job.Id}", JobResponse.From(job));
     }

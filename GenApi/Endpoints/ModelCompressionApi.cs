@@ -34,7 +34,7 @@ public static class ModelCompressionApi
     /// <response code="429">Too many jobs: the key's creation rate or the team's quota of active jobs.</response>
     public static async Task<Results<Accepted<JobResponse>, ValidationProblem, ProblemHttpResult>> CompressModel(
         string id, CompressModelRequest request, ClaimsPrincipal user, IJobStore store, DatasetCatalog datasets, TrainingQueue queue,
-        JobCreationLimiter limiter, Quotas quotas, HttpContext context, CancellationToken cancellation)
+        JobAdmission admission, HttpContext context, CancellationToken cancellation)
     {
         if (await store.GetModelAsync(id, user.Team(), cancellation) is not { } parent) return Problems.ModelNotFound(id);
         var errors = new FieldErrors();
@@ -44,18 +44,17 @@ public static class ModelCompressionApi
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The compression request is invalid.", type: Problems.InvalidRequest);
         compression = compression.Resolve(testable);
-        if (await quotas.CheckJobsAsync(user.Team(), context, cancellation) is { } overQuota) return overQuota;
-        if (limiter.TryTake(user.KeyId()) is { } wait)
-            return RateLimits.TooMany(context, wait, "Too many jobs created.",
-                $"This key may create {limiter.PerMinute} jobs a minute; retry after {Math.Ceiling(wait.TotalSeconds)} s.");
         var spec = new JobSpec
         {
             Model = parent.Family, Dataset = parent.Dataset, ImageSize = parent.Config.ImageSize, LatentDim = parent.Config.LatentDim,
             BaseChannels = compression.StudentBaseChannels(parent.Config.BaseChannels), Compression = compression,
             Training = new TrainingSettings { Steps = compression.TrainingSteps, BatchSize = compression.Distill?.BatchSize ?? new DistillSpec(1).BatchSize },
         };
-        var job = await store.CreateJobAsync(JobRecord.NewId(), spec, user.Team(), cancellation: cancellation);
-        await queue.EnqueueAsync(job.Id, cancellation);
+        JobRecord? job = null;
+        if (await admission.AdmitAsync(user.Team(), user.KeyId(),
+            async () => job = await store.CreateJobAsync(JobRecord.NewId(), spec, user.Team(), cancellation: cancellation), cancellation) is { } refusal)
+            return refusal.ToProblem(context);
+        await queue.EnqueueAsync(job!.Id, cancellation);
         GenApiMetrics.JobsCreated.Add(1);
         return TypedResults.Accepted($"/v1/jobs/{job.Id}", JobResponse.From(job));
     }

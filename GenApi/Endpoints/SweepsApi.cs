@@ -47,16 +47,27 @@ public static class SweepsApi
     /// time, scored on <c>metric</c> at every checkpoint, and stopped early by <c>earlyStopping</c> (status <c>pruned</c>; they keep
     /// their model). Every invalid field, every invalid value of the space included, is reported at once in <c>errors</c>.</remarks>
     /// <response code="202">The sweep was accepted; <c>Location</c> is its address.</response>
-    /// <response code="400">The body is malformed, or the base job, the space or a setting is invalid.</response>
+    /// <response code="400">The body is malformed, or the base job, the space or a setting is invalid, or <c>maxParallel</c> exceeds
+    /// what the team's active-job quota has left.</response>
     /// <response code="422">The Idempotency-Key was already used with a different body.</response>
-    /// <response code="429">Your team's active-job quota is reached; see <c>Retry-After</c>.</response>
+    /// <response code="429">Your team runs its share of sweeps (<c>Quotas:ActiveSweepsPerTeam</c>), or this key started too many sweeps
+    /// this minute (<c>RateLimits:SweepsPerMinute</c>); see <c>Retry-After</c>. Trials obey the job quota and rate as they are queued.</response>
     public static async Task<Results<Accepted<SweepResponse>, ValidationProblem, ProblemHttpResult>> CreateSweep(
-        CreateSweepRequest request, ClaimsPrincipal user, DatasetCatalog datasets, ISweepStore sweeps, Quotas quotas,
-        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, IOptions<WebhookOptions> webhooks, TimeProvider time, HttpContext context, CancellationToken cancellation)
+        CreateSweepRequest request, ClaimsPrincipal user, DatasetCatalog datasets, ISweepStore sweeps, JobAdmission admission, Quotas quotas,
+        SweepCreationLimiter limiter, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, IOptions<WebhookOptions> webhooks, TimeProvider time,
+        HttpContext context, CancellationToken cancellation)
     {
-        if (SweepRequestMapper.Map(request, json.Value.SerializerOptions, datasets, user.Team(), webhooks.Value.Enabled, out var errors) is not { } spec)
+        var spec = SweepRequestMapper.Map(request, json.Value.SerializerOptions, datasets, user.Team(), webhooks.Value.Enabled, out var errors);
+        // Trials beyond the quota would only wait: a sweep that asks for more at once than the team has left is refused as it stands.
+        var remaining = await admission.RemainingAsync(user.Team(), cancellation);
+        if (request.MaxParallel is { } parallel && parallel > remaining && !errors.ContainsKey("maxParallel"))
+            errors["maxParallel"] = [$"maxParallel is {parallel}, but your team may queue only {remaining} more jobs now (Quotas:ActiveJobsPerTeam); lower it, or wait for jobs to finish."];
+        if (spec is null || errors.Count > 0)
             return TypedResults.ValidationProblem(errors, title: "The sweep request is invalid.", type: Problems.InvalidRequest);
-        if (await quotas.CheckJobsAsync(user.Team(), context, cancellation) is { } overQuota) return overQuota;
+        if (await quotas.CheckSweepsAsync(user.Team(), sweeps, context, cancellation) is { } overQuota) return overQuota;
+        if (limiter.TryTake(user.KeyId()) is { } wait)
+            return RateLimits.TooMany(context, wait, "Too many sweeps created.",
+                $"This key may start {limiter.PerMinute} sweeps a minute (RateLimits:SweepsPerMinute); retry after {Math.Ceiling(wait.TotalSeconds)} s.");
         var sweep = new SweepRecord { Id = SweepRecord.NewId(), Team = user.Team(), Status = SweepStatus.Running, Spec = spec, CreatedAt = time.GetUtcNow() };
         await sweeps.CreateSweepAsync(sweep, cancellation);
         var stored = (await sweeps.GetSweepAsync(sweep.Id, cancellation: cancellation))!;

@@ -15,7 +15,7 @@ namespace GenApi.Sweeps;
 /// a store lease acts.
 /// </summary>
 public sealed class SweepController(
-    ISweepStore sweeps, IJobStore jobs, TrainingQueue queue, DatasetCatalog datasets,
+    ISweepStore sweeps, IJobStore jobs, TrainingQueue queue, DatasetCatalog datasets, Calling.JobAdmission admission,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, IOptions<WebhookOptions> webhooks, IOptions<SweepOptions> options,
     TimeProvider time, ILogger<SweepController> logger) : BackgroundService
 {
@@ -75,7 +75,16 @@ public sealed class SweepController(
                 return;
             }
             var jobId = SweepRecord.TrialJobId(sweep.Id, next);
-            if (!await sweeps.CreateTrialAsync(sweep, new TrialInfo(sweep.Id, next, parameters), jobId, jobSpec, webhook, cancellation)) return;
+            var created = false;
+            // A trial obeys the team's quota and job rate like any job; one that would exceed them waits for a later round.
+            if (await admission.AdmitAsync(sweep.Team, Calling.JobAdmission.TeamRateKey(sweep.Team),
+                    async () => created = await sweeps.CreateTrialAsync(sweep, new TrialInfo(sweep.Id, next, parameters), jobId, jobSpec, webhook, cancellation),
+                    cancellation) is { } refusal)
+            {
+                logger.LogDebug("Sweep {SweepId}: trial {Trial} waits: {Reason}", sweep.Id, next, refusal.Detail);
+                break;
+            }
+            if (!created) return;
             await queue.EnqueueAsync(jobId, cancellation);
             logger.LogInformation("Sweep {SweepId}: trial {Trial} queued as job {JobId}", sweep.Id, next, jobId);
             (next, active) = (next + 1, active + 1);

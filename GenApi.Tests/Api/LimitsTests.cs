@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Http.Json;
+using GenApi.Contracts;
+using GenApi.Tests.Sweeps;
+using GenApi.Worker.Jobs;
+
+namespace GenApi.Tests.Api;
+
+/// <summary>Limits every path obeys: one team's sweeps, promotions and models cannot take the queue or the disk from the others.</summary>
+public sealed class LimitsTests
+{
+    private static object Sweep(int maxParallel) => new
+    {
+        @base = new { dataset = "synthetic", steps = 20, batchSize = 16, baseChannels = 8, latentDim = 16 },
+        parameters = new Dictionary<string, object> { ["learningRate"] = new { min = 0.0001, max = 0.01, distribution = "log-uniform" } },
+        method = "random", maxTrials = 64, maxParallel, seed = 1,
+    };
+
+    // A quota of 3 and 2 jobs a minute: three sweeps once queued 191 jobs in 4 s past both.
+    [Fact]
+    public async Task SweepTrials_ObeyTheTeamsJobQuotaAndRate_AndSweepsHaveTheirOwnCapAndRate()
+    {
+        await using var app = new GenApiFactory(TestPaths.NewScratch(), embeddedWorker: false, settings: new Dictionary<string, string>
+        {
+            ["Auth:Enabled"] = "true", ["Quotas:ActiveJobsPerTeam"] = "3", ["RateLimits:JobsPerMinute"] = "2",
+            ["Quotas:ActiveSweepsPerTeam"] = "2", ["RateLimits:SweepsPerMinute"] = "3", ["Sweeps:Interval"] = "00:00:00.100",
+        });
+        var admin = app.CreateClient();
+        var team = await app.ClientForTeamAsync(admin, "hungry");
+        var other = await app.ClientForTeamAsync(admin, "others");
+
+        var tooWide = await team.PostAsJsonAsync("/v1/sweeps", Sweep(maxParallel: 4));
+        Assert.Equal(HttpStatusCode.BadRequest, tooWide.StatusCode);
+        Assert.Contains("maxParallel", (await BadInputTests.ValidationErrorsAsync(tooWide)).Keys);
+        var first = await SweepApiTests.PostSweepAsync(team, Sweep(maxParallel: 3));
+        // The first sweep's trials are already queued: a second may ask only for what is left.
+        var second = await SweepApiTests.PostSweepAsync(team, Sweep(maxParallel: 1));
+        var third = await team.PostAsJsonAsync("/v1/sweeps", Sweep(maxParallel: 1));
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.Contains("Quotas:ActiveSweepsPerTeam", await third.Content.ReadAsStringAsync());
+        Assert.True(third.Headers.Contains("Retry-After"));
+
+        // Rounds every 100 ms for 2 s: the team's trials take 2 tokens and stop there, well under the quota of 3.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var jobs = (await team.GetFromJsonAsync<PageResponse<JobResponse>>("/v1/jobs?limit=100", GenApiFactory.Json))!.Data;
+        Assert.Equal(2, jobs.Count);
+        Assert.All(jobs, j => Assert.NotNull(j.Trial));
+        foreach (var sweep in new[] { first, second })
+            Assert.Equal("running", (await team.GetFromJsonAsync<SweepResponse>($"/v1/sweeps/{sweep.Id}", GenApiFactory.Json))!.Status);
+        // The team's direct job takes its key's token, and then the quota's last slot holds against the sweeps too.
+        var direct = await team.PostAsJsonAsync("/v1/jobs", GenApiFactory.TinyJob());
+        Assert.Equal(HttpStatusCode.Accepted, direct.StatusCode);
+        var over = await team.PostAsJsonAsync("/v1/jobs", GenApiFactory.TinyJob());
+        Assert.Equal(HttpStatusCode.TooManyRequests, over.StatusCode);
+        Assert.Contains("Quotas:ActiveJobsPerTeam", await over.Content.ReadAsStringAsync());
+        Assert.Equal(3, (await team.GetFromJsonAsync<PageResponse<JobResponse>>("/v1/jobs?limit=100", GenApiFactory.Json))!.Data.Count);
+
+        // Another team is not held back; its key has sweeps of its own to start, three a minute.
+        Assert.Equal(HttpStatusCode.Accepted, (await other.PostAsJsonAsync("/v1/jobs", GenApiFactory.TinyJob())).StatusCode);
+        // Canceled at once, each frees its place under the cap: what stops the fourth is the rate.
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.OK, (await other.PostAsync($"/v1/sweeps/{(await SweepApiTests.PostSweepAsync(other, Sweep(maxParallel: 1))).Id}/cancel", null)).StatusCode);
+        var fourth = await other.PostAsJsonAsync("/v1/sweeps", Sweep(maxParallel: 1));
+        Assert.Equal(HttpStatusCode.TooManyRequests, fourth.StatusCode);
+        Assert.Contains("RateLimits:SweepsPerMinute", await fourth.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task PromotingACheckpointAgain_ReturnsItsModel_AndModelQuotasHoldForTrainingAndPromotion()
+    {
+        await using var app = new GenApiFactory(TestPaths.NewScratch(), settings: new Dictionary<string, string>
+        {
+            ["Auth:Enabled"] = "true", ["Quotas:ModelsPerTeam"] = "2", ["RateLimits:PromotesPerMinute"] = "3",
+        });
+        var admin = app.CreateClient();
+        var owner = await app.ClientForTeamAsync(admin, "owners");
+        var other = await app.ClientForTeamAsync(admin, "others");
+        var job = await app.TrainTinyAsync(owner, steps: 20);
+
+        var promoted = await owner.PostAsync($"/v1/jobs/{job.Id}/checkpoints/10/promote", null);
+        Assert.Equal(HttpStatusCode.Created, promoted.StatusCode);
+        var model = (await promoted.Content.ReadFromJsonAsync<ModelResponse>(GenApiFactory.Json))!;
+        for (var i = 0; i < 3; i++)
+        {
+            var again = await owner.PostAsync($"/v1/jobs/{job.Id}/checkpoints/10/promote", null);
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+            Assert.Equal(model.Id, (await again.Content.ReadFromJsonAsync<ModelResponse>(GenApiFactory.Json))!.Id);
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsync($"/v1/jobs/{job.Id}/checkpoints/10/promote", null)).StatusCode);
+        Assert.Equal(2, (await owner.GetFromJsonAsync<PageResponse<ModelResponse>>("/v1/models", GenApiFactory.Json))!.Data.Count);
+
+        // Two models held: a promotion is refused with the quota named, and so is a finished training's model.
+        var third = await owner.PostAsync($"/v1/jobs/{job.Id}/checkpoints/20/promote", null);
+        Assert.Equal(HttpStatusCode.Forbidden, third.StatusCode);
+        Assert.Contains("Quotas:ModelsPerTeam", await third.Content.ReadAsStringAsync());
+        var second = await GenApiFactory.WaitForFinishAsync(owner, (await app.PostJobAsync(owner, GenApiFactory.TinyJob(steps: 10))).Id, TimeSpan.FromSeconds(60));
+        Assert.Equal(JobStatus.Failed, second.Status);
+        Assert.Contains("Quotas:ModelsPerTeam", second.Error);
+        // Another team's share is its own.
+        Assert.Equal(JobStatus.Succeeded, (await app.TrainTinyAsync(other, steps: 10)).Status);
+
+        // Deleting a model frees a place; the third promotion that publishes (3 a minute) is the last this minute.
+        Assert.Equal(HttpStatusCode.NoContent, (await owner.DeleteAsync($"/v1/models/{model.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await owner.PostAsync($"/v1/jobs/{job.Id}/checkpoints/20/promote", null)).StatusCode);
+        var limited = await owner.PostAsync($"/v1/jobs/{job.Id}/checkpoints/10/promote", null);
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Contains("RateLimits:PromotesPerMinute", await limited.Content.ReadAsStringAsync());
+    }
+}
