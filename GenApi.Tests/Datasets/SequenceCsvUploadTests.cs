@@ -42,8 +42,8 @@ public sealed class SequenceCsvUploadTests
     public void LongFormat_KeepsTheFilesOrderOfSequences_AndSortsStepsByT()
     {
         var table = SequenceCsv.Parse(new StringReader("sequence_id,t,v\nb,2,3\nb,0,1\na,0,9\nb,1,2\na,2,7\na,1,8\n"), new CsvLimits(100, 10, 10));
-        Assert.Equal(new[] { 1f, 2f, 3f }, table.Values[0].Select(s => s[0]));
-        Assert.Equal(new[] { 9f, 8f, 7f }, table.Values[1].Select(s => s[0]));
+        Assert.Equal(new[] { 1f, 2f, 3f }, table.Sequence(0).Select(s => s[0]));
+        Assert.Equal(new[] { 9f, 8f, 7f }, table.Sequence(1).Select(s => s[0]));
     }
 
     public static TheoryData<string, string> Refused => new()
@@ -62,6 +62,10 @@ public sealed class SequenceCsvUploadTests
         { "Every sequence has the label 'x'", "label,0,1\nx,1,2\nx,2,3\n" },
         { "quoted cells are not supported", "\"1\",2\n" },
         { "The CSV is empty", "\n\n" },
+        // Written back into samples.csv, these would run as formulas in a spreadsheet.
+        { "Line 3, column 'label': '=HYPERLINK(1)' starts with '='", "label,0,1\na,1,2\n=HYPERLINK(1),2,3\n" },
+        { "Line 1, column 3: '@sum' starts with '@'", "sequence_id,t,@sum\na,0,1\na,1,2\n" },
+        { "Line 2, column 'label': '+x' starts with '+'", "label,0,1\n+x,1,2\n-1,2,3\n" },
     };
 
     [Theory]

@@ -20,8 +20,13 @@ public sealed class UploadedDatasets(ArtifactPaths paths, IOptions<DatasetOption
     private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg"];
     private readonly ConcurrentDictionary<string, UploadedDataset> _known = new();
 
+    /// <summary>The bytes an upload's images take as stored (3 planes of 64×64 each, whatever their size in the zip).</summary>
+    public static long StoredImageBytes(long images) => images * 3 * DatasetOptions.UploadSize * DatasetOptions.UploadSize;
+
     /// <summary>Reads <paramref name="zip"/> and stores it as <paramref name="team"/>'s dataset; throws <see cref="UploadRejectedException"/>.</summary>
-    public UploadedDataset Import(Stream zip, string name, string team)
+    /// <param name="reserve">Given the bytes the dataset will store before any is allocated; throws to refuse them (the team's quota),
+    /// and its reservation is released once the dataset is on disk or refused.</param>
+    public UploadedDataset Import(Stream zip, string name, string team, Func<long, IDisposable> reserve)
     {
         var o = options.Value;
         var size = DatasetOptions.UploadSize;
@@ -44,7 +49,13 @@ public sealed class UploadedDatasets(ArtifactPaths paths, IOptions<DatasetOption
             if (classes.Contains("")) throw new UploadRejectedException("Some images are in class folders and some are not: put every image in a class folder, or none.");
             if (classes.Distinct().Count() != classes.Count) throw new UploadRejectedException("Two class folders have the same name at different depths.");
 
-            var pixels = new byte[(long)entries.Count * 3 * size * size];
+            // A 1×1 PNG is stored as 64×64×3: what the upload limit bounds is what is stored, checked before it is allocated.
+            var stored = StoredImageBytes(entries.Count);
+            if (stored > o.MaxUploadBytes)
+                throw new UploadTooLargeException(
+                    $"The zip's {entries.Count} images would store {stored:N0} bytes (64×64×3 each); at most {o.MaxUploadBytes:N0} are allowed (Datasets:MaxUploadBytes).");
+            using var reservation = reserve(stored);
+            var pixels = new byte[stored];
             var labels = new int[entries.Count];
             var grayscale = true;
             long unpacked = 0;
@@ -64,7 +75,7 @@ public sealed class UploadedDatasets(ArtifactPaths paths, IOptions<DatasetOption
             AtomicFile.WriteDirectory(paths.Dataset(dataset.Id), folder =>
             {
                 File.WriteAllBytes(Path.Combine(folder, PixelsFile), channels == 3 ? pixels : RedPlanes(pixels, size * size));
-                File.WriteAllBytes(Path.Combine(folder, LabelsFile), labels.SelectMany(BitConverter.GetBytes).ToArray());
+                File.WriteAllBytes(Path.Combine(folder, LabelsFile), System.Runtime.InteropServices.MemoryMarshal.AsBytes(labels.AsSpan()));
                 File.WriteAllText(Path.Combine(folder, MetadataFile), JsonSerializer.Serialize(dataset));
             });
             _known[dataset.Id] = dataset;
@@ -73,36 +84,34 @@ public sealed class UploadedDatasets(ArtifactPaths paths, IOptions<DatasetOption
     }
 
     /// <summary>Reads CSV sequences (<see cref="SequenceCsv"/>) and stores them as <paramref name="team"/>'s dataset; throws <see cref="UploadRejectedException"/>.</summary>
-    public UploadedDataset ImportCsv(TextReader csv, string name, string team)
+    /// <param name="reserve">As for <see cref="Import"/>, given the bytes the values will store.</param>
+    public UploadedDataset ImportCsv(TextReader csv, string name, string team, Func<long, IDisposable> reserve)
     {
         var o = options.Value;
-        var table = SequenceCsv.Parse(csv, new CsvLimits(o.MaxCsvRows, o.MaxCsvColumns, o.MaxImages));
+        var budget = Math.Min(o.MaxUploadBytes, o.MaxUncompressedBytes);
+        var table = SequenceCsv.Parse(csv, new CsvLimits(o.MaxCsvRows, o.MaxCsvColumns, o.MaxImages, MaxValues: budget / sizeof(float)));
         var (steps, features) = (table.Steps, table.Features);
-        if ((long)table.Values.Count * steps * features * sizeof(float) > o.MaxUncompressedBytes)
-            throw new UploadRejectedException($"The sequences take more than the {o.MaxUncompressedBytes} bytes an upload may unpack to.");
         List<string> classes = table.Labels.All(l => l is null) ? [] : table.Labels.OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
         if (classes.Count == 1) throw new UploadRejectedException($"Every sequence has the label '{classes[0]}': labels need at least two classes (or drop the label column).");
-        var values = new float[table.Values.Count * steps * features];
+        using var reservation = reserve((long)table.Values.Length * sizeof(float));
+        var values = table.Values;
         var (low, high) = (Enumerable.Repeat(double.MaxValue, features).ToArray(), Enumerable.Repeat(double.MinValue, features).ToArray());
-        for (var n = 0; n < table.Values.Count; n++)
-        for (var t = 0; t < steps; t++)
-        for (var f = 0; f < features; f++)
+        for (var i = 0; i < values.Length; i++)
         {
-            var value = table.Values[n][t][f];
-            values[(n * steps + t) * features + f] = value;
-            low[f] = Math.Min(low[f], value);
-            high[f] = Math.Max(high[f], value);
+            var f = i % features;
+            low[f] = Math.Min(low[f], values[i]);
+            high[f] = Math.Max(high[f], values[i]);
         }
         // A constant feature still maps to a valid range (its values to -1).
         for (var f = 0; f < features; f++) if (high[f] <= low[f]) high[f] = low[f] + 1;
         var labels = table.Labels.Select(l => l is null ? 0 : classes.IndexOf(l)).ToArray();
-        var dataset = new UploadedDataset(UploadedDataset.NewId(), team, name, table.Values.Count, steps, 1, classes, time.GetUtcNow(),
+        var dataset = new UploadedDataset(UploadedDataset.NewId(), team, name, table.Count, steps, 1, classes, time.GetUtcNow(),
             new SequenceValues(features, low, high, table.FeatureNames));
         Directory.CreateDirectory(paths.Datasets);
         AtomicFile.WriteDirectory(paths.Dataset(dataset.Id), folder =>
         {
-            File.WriteAllBytes(Path.Combine(folder, SequencesFile), System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
-            File.WriteAllBytes(Path.Combine(folder, LabelsFile), labels.SelectMany(BitConverter.GetBytes).ToArray());
+            File.WriteAllBytes(Path.Combine(folder, SequencesFile), System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+            File.WriteAllBytes(Path.Combine(folder, LabelsFile), System.Runtime.InteropServices.MemoryMarshal.AsBytes(labels.AsSpan()));
             File.WriteAllText(Path.Combine(folder, MetadataFile), JsonSerializer.Serialize(dataset));
         });
         _known[dataset.Id] = dataset;

@@ -25,13 +25,13 @@ public sealed class QuotaOptions
     [Range(1, 1_000_000)]
     public int DatasetsPerTeam { get; set; } = 50;
 
-    /// <summary>Disk a team's uploaded datasets may take (checked before each upload).</summary>
+    /// <summary>Disk a team's uploaded datasets may take: an upload reserves what it will store before it stores anything.</summary>
     [Range(1024, long.MaxValue)]
     public long DatasetBytesPerTeam { get; set; } = 20L * 1024 * 1024 * 1024;
 }
 
 /// <summary>Checks a team's quotas; each refusal names the quota and its configuration key.</summary>
-public sealed class Quotas(IOptions<QuotaOptions> options, UploadedDatasets uploads)
+public sealed class Quotas(IOptions<QuotaOptions> options, UploadedDatasets datasets)
 {
     public static string QuotaExceeded { get; } = Problems.Type("quota-exceeded");
 
@@ -44,16 +44,61 @@ public sealed class Quotas(IOptions<QuotaOptions> options, UploadedDatasets uplo
             $"Your team runs {limit} sweeps (Quotas:ActiveSweepsPerTeam); retry when one has finished, or cancel one.", QuotaExceeded);
     }
 
-    /// <summary>A 403 when the team holds its share of datasets or dataset bytes.</summary>
+    private readonly Lock _reserving = new();
+    private readonly Dictionary<string, (int Uploads, long Bytes)> _inFlight = new(StringComparer.Ordinal);
+
+    /// <summary>A 403 when the team holds its share of datasets or dataset bytes, uploads under way included.</summary>
     public ProblemHttpResult? CheckDatasets(string team)
     {
+        lock (_reserving)
+        {
+            var detail = DatasetRefusal(team, 0);
+            return detail is null ? null
+                : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Dataset quota reached.", type: QuotaExceeded, detail: detail);
+        }
+    }
+
+    /// <summary>
+    /// Holds <paramref name="bytes"/> of the team's dataset quota for an upload under way, atomically with the check, so parallel
+    /// uploads cannot overshoot it; throws <see cref="DatasetQuotaExceededException"/> when they do not fit.
+    /// </summary>
+    public IDisposable ReserveDataset(string team, long bytes)
+    {
+        lock (_reserving)
+        {
+            if (DatasetRefusal(team, bytes) is { } detail) throw new DatasetQuotaExceededException(detail);
+            var (uploads, held) = _inFlight.GetValueOrDefault(team);
+            _inFlight[team] = (uploads + 1, held + bytes);
+        }
+        return new Reservation(() =>
+        {
+            lock (_reserving)
+            {
+                var (uploads, held) = _inFlight[team];
+                if (uploads == 1) _inFlight.Remove(team);
+                else _inFlight[team] = (uploads - 1, held - bytes);
+            }
+        });
+    }
+
+    private string? DatasetRefusal(string team, long bytes)
+    {
         var o = options.Value;
-        string? detail = uploads.List(team).Count >= o.DatasetsPerTeam
-            ? $"Your team keeps {o.DatasetsPerTeam} datasets (Quotas:DatasetsPerTeam); delete one first."
-            : uploads.BytesOf(team) >= o.DatasetBytesPerTeam
+        var (uploads, held) = _inFlight.GetValueOrDefault(team);
+        var used = datasets.BytesOf(team) + held;
+        if (datasets.List(team).Count + uploads >= o.DatasetsPerTeam)
+            return $"Your team keeps {o.DatasetsPerTeam} datasets (Quotas:DatasetsPerTeam), uploads under way included; delete one first.";
+        if (used + Math.Max(1, bytes) > o.DatasetBytesPerTeam)
+            return bytes == 0
                 ? $"Your team's datasets take {o.DatasetBytesPerTeam:N0} bytes or more (Quotas:DatasetBytesPerTeam); delete one first."
-                : null;
-        return detail is null ? null
-            : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Dataset quota reached.", type: QuotaExceeded, detail: detail);
+                : $"This upload would store {bytes:N0} bytes; your team's datasets take {used:N0} of {o.DatasetBytesPerTeam:N0} (Quotas:DatasetBytesPerTeam); delete one first.";
+        return null;
+    }
+
+    private sealed class Reservation(Action release) : IDisposable
+    {
+        private Action? _release = release;
+
+        public void Dispose() => Interlocked.Exchange(ref _release, null)?.Invoke();
     }
 }

@@ -22,7 +22,8 @@ public static class DatasetsApi
             .WithMetadata(new UploadSizeLimit())
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapDelete("/{id}", DeleteDataset).WithName(nameof(DeleteDataset)).ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
@@ -66,10 +67,13 @@ public static class DatasetsApi
     /// <param name="name">A display name (default: the id).</param>
     /// <response code="201">The stored dataset; train on it with <c>dataset: id</c>.</response>
     /// <response code="400">The upload was refused; <c>errors.body</c> says which entry, or line and column, and why.</response>
-    /// <response code="403">Your team has reached its dataset quota (<c>Quotas:DatasetsPerTeam</c>, <c>Quotas:DatasetBytesPerTeam</c>).</response>
-    /// <response code="413">The body exceeds <c>Datasets:MaxUploadBytes</c>.</response>
+    /// <response code="403">Your team has reached its dataset quota (<c>Quotas:DatasetsPerTeam</c>, <c>Quotas:DatasetBytesPerTeam</c>), or this
+    /// upload's stored size would pass it; uploads under way count.</response>
+    /// <response code="413">The body, or what it would store (64×64×3 bytes an image, 4 bytes a CSV value), exceeds <c>Datasets:MaxUploadBytes</c>.</response>
+    /// <response code="429">This key already has an upload under way, or the server imports its most at once (<c>RateLimits:ConcurrentUploads</c>);
+    /// see <c>Retry-After</c>.</response>
     public static async Task<Results<Created<DatasetResponse>, ValidationProblem, ProblemHttpResult>> UploadDataset(
-        string? name, HttpRequest request, ClaimsPrincipal user, UploadedDatasets uploads, Quotas quotas, CancellationToken cancellation)
+        string? name, HttpRequest request, ClaimsPrincipal user, UploadedDatasets uploads, Quotas quotas, UploadGate gate, CancellationToken cancellation)
     {
         if (quotas.CheckDatasets(user.Team()) is { } overQuota) return overQuota;
         var errors = new Dictionary<string, string[]>();
@@ -79,21 +83,36 @@ public static class DatasetsApi
             && !type.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase))
             errors["body"] = [$"Send a zip of images (Content-Type application/zip) or a CSV of sequences (text/csv) as the body, not {type}."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The upload is invalid.", type: Problems.InvalidRequest);
-
-        // ZipArchive needs a seekable stream; the body is bounded by the upload limit.
-        await using var body = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
-        await request.Body.CopyToAsync(body, cancellation);
-        body.Position = 0;
-        try
+        var (turn, busy) = gate.TryEnter(user.KeyId());
+        if (turn is null) return RateLimits.TooMany(request.HttpContext, TimeSpan.FromSeconds(5), "An upload is under way.", busy!);
+        using (turn)
         {
-            var dataset = await Task.Run(() => csv ? uploads.ImportCsv(new StreamReader(body), name ?? "", user.Team()) : uploads.Import(body, name ?? "", user.Team()),
-                cancellation);
-            return TypedResults.Created($"/v1/datasets/{dataset.Id}", DatasetResponse.From(dataset));
-        }
-        catch (UploadRejectedException error)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [error.Message] },
-                title: "The upload was refused.", type: Problems.InvalidRequest);
+            // ZipArchive needs a seekable stream; the body is bounded by the upload limit.
+            await using var body = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
+            await request.Body.CopyToAsync(body, cancellation);
+            body.Position = 0;
+            var team = user.Team();
+            try
+            {
+                var dataset = await Task.Run(() => csv
+                    ? uploads.ImportCsv(new StreamReader(body), name ?? "", team, bytes => quotas.ReserveDataset(team, bytes))
+                    : uploads.Import(body, name ?? "", team, bytes => quotas.ReserveDataset(team, bytes)), cancellation);
+                return TypedResults.Created($"/v1/datasets/{dataset.Id}", DatasetResponse.From(dataset));
+            }
+            catch (UploadTooLargeException error)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "The upload would store too much.", detail: error.Message,
+                    type: Problems.Type("body-too-large"));
+            }
+            catch (DatasetQuotaExceededException error)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Dataset quota reached.", detail: error.Message, type: Quotas.QuotaExceeded);
+            }
+            catch (UploadRejectedException error)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [error.Message] },
+                    title: "The upload was refused.", type: Problems.InvalidRequest);
+            }
         }
     }
 

@@ -41,6 +41,6 @@ public static class SequenceBody
     private static float[][] ReadCsv(string text, DatasetOptions limits)
     {
         var table = SequenceCsv.Parse(new StringReader(text), new CsvLimits(limits.MaxCsvRows, limits.MaxCsvColumns, MaxSequences: 1));
-        return table.Values[0];
+        return table.Sequence(0);
     }
 }
