@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using GenApi.Contracts;
 using GenApi.Tests.Sweeps;
 using GenApi.Worker.Jobs;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GenApi.Tests.Api;
 
@@ -105,5 +106,25 @@ public sealed class LimitsTests
         var limited = await owner.PostAsync($"/v1/jobs/{job.Id}/checkpoints/10/promote", null);
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
         Assert.Contains("RateLimits:PromotesPerMinute", await limited.Content.ReadAsStringAsync());
+    }
+
+    // 12 parallel 4000×4000 charts all got 200 where the sample endpoints stop at the render limit.
+    [Fact]
+    public async Task ChartPngs_ShareTheRenderLimit_AndAreDrawnOncePerNewMetricAndSize()
+    {
+        await using var app = new GenApiFactory(TestPaths.NewScratch(), settings: new Dictionary<string, string> { ["RateLimits:ConcurrentRendersPerKey"] = "1" });
+        var client = app.CreateClient();
+        var job = await app.TrainTinyAsync(client, steps: 10);
+        var charts = app.Services.GetRequiredService<GenApi.Rendering.ChartCache>();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => client.GetAsync($"/v1/jobs/{job.Id}/metrics.png?width=4000&height={4000 - i}")));
+        Assert.All(answers, a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.TooManyRequests }));
+        Assert.Contains(answers, a => a.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.All(answers.Where(a => a.StatusCode == HttpStatusCode.TooManyRequests), a => Assert.True(a.Headers.Contains("Retry-After")));
+
+        var before = charts.Renders;
+        var first = await client.GetByteArrayAsync($"/v1/jobs/{job.Id}/metrics.png?width=640&height=360");
+        for (var i = 0; i < 3; i++) Assert.Equal(first, await client.GetByteArrayAsync($"/v1/jobs/{job.Id}/metrics.png?width=640&height=360"));
+        await client.GetByteArrayAsync($"/v1/jobs/{job.Id}/metrics.png?width=641&height=360");
+        Assert.Equal(before + 2, charts.Renders);
     }
 }

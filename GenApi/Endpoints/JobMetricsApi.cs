@@ -17,10 +17,7 @@ public static class JobMetricsApi
         group.MapGet("/{id}/metrics", GetJobMetrics).WithName(nameof(GetJobMetrics))
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/{id}/metrics.png", GetJobMetricsChart).WithName(nameof(GetJobMetricsChart))
-            .Produces(StatusCodes.Status200OK, contentType: "image/png")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id}/metrics.png", GetJobMetricsChart).WithName(nameof(GetJobMetricsChart)).RendersPng(cached: false);
     }
 
     /// <summary>Get a job's metrics.</summary>
@@ -44,16 +41,19 @@ public static class JobMetricsApi
     /// <param name="id">Job id.</param>
     /// <param name="width">Pixels, 200…4000 (default 800).</param>
     /// <param name="height">Pixels, 150…4000 (default 450).</param>
-    /// <response code="200">The chart.</response>
+    /// <response code="200">The chart; drawn once per new metric (or score) and size, then served from memory.</response>
     /// <response code="400">width or height out of range.</response>
     /// <response code="404">No job of yours has this id.</response>
+    /// <response code="429">This key has <c>RateLimits:ConcurrentRendersPerKey</c> renders running (charts count with samples); see <c>Retry-After</c>.</response>
     public static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> GetJobMetricsChart(
-        string id, int? width, int? height, ClaimsPrincipal user, IJobStore store, CancellationToken cancellation)
+        string id, int? width, int? height, ClaimsPrincipal user, IJobStore store, ChartCache charts, CancellationToken cancellation)
     {
         if (ChartSize.Validate(width, height) is { } invalid) return invalid;
         if (await store.GetJobAsync(id, user.Team(), cancellation) is null) return Problems.JobNotFound(id);
         var metrics = await LoadAsync(id, 1000, store, cancellation);
-        return TypedResults.File(MetricsChart.RenderPng(id, metrics.Points, width ?? 800, height ?? 450), "image/png");
+        var (w, h) = (width ?? 800, height ?? 450);
+        var version = $"{metrics.Points.Count}/{metrics.Points.LastOrDefault()?.Step}";
+        return TypedResults.File(charts.GetOrRender($"metrics/{id}", version, w, h, () => MetricsChart.RenderPng(id, metrics.Points, w, h)), "image/png");
     }
 
     private static ValidationProblem? InvalidMaxPoints(int? maxPoints) => maxPoints is < 1 or > MaxPoints

@@ -29,10 +29,7 @@ public static class SweepsApi
             .ProducesValidationProblem();
         group.MapGet("/{id}", GetSweep).WithName(nameof(GetSweep))
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/{id}/chart.png", GetSweepChart).WithName(nameof(GetSweepChart))
-            .Produces(StatusCodes.Status200OK, contentType: "image/png")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id}/chart.png", GetSweepChart).WithName(nameof(GetSweepChart)).RendersPng(cached: false);
         group.MapPost("/{id}/cancel", CancelSweep).WithName(nameof(CancelSweep))
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
@@ -110,16 +107,19 @@ public static class SweepsApi
     /// <param name="id">Sweep id.</param>
     /// <param name="width">Pixels, 200…4000 (default 1200).</param>
     /// <param name="height">Pixels, 150…4000 (default 600).</param>
-    /// <response code="200">The chart.</response>
+    /// <response code="200">The chart; drawn once per new metric (or score) and size, then served from memory.</response>
     /// <response code="400">width or height out of range.</response>
     /// <response code="404">No sweep of yours has this id.</response>
+    /// <response code="429">This key has <c>RateLimits:ConcurrentRendersPerKey</c> renders running (charts count with samples); see <c>Retry-After</c>.</response>
     public static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> GetSweepChart(
-        string id, int? width, int? height, ClaimsPrincipal user, ISweepStore sweeps, CancellationToken cancellation)
+        string id, int? width, int? height, ClaimsPrincipal user, ISweepStore sweeps, ChartCache charts, CancellationToken cancellation)
     {
         if (ChartSize.Validate(width, height) is { } invalid) return invalid;
         if (await sweeps.GetSweepAsync(id, user.Team(), cancellation) is not { } sweep) return SweepNotFound(id);
         var trials = TrialScores.Of(await sweeps.ListTrialsAsync(id, cancellation), await sweeps.ListSweepScoresAsync(id, cancellation), sweep.Spec.Metric);
-        return TypedResults.File(SweepChart.RenderPng(sweep, trials, width ?? 1200, height ?? 600), "image/png");
+        var (w, h) = (width ?? 1200, height ?? 600);
+        var version = $"{sweep.Status}/" + string.Join(",", trials.Select(t => $"{t.Trial.Status}:{t.Values.Count}"));
+        return TypedResults.File(charts.GetOrRender($"sweep/{id}", version, w, h, () => SweepChart.RenderPng(sweep, trials, w, h)), "image/png");
     }
 
     /// <summary>Cancel a sweep.</summary>

@@ -40,6 +40,7 @@ public static class GenApiExtensions
         services.AddOptions<QuotaOptions>().BindConfiguration(QuotaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Quotas>();
         services.AddSingleton<JobAdmission>();
+        services.AddSingleton<Rendering.ChartCache>();
         services.AddOptions<IdempotencyOptions>().BindConfiguration(IdempotencyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.ParsedNetworks(out _) is not null, "Webhooks:AllowedNetworks holds an entry that is not a CIDR network (e.g. 10.1.0.0/16).")
