@@ -92,6 +92,8 @@ public static class TrainingEngineExtensions
                     UseSlidingInvisibilityTimeout = true,
                 });
         });
+        services.AddSingleton<DeletedJobRequeue>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeletedJobRequeue>());
         if (storage.IsDistributed) services.AddHostedService<HangfireSchemaInstaller>();
         else services.AddHostedService<JobRecovery>();
         return services;

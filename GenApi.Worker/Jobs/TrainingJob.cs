@@ -6,6 +6,7 @@ using GenApi.Worker.Rendering;
 using GenApi.Worker.Storage;
 using GenApi.Worker.Training;
 using Hangfire;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -27,6 +28,7 @@ public sealed class TrainingJob(
     Training.Recovery.UpdateGuards guards,
     IOptions<QueueOptions> queueOptions,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<TrainingJob> logger)
 {
     private static readonly TimeSpan CancelPollInterval = TimeSpan.FromMilliseconds(200);
@@ -70,6 +72,13 @@ public sealed class TrainingJob(
         {
             await Finish(jobId, JobStatus.Canceled, null, "canceled on request", job, started);
             await Event(jobId, "canceled", "canceled on request");
+        }
+        catch (OperationCanceledException) when (!lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // Hangfire's token also fires when the Hangfire job leaves Processing under us (deleted from the dashboard):
+            // hand the job back; DeletedJobRequeue has put a new dispatch on the queue, which takes it from its checkpoint.
+            await Transient.RetryAsync(() => store.ReleaseLeaseAsync(jobId, worker.Id, CancellationToken.None), logger, "Releasing the lease", TimeSpan.FromSeconds(10));
+            await Event(jobId, "interrupted", $"its Hangfire job was deleted or moved while running on worker {worker.Name}; the job goes back to the queue");
         }
         catch (OperationCanceledException)
         {

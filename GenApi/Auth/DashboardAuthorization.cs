@@ -11,6 +11,9 @@ namespace GenApi.Auth;
 /// The Hangfire dashboard opens only with an admin key, from any host: loopback is no proof of trust behind a
 /// reverse proxy on the same machine. Browsers log in once through the Basic prompt (any user name, the admin key
 /// as password) and resend it with every request; scripts send <c>Authorization: Bearer</c>.
+/// Because the browser resends that password to any request, another site could forge a form POST: the gate refuses
+/// writes that come from another origin, Hangfire checks the antiforgery token on every POST, the pages cannot be
+/// framed, and the dashboard is read-only unless <see cref="DashboardSettings.AllowWrites"/> is set.
 /// </summary>
 public sealed class DashboardAuthorization(ApiKeys keys, IOptions<AuthOptions> auth) : IDashboardAsyncAuthorizationFilter
 {
@@ -22,7 +25,20 @@ public sealed class DashboardAuthorization(ApiKeys keys, IOptions<AuthOptions> a
     /// <summary>Answers 401 with a Basic challenge before Hangfire sees a request without an admin key.</summary>
     public async Task GateAsync(HttpContext context, RequestDelegate next)
     {
-        if (!context.Request.Path.StartsWithSegments(PathPrefix) || await IsAdminAsync(context))
+        if (!context.Request.Path.StartsWithSegments(PathPrefix))
+        {
+            await next(context);
+            return;
+        }
+        context.Response.Headers.XFrameOptions = "DENY";
+        context.Response.Headers.ContentSecurityPolicy = "frame-ancestors 'none'";
+        if (IsCrossSiteWrite(context.Request))
+        {
+            await Problems.WriteAsync(context, StatusCodes.Status403Forbidden, "The dashboard takes no writes from another site.", "forbidden",
+                "A dashboard POST must come from the dashboard's own pages (same Origin, Sec-Fetch-Site not cross-site).");
+            return;
+        }
+        if (await IsAdminAsync(context))
         {
             await next(context);
             return;
@@ -30,6 +46,18 @@ public sealed class DashboardAuthorization(ApiKeys keys, IOptions<AuthOptions> a
         context.Response.Headers.WWWAuthenticate = "Basic realm=\"GenApi dashboard\", charset=\"UTF-8\"";
         await Problems.WriteAsync(context, StatusCodes.Status401Unauthorized, "The dashboard needs an admin key.", "unauthorized",
             "Send the admin key as 'Authorization: Bearer KEY', or as the password of the browser's login prompt.");
+    }
+
+    // Browsers send Origin and Sec-Fetch-Site with every POST; scripts that send neither are judged by their key alone.
+    private static bool IsCrossSiteWrite(HttpRequest request)
+    {
+        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) return false;
+        if (string.Equals(request.Headers["Sec-Fetch-Site"], "cross-site", StringComparison.OrdinalIgnoreCase)) return true;
+        var origin = request.Headers.Origin.ToString();
+        if (origin.Length == 0) return false;
+        return !Uri.TryCreate(origin, UriKind.Absolute, out var from)
+            || !string.Equals(from.Scheme, request.Scheme, StringComparison.OrdinalIgnoreCase)
+            || !string.Equals(from.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
     }
 
     private async Task<bool> IsAdminAsync(HttpContext http)

@@ -89,9 +89,11 @@ public static class GenApiExtensions
         app.UseRateLimiter();
         var dashboard = app.Services.GetRequiredService<DashboardAuthorization>();
         app.Use(dashboard.GateAsync);
+        var allowWrites = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DashboardSettings>>().Value.AllowWrites;
         app.UseHangfireDashboard(DashboardAuthorization.PathPrefix, new DashboardOptions
         {
             AsyncAuthorization = [dashboard],
+            IsReadOnlyFunc = _ => !allowWrites,
         });
         app.MapJobsApi();
         app.MapSweepsApi();
@@ -115,6 +117,9 @@ public static class GenApiExtensions
         services.AddMemoryCache();
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<DashboardAuthorization>();
+        services.AddOptions<DashboardSettings>().BindConfiguration(DashboardSettings.Section);
+        // Hangfire demands an antiforgery token on every dashboard POST once the service is registered.
+        services.AddAntiforgery();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
