@@ -127,4 +127,52 @@ public sealed class LimitsTests
         await client.GetByteArrayAsync($"/v1/jobs/{job.Id}/metrics.png?width=641&height=360");
         Assert.Equal(before + 2, charts.Renders);
     }
+
+    // A revoked key's stream once went on delivering; now it closes within the re-check, and every stream ends after its
+    // lifetime, to be resumed with Last-Event-ID.
+    [Fact]
+    public async Task EventStreams_CloseWhenTheirKeyIsRevoked_AndAfterTheirLifetime_ResumingWithoutLoss()
+    {
+        await using var app = new GenApiFactory(TestPaths.NewScratch(), embeddedWorker: false, settings: new Dictionary<string, string>
+        {
+            ["Auth:Enabled"] = "true", ["Events:StreamLifetime"] = "00:00:04", ["Events:KeyRecheckInterval"] = "00:00:00.200",
+        });
+        var admin = app.CreateClient();
+        var created = (await (await admin.PostAsJsonAsync("/v1/admin/keys", new { team = "watchers" })).Content.ReadFromJsonAsync<ApiKeyResponse>(GenApiFactory.Json))!;
+        var team = app.CreateClient();
+        team.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", created.Key);
+        var job = await app.PostJobAsync(team, GenApiFactory.TinyJob());
+
+        var revoked = ReadStreamAsync(team, $"/v1/jobs/{job.Id}/events/stream", null);
+        await Task.Delay(500);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/v1/admin/keys/{created.Id}")).StatusCode);
+        var closed = System.Diagnostics.Stopwatch.StartNew();
+        var (ids, _) = await revoked.WaitAsync(TimeSpan.FromSeconds(3));
+        Assert.True(closed.Elapsed < TimeSpan.FromSeconds(2), $"the revoked key's stream stayed open {closed.Elapsed}");
+        Assert.Single(ids); // the job's 'queued' event
+
+        // A key that stays valid: its stream ends with the lifetime, and a reconnect misses nothing.
+        var watcher = await app.ClientForTeamAsync(admin, "watchers");
+        var store = app.Services.GetRequiredService<IJobStore>();
+        var (first, lasted) = await ReadStreamAsync(watcher, $"/v1/jobs/{job.Id}/events/stream", null).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.InRange(lasted, TimeSpan.FromSeconds(3.5), TimeSpan.FromSeconds(15));
+        await store.AddEventAsync(job.Id, "queued", "an event after the first stream ended");
+        var resumed = ReadStreamAsync(watcher, $"/v1/jobs/{job.Id}/events/stream", first[^1]);
+        var (next, _) = await resumed.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal((await GenApiFactory.EventsAsync(watcher, job.Id)).Select(e => e.Id).Skip(first.Count), next);
+    }
+
+    private static async Task<(List<long> Ids, TimeSpan Lasted)> ReadStreamAsync(HttpClient client, string path, long? lastEventId)
+    {
+        var opened = System.Diagnostics.Stopwatch.StartNew();
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (lastEventId is { } last) request.Headers.Add("Last-Event-ID", last.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var ids = new List<long>();
+        while (await reader.ReadLineAsync() is { } line)
+            if (line.StartsWith("id: ", StringComparison.Ordinal)) ids.Add(long.Parse(line["id: ".Length..], System.Globalization.CultureInfo.InvariantCulture));
+        return (ids, opened.Elapsed);
+    }
 }

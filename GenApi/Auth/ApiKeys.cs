@@ -40,6 +40,10 @@ public sealed class ApiKeys(IAccessStore store, IMemoryCache cache)
         return found;
     }
 
+    /// <summary>The key as the store has it now (null: revoked, expired or unknown), past this replica's cache.</summary>
+    public Task<ApiKeyRecord?> FindUncachedAsync(string key, CancellationToken cancellation = default) =>
+        store.FindApiKeyAsync(Hash(key), cancellation);
+
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
     public static bool IsValidTeam(string team) => team.Length is >= 1 and <= 64 && team.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');

@@ -1,5 +1,4 @@
 using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using GenApi.Auth;
 using GenApi.Contracts;
@@ -53,21 +52,50 @@ public static class JobEventsApi
 
     /// <summary>Follow a job's events live (Server-Sent Events).</summary>
     /// <remarks>Sends every event as it happens (SSE <c>event</c> = kind, <c>id</c> = event id, <c>data</c> = the event as JSON),
-    /// starting after <c>Last-Event-ID</c> when reconnecting, and closes once the job has finished.</remarks>
+    /// starting after <c>Last-Event-ID</c> when reconnecting, and closes once the job has finished. It also closes when the
+    /// key is revoked or expires (within <c>Events:KeyRecheckInterval</c>) and after <c>Events:StreamLifetime</c>: reconnect
+    /// with <c>Last-Event-ID</c> to go on.</remarks>
     /// <param name="id">Job id.</param>
     /// <response code="200">The event stream.</response>
     /// <response code="404">No job of yours has this id.</response>
     public static async Task<Results<ServerSentEventsResult<JobEventResponse>, ProblemHttpResult>> StreamJobEvents(
-        string id, ClaimsPrincipal user, IJobStore store, Events.JobEventFeed feed, HttpRequest request, CancellationToken cancellation)
+        string id, ClaimsPrincipal user, IJobStore store, Events.JobEventFeed feed, Events.StreamLease leases, HttpContext context, CancellationToken cancellation)
     {
         if (await store.GetJobAsync(id, user.Team(), cancellation) is null) return Problems.JobNotFound(id);
-        _ = long.TryParse(request.Headers["Last-Event-ID"], out var after);
-        return TypedResults.ServerSentEvents(Follow(feed.FollowAsync(id, Math.Max(0, after), cancellation), cancellation));
+        _ = long.TryParse(context.Request.Headers["Last-Event-ID"], out var after);
+        var lease = leases.Open(context);
+        return TypedResults.ServerSentEvents(Follow(feed, id, Math.Max(0, after), lease));
     }
 
-    private static async IAsyncEnumerable<SseItem<JobEventResponse>> Follow(IAsyncEnumerable<JobEvent> events, [EnumeratorCancellation] CancellationToken cancellation)
+    private static async IAsyncEnumerable<SseItem<JobEventResponse>> Follow(Events.JobEventFeed feed, string id, long after, CancellationTokenSource lease)
     {
-        await foreach (var e in events.WithCancellation(cancellation))
-            yield return new SseItem<JobEventResponse>(JobEventResponse.From(e), e.Kind) { EventId = e.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var events = feed.FollowAsync(id, after, lease.Token).GetAsyncEnumerator(lease.Token);
+        try
+        {
+            while (await NextAsync(events, lease.Token))
+                yield return new SseItem<JobEventResponse>(JobEventResponse.From(events.Current), events.Current.Kind)
+                {
+                    EventId = events.Current.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                };
+        }
+        finally
+        {
+            await events.DisposeAsync();
+            await lease.CancelAsync(); // stops the key watcher
+            lease.Dispose();
+        }
+    }
+
+    // The lease ending (key revoked, lifetime over) ends the stream cleanly; the caller leaving ends it as before.
+    private static async Task<bool> NextAsync(IAsyncEnumerator<JobEvent> events, CancellationToken lease)
+    {
+        try
+        {
+            return await events.MoveNextAsync();
+        }
+        catch (OperationCanceledException) when (lease.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 }

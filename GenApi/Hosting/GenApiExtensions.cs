@@ -60,6 +60,8 @@ public static class GenApiExtensions
         services.AddOptions<Sweeps.SweepOptions>().BindConfiguration(Sweeps.SweepOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<Sweeps.SweepController>();
         services.AddSingleton<Events.JobEventFeed>();
+        services.AddOptions<Events.EventStreamOptions>().BindConfiguration(Events.EventStreamOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Events.StreamLease>();
         services.AddHostedService(sp => sp.GetRequiredService<Events.JobEventFeed>());
         services.AddHealthChecks().AddCheck<ReadinessCheck>("store-and-workers", tags: ["ready"]);
 
