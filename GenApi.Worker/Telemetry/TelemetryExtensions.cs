@@ -35,7 +35,11 @@ public static class TelemetryExtensions
                 .AddSource(Tracing.SourceName)
                 // Probes would drown the requests people care about.
                 .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/health"))
-                .AddHttpClientInstrumentation()
+                // The only outbound calls are webhook deliveries, whose URL path may be the receiver's secret.
+                .AddHttpClientInstrumentation(o => o.EnrichWithHttpRequestMessage = (activity, request) =>
+                {
+                    if (request.RequestUri is { } uri) activity.SetTag("url.full", UrlRedaction.Redact(uri));
+                })
                 .AddNpgsql())
             .WithMetrics(metrics => metrics
                 .AddMeter(Meters)

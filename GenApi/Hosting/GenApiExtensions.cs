@@ -48,6 +48,8 @@ public static class GenApiExtensions
         services.AddSingleton(sp => new WebhookAddressGuard(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookOptions>>().Value.ParsedNetworks(out _)!));
         services.AddHttpClient(WebhookDispatcher.ClientName, (sp, client) =>
                 client.Timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookOptions>>().Value.Timeout)
+            // The default loggers write the full URL, whose path may be the receiver's secret; the dispatcher logs a redacted one.
+            .RemoveAllLoggers()
             // Redirects could lead anywhere, the internal network included: a 3xx is a failed delivery.
             .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
             {

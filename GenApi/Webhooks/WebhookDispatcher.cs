@@ -78,7 +78,8 @@ public sealed class WebhookDispatcher(
         }
 
         var attempt = delivery.Attempts + 1;
-        var url = Redacted(delivery.Url);
+        var url = Worker.Telemetry.UrlRedaction.Redact(delivery.Url);
+        logger.LogInformation("Webhook {Type} of job {JobId} to {Receiver}, attempt {Attempt}: {Outcome}", type, delivery.JobId, url, attempt, failure ?? "delivered");
         if (failure is null)
         {
             GenApiMetrics.WebhookDeliveries.Add(1, Outcome("delivered"));
@@ -102,10 +103,6 @@ public sealed class WebhookDispatcher(
     }
 
     private static KeyValuePair<string, object?> Outcome(string outcome) => new("genapi.webhook.outcome", outcome);
-
-    // Events are read by the whole team: no user:password, query or fragment from the URL.
-    private static string Redacted(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped) : "the receiver";
 
     // Exponential back-off with ±20 % jitter, so receivers coming back are not hit by every sender at once.
     private TimeSpan RetryDelay(int attempt)
