@@ -73,6 +73,9 @@ public sealed class RecurrentVaeApiTests
         var csv = await owner.GetStringAsync($"/v1/models/{model.Id}/samples.csv?count=3&seed=5");
         Assert.Equal(csv, await owner.GetStringAsync($"/v1/models/{model.Id}/samples.csv?count=3&seed=5"));
         Assert.NotEqual(csv, await owner.GetStringAsync($"/v1/models/{model.Id}/samples.csv?count=3&seed=6"));
+        // Saved by a browser, not opened in it.
+        using (var download = await owner.GetAsync($"/v1/models/{model.Id}/samples.csv?count=3&seed=5"))
+            Assert.Equal(("attachment", $"{model.Id}-samples.csv"), (download.Content.Headers.ContentDisposition!.DispositionType, download.Content.Headers.ContentDisposition.FileName));
         var lines = csv.TrimEnd('\n').Split('\n');
         Assert.Equal("sequence_id,t,value,label", lines[0]);
         Assert.Equal(1 + 3 * 32, lines.Length);
@@ -92,6 +95,7 @@ public sealed class RecurrentVaeApiTests
         var oneSequence = string.Join('\n', lines.Take(33)) + "\n";
         var fromCsv = await owner.PostAsync($"/v1/models/{model.Id}/reconstruct", Csv(oneSequence));
         Assert.Equal("text/csv", fromCsv.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("attachment", fromCsv.Content.Headers.ContentDisposition!.DispositionType);
         Assert.Equal(33, (await fromCsv.Content.ReadAsStringAsync()).TrimEnd('\n').Split('\n').Length);
 
         // Bad input, field by field; another team sees nothing.

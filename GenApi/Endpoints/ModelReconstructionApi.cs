@@ -55,7 +55,7 @@ public static class ModelReconstructionApi
             if (errors.Count > 0) return Invalid(errors);
             var reconstructed = await Task.Run(() => sampler.ReconstructSequence(model, values!, label), cancellation);
             return type == Csv
-                ? TypedResults.Text(reconstructed.ToCsv(), Csv, Encoding.UTF8)
+                ? TypedResults.File(Encoding.UTF8.GetBytes(reconstructed.ToCsv()), $"{Csv}; charset=utf-8", $"{id}-reconstruction.csv")
                 : TypedResults.Json(new SequenceResponse(0, reconstructed.Labels[0], reconstructed.Values[0]), JsonSerializerOptions.Web, Json);
         }
         if (model.Config.Recurrent?.Values is not null)

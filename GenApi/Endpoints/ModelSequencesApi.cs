@@ -28,7 +28,8 @@ public static class ModelSequencesApi
     /// <summary>Generate sequences as CSV.</summary>
     /// <remarks>Samples 0…count−1 of the seed, the same sequences <c>samples.png</c> draws, as long-format CSV:
     /// <c>sequence_id,t,&lt;features&gt;</c> (and <c>label</c> for conditional models), values in the data's units. It is the
-    /// layout <c>POST /v1/datasets</c> reads, so samples can be uploaded back. Deterministic for a seed (ETag, as <c>samples.png</c>).</remarks>
+    /// layout <c>POST /v1/datasets</c> reads, so samples can be uploaded back. Deterministic for a seed (ETag, as <c>samples.png</c>).
+    /// Served as an attachment (<c>Content-Disposition</c>), so a browser saves it rather than opening it.</remarks>
     /// <param name="id">Model id (an <c>rvae</c> or <c>crvae</c>).</param>
     /// <param name="count">Number of sequences, 1…256 (default 64).</param>
     /// <param name="seed">Noise seed, zero or positive; random when absent.</param>
@@ -43,7 +44,7 @@ public static class ModelSequencesApi
         string id, int? count, long? seed, double? truncation, bool? ema, int? label,
         ClaimsPrincipal user, IJobStore store, ModelSampler sampler, HttpContext context, CancellationToken cancellation) =>
         Render(id, count, seed, truncation, ema, label, user, store, sampler, context, cancellation, "text/csv",
-            (samples, _) => Encoding.UTF8.GetBytes(samples.ToCsv()));
+            (samples, _) => Encoding.UTF8.GetBytes(samples.ToCsv()), $"{id}-samples.csv");
 
     /// <summary>Generate sequences as JSON.</summary>
     /// <remarks>The same sequences as <c>samples.csv</c> and <c>samples.png</c>, as <c>values[t][f]</c> arrays with the feature names.</remarks>
@@ -61,7 +62,7 @@ public static class ModelSequencesApi
         string id, int? count, long? seed, double? truncation, bool? ema, int? label,
         ClaimsPrincipal user, IJobStore store, ModelSampler sampler, HttpContext context, CancellationToken cancellation) =>
         Render(id, count, seed, truncation, ema, label, user, store, sampler, context, cancellation, "application/json",
-            (samples, usedSeed) => JsonSerializer.SerializeToUtf8Bytes(ToResponse(samples, usedSeed), JsonSerializerOptions.Web));
+            (samples, usedSeed) => JsonSerializer.SerializeToUtf8Bytes(ToResponse(samples, usedSeed), JsonSerializerOptions.Web), null);
 
     /// <summary>The JSON form of sequences.</summary>
     public static SequenceSamplesResponse ToResponse(SequenceSamples samples, long seed) =>
@@ -73,7 +74,7 @@ public static class ModelSequencesApi
 
     private static Task<IResult> Render(
         string id, int? count, long? seed, double? truncation, bool? ema, int? label, ClaimsPrincipal user, IJobStore store, ModelSampler sampler,
-        HttpContext context, CancellationToken cancellation, string contentType, Func<SequenceSamples, long, byte[]> encode)
+        HttpContext context, CancellationToken cancellation, string contentType, Func<SequenceSamples, long, byte[]> encode, string? downloadName)
     {
         var errors = new Dictionary<string, string[]>();
         if (seed is < 0) errors["seed"] = ["seed must be zero or positive."];
@@ -82,6 +83,6 @@ public static class ModelSequencesApi
         var n = count ?? 64;
         return ModelsApi.RenderAsync(id, seed, new SampleOptions(ema, label), errors, user, store, context, cancellation,
             (model, s, o) => encode(sampler.SampleSequences(model, o, n, s, truncation), s), $"{contentType}:{n}:{truncation}",
-            images: n, scale: 1, contentType: contentType, modelError: NotSequential);
+            images: n, scale: 1, contentType: contentType, modelError: NotSequential, downloadName: downloadName);
     }
 }

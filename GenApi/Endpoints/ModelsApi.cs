@@ -225,7 +225,8 @@ public static class ModelsApi
     internal static async Task<IResult> RenderAsync(
         string id, long? seed, SampleOptions options, Dictionary<string, string[]> errors, ClaimsPrincipal user, IJobStore store, HttpContext context,
         CancellationToken cancellation, Func<Worker.Jobs.ModelRecord, long, SampleOptions, byte[]> render, string variant, int images, int scale,
-        FamilyOperations operation = FamilyOperations.Sample, string contentType = "image/png", Func<Worker.Jobs.ModelRecord, string?>? modelError = null)
+        FamilyOperations operation = FamilyOperations.Sample, string contentType = "image/png", Func<Worker.Jobs.ModelRecord, string?>? modelError = null,
+        string? downloadName = null)
     {
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The sample request is invalid.", type: Problems.InvalidRequest);
         if (await store.GetModelAsync(id, user.Team(), cancellation) is not { } model) return Problems.ModelNotFound(id);
@@ -246,6 +247,6 @@ public static class ModelsApi
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var body = render(model, usedSeed, options);
         GenApiMetrics.SampleDuration.Record(clock.Elapsed.TotalSeconds);
-        return TypedResults.File(body, contentType);
+        return TypedResults.File(body, contentType, downloadName);
     }
 }
