@@ -172,13 +172,16 @@ public sealed class CallingSafelyTests
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/hangfire")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/hangfire")).StatusCode);
 
-        // Workers: everyone sees how busy they are; only admins see whose jobs.
+        // Workers: everyone sees how busy they are under an opaque label; only admins see the host and whose jobs.
         var store = app.Services.GetRequiredService<GenApi.Worker.Jobs.IJobStore>();
-        await store.HeartbeatAsync("w-test", "host:1", "cpu", ["job_of_team_a"]);
-        var seenByB = (await teamB.GetFromJsonAsync<List<WorkerResponse>>("/v1/workers", GenApiFactory.Json))!.Single(w => w.Id == "w-test");
-        Assert.Equal((1, 0), (seenByB.CurrentJobCount, seenByB.CurrentJobs.Count));
-        var seenByAdmin = (await admin.GetFromJsonAsync<List<WorkerResponse>>("/v1/workers", GenApiFactory.Json))!.Single(w => w.Id == "w-test");
+        await store.HeartbeatAsync("secret-host:4242:abcd", "secret-host:4242", "cpu", ["job_of_team_a"]);
+        var seenByAdmin = (await admin.GetFromJsonAsync<List<WorkerResponse>>("/v1/workers", GenApiFactory.Json))!.Single(w => w.Id == "secret-host:4242:abcd");
         Assert.Equal(["job_of_team_a"], seenByAdmin.CurrentJobs);
+        Assert.Equal("secret-host:4242", seenByAdmin.Name);
+        using var workersForB = await teamB.GetAsync("/v1/workers");
+        Assert.DoesNotContain("secret-host", await workersForB.Content.ReadAsStringAsync());
+        var seenByB = (await workersForB.Content.ReadFromJsonAsync<List<WorkerResponse>>(GenApiFactory.Json))!.Single(w => w.Label == seenByAdmin.Label);
+        Assert.Equal((1, 0, seenByAdmin.Label, seenByAdmin.Label), (seenByB.CurrentJobCount, seenByB.CurrentJobs.Count, seenByB.Id, seenByB.Name));
     }
 
     [Fact]

@@ -18,6 +18,11 @@ public sealed class HealthAndWorkersTests
         Assert.True(worker.Alive);
         Assert.Equal("cpu", worker.Device);
         Assert.Contains($":{Environment.ProcessId}", worker.Name);
+        // Job events, which every team reads, name the worker by its label only.
+        var job = await app.TrainTinyAsync(client, steps: 2);
+        var started = (await GenApiFactory.EventsAsync(client, job.Id)).Single(e => e.Kind == "started");
+        Assert.StartsWith($"started on {worker.Label} (cpu)", started.Message);
+        Assert.DoesNotContain(Environment.MachineName, started.Message);
 
         var ready = await client.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);

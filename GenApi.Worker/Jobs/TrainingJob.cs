@@ -45,7 +45,7 @@ public sealed class TrainingJob(
         var started = Stopwatch.GetTimestamp();
         var job = (await store.GetJobAsync(jobId, cancellation: shutdown))!;
         Activity.Current?.SetTag("genapi.job.family", job.Spec.Model);
-        await Event(jobId, "started", $"started on worker {worker.Name} ({worker.Device}), attempt {job.Attempts}");
+        await Event(jobId, "started", $"started on {worker.Label} ({worker.Device}), attempt {job.Attempts}");
         worker.Begin(jobId);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
         var leaseLost = false;
@@ -78,13 +78,13 @@ public sealed class TrainingJob(
             // Hangfire's token also fires when the Hangfire job leaves Processing under us (deleted from the dashboard):
             // hand the job back; DeletedJobRequeue has put a new dispatch on the queue, which takes it from its checkpoint.
             await Transient.RetryAsync(() => store.ReleaseLeaseAsync(jobId, worker.Id, CancellationToken.None), logger, "Releasing the lease", TimeSpan.FromSeconds(10));
-            await Event(jobId, "interrupted", $"its Hangfire job was deleted or moved while running on worker {worker.Name}; the job goes back to the queue");
+            await Event(jobId, "interrupted", $"its Hangfire job was deleted or moved while running on {worker.Label}; the job goes back to the queue");
         }
         catch (OperationCanceledException)
         {
             // Server shutdown: hand the job back (Hangfire re-queues it) to resume from its checkpoint.
             await Transient.RetryAsync(() => store.ReleaseLeaseAsync(jobId, worker.Id, CancellationToken.None), logger, "Releasing the lease", TimeSpan.FromSeconds(10));
-            await Event(jobId, "interrupted", $"worker {worker.Name} is stopping; the job goes back to the queue");
+            await Event(jobId, "interrupted", $"{worker.Label} is stopping; the job goes back to the queue");
             throw;
         }
         catch (Exception error) when (ReadableReason(job, error) is { } reason)
