@@ -37,6 +37,24 @@ public sealed class DatasetUploadTests
         return client.PostAsync($"/v1/datasets?name={name}", content);
     }
 
+    // A missing built-in dataset once named the server's folder to every team; a job asking for it gets the same words.
+    [Fact]
+    public async Task MissingBuiltInDatasets_AreExplainedWithoutServerPaths()
+    {
+        var folder = TestPaths.NewScratch();
+        await using var app = new GenApiFactory(TestPaths.NewScratch(), embeddedWorker: false, settings: new Dictionary<string, string> { ["Datasets:MnistPath"] = folder });
+        var client = app.CreateClient();
+        using var list = await client.GetAsync("/v1/datasets");
+        var body = await list.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(folder, body);
+        var mnist = (await list.Content.ReadFromJsonAsync<List<DatasetResponse>>(GenApiFactory.Json))!.Single(d => d.Id == "mnist");
+        Assert.False(mnist.Available);
+        Assert.Contains("Datasets:MnistPath", mnist.Problem);
+        using var job = await client.PostAsJsonAsync("/v1/jobs", new { dataset = "mnist", steps = 1 });
+        Assert.Equal(HttpStatusCode.BadRequest, job.StatusCode);
+        Assert.DoesNotContain(folder, await job.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task UploadedZip_WithClassFolders_BecomesALabelledDataset_ThatACdcganTrainsOn()
     {

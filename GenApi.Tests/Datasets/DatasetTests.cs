@@ -30,8 +30,16 @@ public sealed class DatasetTests
     [Fact]
     public void Problem_ExplainsHowToInstallFashionMnist_WhenAbsent()
     {
-        var catalog = DatasetCatalog.Create(new DatasetOptions { FashionMnistPath = TestPaths.NewScratch() }, TestPaths.NewScratch());
+        var folder = TestPaths.NewScratch();
+        var catalog = DatasetCatalog.Create(new DatasetOptions { FashionMnistPath = folder, MnistPath = folder, Cifar10Path = folder }, TestPaths.NewScratch());
         Assert.Contains("apt-get install dataset-fashion-mnist", catalog.Problem(DatasetCatalog.FashionMnist));
+        // Teams read these words: the setting to change, never the server's folders.
+        foreach (var name in new[] { DatasetCatalog.FashionMnist, DatasetCatalog.Mnist, DatasetCatalog.Cifar10 })
+        {
+            Assert.DoesNotContain(folder, catalog.Problem(name));
+            Assert.DoesNotContain(folder, catalog.TestSplitProblem(name));
+            Assert.Contains("Datasets:", catalog.Problem(name));
+        }
         Assert.Null(catalog.Problem(DatasetCatalog.Synthetic));
         Assert.Throws<InvalidOperationException>(() => catalog.Load(DatasetCatalog.FashionMnist));
     }
@@ -82,7 +90,7 @@ public sealed class DatasetTests
     }
 
     [Fact]
-    public void Mnist_LoadsFromUnpackedIdxFiles_AndSaysWhereItLookedWhenAbsent()
+    public void Mnist_LoadsFromUnpackedIdxFiles_AndNamesTheSettingWhenAbsent()
     {
         var catalog = DatasetCatalog.Create(new DatasetOptions { MnistPath = WriteMnist(12) }, TestPaths.NewScratch());
         var train = catalog.Load(DatasetCatalog.Mnist);
@@ -93,7 +101,8 @@ public sealed class DatasetTests
 
         var absent = DatasetCatalog.Create(new DatasetOptions { MnistPath = "/nowhere" }, TestPaths.NewScratch());
         Assert.Contains("Datasets:MnistPath", absent.Problem(DatasetCatalog.Mnist));
-        Assert.Contains("/nowhere", absent.Problem(DatasetCatalog.Mnist));
+        Assert.Contains("Datasets:MnistPath", absent.Problem(DatasetCatalog.Mnist));
+        Assert.DoesNotContain("/nowhere", absent.Problem(DatasetCatalog.Mnist));
     }
 
     [Fact]

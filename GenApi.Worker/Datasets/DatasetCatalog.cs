@@ -77,11 +77,11 @@ public sealed class DatasetCatalog(IOptions<DatasetOptions> options, UploadedDat
         return name switch
         {
             Synthetic or SyntheticSequences => null,
-            FashionMnist => Missing("Fashion-MNIST", o.FashionMnistPath, IdxFiles(o.FashionMnistPath, test), test,
+            FashionMnist => Missing("Fashion-MNIST", IdxFiles(o.FashionMnistPath, test), test,
                 "Install it with 'apt-get install dataset-fashion-mnist', or point Datasets:FashionMnistPath at a folder holding the IDX files."),
-            Mnist => Missing("MNIST", o.MnistPath, IdxFiles(o.MnistPath, test), test,
+            Mnist => Missing("MNIST", IdxFiles(o.MnistPath, test), test,
                 "Point Datasets:MnistPath at a folder holding the MNIST IDX files (gzipped or not)."),
-            Cifar10 => Missing("CIFAR-10", o.Cifar10Path, (test ? CifarTest : CifarTrain).Select(f => Path.Combine(o.Cifar10Path, f)), test,
+            Cifar10 => Missing("CIFAR-10", (test ? CifarTest : CifarTrain).Select(f => Path.Combine(o.Cifar10Path, f)), test,
                 "Point Datasets:Cifar10Path at the folder of the binary version's batches (cifar-10-batches-bin)."),
             _ when uploads.Find(name) is { } upload => upload.Team != team ? Unknown(name)
                 : test ? $"Uploaded dataset '{name}' has no test split to evaluate against." : null,
@@ -92,12 +92,13 @@ public sealed class DatasetCatalog(IOptions<DatasetOptions> options, UploadedDat
     private static string Unknown(string name) =>
         $"Unknown dataset '{name}'; expected one of: {string.Join(", ", Names)}, or the id of a dataset you uploaded (POST /v1/datasets).";
 
-    private static string? Missing(string title, string folder, IEnumerable<string> files, bool test, string howTo)
+    // Every team reads these words (dataset list, 400s, failed jobs): file names, never the server's folders.
+    private static string? Missing(string title, IEnumerable<string> files, bool test, string howTo)
     {
         var missing = files.Where(f => !File.Exists(f)).Select(Path.GetFileName).ToList();
         if (missing.Count == 0) return null;
         var what = test ? $"Evaluation needs the {title} test split" : $"{title} is not installed";
-        return $"{what}: {string.Join(", ", missing)} not found in {folder}. {howTo}";
+        return $"{what} on this server ({string.Join(", ", missing)} missing). {howTo}";
     }
 
     // The IDX files as distributed (.gz) or unpacked; the gzipped name is reported when neither exists.
