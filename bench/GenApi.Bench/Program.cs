@@ -24,6 +24,8 @@ using static TorchSharp.torch;
 //          against its parent in one run (bench/results/compression.md)
 //        --rvae [--rvae-steps N] [--rvae-fashion-steps N] [--samples N] [--rvae-dropouts P,P…]: recurrent VAEs with and without KL
 //          annealing, and decoder input dropouts compared (bench/results/rvae.md)
+//        --upload [--upload-mb N] [--rounds N] [--results DIR]: the peak memory one CSV upload adds to the API process, both layouts,
+//          several uploads in one process (bench/results/upload.md)
 // Every mode starts by naming the machine its figures come from.
 Console.WriteLine(BenchHost.Line);
 if (args.Contains("--metric-sensitivity"))
@@ -61,6 +63,11 @@ if (args.Contains("--frontier"))
 {
     await FrontierBench.RunAsync(Option("--frontier-steps", 3000), Option("--evaluations", 4), Option("--samples", 2000),
         OptionText("--recipes", "").Split(',', StringSplitOptions.RemoveEmptyEntries), Path.Combine("bench", "results"));
+    return;
+}
+if (args.Contains("--upload"))
+{
+    await UploadBench.RunAsync(Option("--upload-mb", 20), Option("--rounds", 3), OptionText("--results", Path.Combine("bench", "results")));
     return;
 }
 if (args.Contains("--sweep"))
