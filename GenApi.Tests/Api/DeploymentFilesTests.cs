@@ -23,6 +23,8 @@ public sealed partial class DeploymentFilesTests
         [Webhooks.WebhookOptions.Section] = typeof(Webhooks.WebhookOptions),
         [SamplingOptions.Section] = typeof(SamplingOptions),
         [Worker.Evaluation.EvaluationOptions.Section] = typeof(Worker.Evaluation.EvaluationOptions),
+        [Auth.DashboardSettings.Section] = typeof(Auth.DashboardSettings),
+        [Events.EventStreamOptions.Section] = typeof(Events.EventStreamOptions),
     };
 
     private static string Read(string relative) => File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, relative));
@@ -45,11 +47,14 @@ public sealed partial class DeploymentFilesTests
     public void Compose_RunsPostgresApiAndGpuWorkers_OnOneSharedVolume()
     {
         var compose = Read("docker/compose.yaml");
-        foreach (var service in new[] { "postgres:", "api:", "worker:" }) Assert.Contains($"\n  {service}", compose);
+        foreach (var service in new[] { "postgres:", "api:", "worker-gpu0:" }) Assert.Contains($"\n  {service}", compose);
         Assert.Contains("Storage__Provider: postgres", compose);
         Assert.Contains("Worker__Embedded: \"false\"", compose);
         Assert.Contains("driver: nvidia", compose);
-        Assert.Equal(2, Regex.Matches(compose, "- artifacts:/data").Count);
+        Assert.All(Services().Values, service =>
+        {
+            if (service.ContainsKey("build")) Assert.Contains("artifacts:/data", Strings(service["volumes"]));
+        });
         Assert.Contains("pg_isready", compose);                                     // postgres health
         Assert.Contains("/health/ready", Read("docker/Dockerfile.api"));           // api health
         Assert.Contains("condition: service_healthy", compose);
@@ -78,6 +83,80 @@ public sealed partial class DeploymentFilesTests
             .Where(key => !readme.Contains(key, StringComparison.Ordinal)).ToList();
         Assert.True(missing.Count == 0, $"README lacks: {string.Join(", ", missing)}");
     }
+
+    // Compose with its anchors and merge keys resolved, as Docker reads it.
+    private static Dictionary<string, Dictionary<object, object>> Services()
+    {
+        using var reader = new StringReader(Read("docker/compose.yaml"));
+        var document = new YamlDotNet.Serialization.DeserializerBuilder().Build()
+            .Deserialize<Dictionary<object, object>>(new YamlDotNet.Core.MergingParser(new YamlDotNet.Core.Parser(reader)));
+        return ((Dictionary<object, object>)document["services"]).ToDictionary(s => (string)s.Key, s => (Dictionary<object, object>)s.Value);
+    }
+
+    private static List<string> Strings(object list) => ((List<object>)list).Select(o => (string)o).ToList();
+
+    private static object? At(Dictionary<object, object> map, params string[] path)
+    {
+        object? node = map;
+        foreach (var key in path) node = node is Dictionary<object, object> m && m.TryGetValue(key, out var next) ? next : null;
+        return node;
+    }
+
+    // `--scale` with a `count: 1` reservation put every replica on GPU 0, and the image showed every GPU to each.
+    [Fact]
+    public void Compose_GivesEachWorkerItsOwnGpu()
+    {
+        var workers = Services().Where(s => At(s.Value, "build", "dockerfile") as string == "docker/Dockerfile.worker").ToList();
+        Assert.True(workers.Count >= 2, "compose shows how a second GPU gets its own worker");
+        var seen = new HashSet<string>();
+        foreach (var (name, worker) in workers)
+        {
+            var devices = (List<object>)At(worker, "deploy", "resources", "reservations", "devices")!;
+            var device = (Dictionary<object, object>)Assert.Single(devices);
+            Assert.False(device.ContainsKey("count"), $"{name} reserves a count of GPUs, which does not say which one");
+            var id = Assert.Single(Strings(device["device_ids"]));
+            Assert.True(seen.Add(id), $"{name} shares GPU {id} with another worker");
+            Assert.Equal(id, At(worker, "environment", "NVIDIA_VISIBLE_DEVICES"));
+            Assert.Contains(At(worker, "environment", "Worker__Device") as string, new[] { "cuda", "cuda:0" });
+            Assert.Null(At(worker, "deploy", "replicas"));
+        }
+        Assert.DoesNotContain("NVIDIA_VISIBLE_DEVICES=all", Read("docker/Dockerfile.worker"));
+        Assert.DoesNotContain("--scale worker", Read("README.md"));
+    }
+
+    // The database password once fell back to 'genapi'.
+    [Fact]
+    public void Compose_GivesNoSecretADefault_AndTheReadmeSaysHowToMintTheFirstKey()
+    {
+        var compose = Read("docker/compose.yaml");
+        var secrets = SecretVariable().Matches(compose).ToList();
+        Assert.NotEmpty(secrets);
+        Assert.All(secrets, m => Assert.Equal(":?", m.Groups["operator"].Value));
+        Assert.Contains("exec api dotnet GenApi.dll keys create --team", Read("README.md"));
+        Assert.Matches(@"image: postgres:15\.\d+", compose);   // the major the suite's PostgreSQL runs
+    }
+
+    // COPY . . before the restore re-downloaded libtorch on every edit.
+    [Theory]
+    [InlineData("docker/Dockerfile.api")]
+    [InlineData("docker/Dockerfile.worker")]
+    public void Dockerfiles_RestoreBeforeTheSources_FromPinnedImages(string file)
+    {
+        var lines = Read(file).Split('\n');
+        var restore = Array.FindIndex(lines, l => l.StartsWith("RUN dotnet restore", StringComparison.Ordinal));
+        var sources = Array.FindIndex(lines, l => l.Trim() == "COPY . .");
+        Assert.True(restore >= 0 && restore < sources, "the restore runs before the sources are copied");
+        Assert.Contains("--no-restore", lines.Single(l => l.Contains("dotnet publish", StringComparison.Ordinal)));
+        Assert.All(lines.Where(l => l.StartsWith("FROM ", StringComparison.Ordinal)), from => Assert.Matches(@"^FROM \S+:\d+\.\d+\.\d+", from));
+        foreach (var copied in lines.Take(restore).Where(l => l.StartsWith("COPY ", StringComparison.Ordinal)).SelectMany(l => l.Split(' ')[1..^1]))
+            Assert.True(File.Exists(Path.Combine(TestPaths.RepositoryRoot, copied)), $"{file} copies {copied}, which does not exist");
+        if (file.EndsWith("worker", StringComparison.Ordinal)) Assert.Contains("libssl3", Read(file));
+        var ignore = Read(".dockerignore");
+        foreach (var entry in new[] { "**/bin/", "**/obj/", ".git/" }) Assert.Contains(entry, ignore);
+    }
+
+    [GeneratedRegex(@"\$\{(?<name>[A-Z_]*(PASSWORD|SECRET|TOKEN|KEY)[A-Z_]*)(?<operator>:?[-?]|\})")]
+    private static partial Regex SecretVariable();
 
     [GeneratedRegex(@"\b(?<section>[A-Z][A-Za-z]+)__(?<key>[A-Z][A-Za-z]+)\b")]
     private static partial Regex EnvironmentKey();

@@ -16,9 +16,11 @@ public sealed class JobStoreContractTests
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
     private static readonly JobSpec Spec = new() { Dataset = "synthetic" };
 
-    private sealed class Subject(SqlJobStore store, PostgresDatabase? database) : IAsyncDisposable
+    private sealed class Subject(SqlJobStore store, PostgresDatabase? database, Func<System.Data.Common.DbConnection> connect) : IAsyncDisposable
     {
         public SqlJobStore Store { get; } = store;
+        /// <summary>A connection behind the store's back, to set up what another binary would have left.</summary>
+        public Func<System.Data.Common.DbConnection> Connect { get; } = connect;
         public ValueTask DisposeAsync() => database?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 
@@ -29,11 +31,13 @@ public sealed class JobStoreContractTests
         {
             var database = await PostgresDatabase.CreateAsync();
             var source = NpgsqlDataSource.Create(database.ConnectionString);
-            subject = new Subject(new SqlJobStore(source.CreateConnection, SqlDialect.Postgres), database);
+            subject = new Subject(new SqlJobStore(source.CreateConnection, SqlDialect.Postgres), database, source.CreateConnection);
         }
         else
         {
-            subject = new Subject(Api.GenApiFactory.EmbeddedStore(TestPaths.NewScratch()), null);
+            var folder = TestPaths.NewScratch();
+            subject = new Subject(Api.GenApiFactory.EmbeddedStore(folder), null,
+                () => new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(folder, "genapi.db")}"));
         }
         await subject.Store.MigrateAsync();
         return subject;
@@ -46,6 +50,26 @@ public sealed class JobStoreContractTests
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => subject.Store.MigrateAsync()));
         var job = await subject.Store.CreateJobAsync("job_a", Spec);
         Assert.Equal(JobStatus.Queued, job.Status);
+    }
+
+    // A rolling upgrade: the new API has migrated, an old worker restarts against the database.
+    [SkippableTheory, MemberData(nameof(Providers))]
+    public async Task AnOlderBinary_RefusesToStart_AgainstANewerSchema(string provider)
+    {
+        await using var subject = await CreateAsync(provider);
+        await using (var connection = subject.Connect())
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO SchemaVersion (Version) VALUES (10000)";
+            await command.ExecuteNonQueryAsync();
+        }
+        for (var start = 0; start < 2; start++)
+        {
+            var refused = await Assert.ThrowsAsync<SchemaTooNewException>(() => subject.Store.MigrateAsync());
+            Assert.Equal(10000, refused.DatabaseVersion);
+            Assert.Contains("newer than this GenApi's", refused.Message);
+        }
     }
 
     [SkippableTheory, MemberData(nameof(Providers))]

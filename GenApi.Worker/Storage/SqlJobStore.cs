@@ -35,6 +35,8 @@ public sealed partial class SqlJobStore : IJobStore
         await connection.ExecuteAsync(_sql.LockForMigration, transaction: transaction);
         await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS SchemaVersion (Version INTEGER NOT NULL)", transaction: transaction);
         var current = await connection.ExecuteScalarAsync<int?>("SELECT MAX(Version) FROM SchemaVersion", transaction: transaction) ?? 0;
+        // During a rolling upgrade an old binary must not write rows the newer schema gives other meanings to.
+        if (current > _sql.Migrations.Count) throw new SchemaTooNewException(current, _sql.Migrations.Count);
         for (var version = current + 1; version <= _sql.Migrations.Count; version++)
         {
             await connection.ExecuteAsync(_sql.Migrations[version - 1], transaction: transaction);

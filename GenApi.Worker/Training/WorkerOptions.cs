@@ -29,7 +29,10 @@ public sealed class WorkerOptions
     [Required, AllowedValues("auto", "on", "off", ErrorMessage = "Worker:OneDnn must be auto, on or off.")]
     public string OneDnn { get; set; } = Kernels.KernelSelection.Auto;
 
-    /// <summary>Concurrent training jobs in this process: one per device.</summary>
+    /// <summary>
+    /// Concurrent training jobs in this process, all on <see cref="Device"/>: several GPUs take one process each (one
+    /// compose service per GPU), not one process with several slots.
+    /// </summary>
     [Range(1, 64)]
     public int WorkerCount { get; set; } = 1;
 
