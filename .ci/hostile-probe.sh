@@ -29,7 +29,7 @@ jobs=$(curl -s "${auth[@]}" "$url/v1/jobs?limit=100" | json 'len(d["data"])')
 check "sweeps queued $jobs jobs (quota $quota)" "$([ "$jobs" -le "$quota" ] && echo ok || echo "over the quota")"
 
 # Parallel uploads from one key.
-csv=$(python3 -c "print('label,'+','.join(map(str,range(256)))); [print('up,'+','.join('0.5' for _ in range(256))) for _ in range(20000)]")
+csv=$(python3 -c "print('label,'+','.join(map(str,range(256)))); [print(('up,' if i % 2 else 'down,')+','.join('0.5' for _ in range(256))) for i in range(20000)]")
 codes=$(for _ in 1 2 3 4; do (echo "$csv" | curl -s -o /dev/null -w '%{http_code}\n' "${auth[@]}" -H 'Content-Type: text/csv' --data-binary @- "$url/v1/datasets") & done; wait)
 check "4 uploads at once from one key: $(echo $codes)" "$(echo "$codes" | grep -q 429 && echo ok || echo 'all accepted')"
 
