@@ -155,6 +155,25 @@ public sealed partial class DeploymentFilesTests
         foreach (var entry in new[] { "**/bin/", "**/obj/", ".git/" }) Assert.Contains(entry, ignore);
     }
 
+    // Restores that could change under us: versions in one file, the graph locked, the SDK band pinned.
+    [Fact]
+    public void Restores_AreCentral_Locked_AndOnOneSdkBand()
+    {
+        Assert.Contains("<ManagePackageVersionsCentrally>true</ManagePackageVersionsCentrally>", Read("Directory.Packages.props"));
+        Assert.Contains("<CentralPackageTransitivePinningEnabled>true</CentralPackageTransitivePinningEnabled>", Read("Directory.Packages.props"));
+        var projects = Directory.GetFiles(TestPaths.RepositoryRoot, "*.csproj", SearchOption.AllDirectories)
+            .Where(p => !p.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)).ToList();
+        Assert.True(projects.Count >= 4);
+        foreach (var project in projects)
+        {
+            Assert.DoesNotMatch(@"<PackageReference[^>]*\bVersion=", File.ReadAllText(project));
+            Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(project)!, "packages.lock.json")), $"{project} has no lock file");
+        }
+        Assert.Contains("dotnet restore GenApi.sln --locked-mode", Read(".ci/run"));
+        Assert.Contains("\"rollForward\": \"latestPatch\"", Read("global.json"));
+        Assert.DoesNotContain("NU1603", Regex.Match(Read("Directory.Build.props"), "<NoWarn>.*</NoWarn>").Value);
+    }
+
     [GeneratedRegex(@"\$\{(?<name>[A-Z_]*(PASSWORD|SECRET|TOKEN|KEY)[A-Z_]*)(?<operator>:?[-?]|\})")]
     private static partial Regex SecretVariable();
 
