@@ -1,7 +1,6 @@
+using GenApi.Worker.Compute;
 using GenApi.Worker.Hosting;
 using GenApi.Worker.Storage;
-using GenApi.Worker.Telemetry;
-using GenApi.Worker.Training;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;

@@ -1,5 +1,7 @@
 using System.Diagnostics.Metrics;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Jobs;
+using GenApi.Worker.Telemetry;
 using Hangfire;
 
 namespace GenApi;

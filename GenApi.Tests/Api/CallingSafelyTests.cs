@@ -8,8 +8,8 @@ using GenApi.Contracts;
 using GenApi.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GenApi.Tests.Api;
 
@@ -173,7 +173,7 @@ public sealed class CallingSafelyTests
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/hangfire")).StatusCode);
 
         // Workers: everyone sees how busy they are under an opaque label; only admins see the host and whose jobs.
-        var store = app.Services.GetRequiredService<GenApi.Worker.Jobs.IJobStore>();
+        var store = app.Services.GetRequiredService<GenApi.Worker.Contracts.IJobStore>();
         await store.HeartbeatAsync("secret-host:4242:abcd", "secret-host:4242", "cpu", ["job_of_team_a"]);
         var seenByAdmin = (await admin.GetFromJsonAsync<List<WorkerResponse>>("/v1/workers", GenApiFactory.Json))!.Single(w => w.Id == "secret-host:4242:abcd");
         Assert.Equal(["job_of_team_a"], seenByAdmin.CurrentJobs);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using GenApi.Contracts;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Jobs;
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;

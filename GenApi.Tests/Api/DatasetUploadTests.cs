@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using GenApi.Contracts;
-using GenApi.Worker.Jobs;
+using GenApi.Worker.Contracts;
 using SkiaSharp;
 
 namespace GenApi.Tests.Api;

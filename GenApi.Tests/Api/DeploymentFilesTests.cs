@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
+using GenApi.Worker.Compute;
 using GenApi.Worker.Datasets;
 using GenApi.Worker.Jobs;
-using GenApi.Worker.Storage;
-using GenApi.Worker.Training;
 using GenApi.Worker.Rendering;
+using GenApi.Worker.Storage;
 
 namespace GenApi.Tests.Api;
 

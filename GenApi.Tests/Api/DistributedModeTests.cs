@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using GenApi.Contracts;
 using GenApi.Tests.Storage;
-using GenApi.Worker.Jobs;
+using GenApi.Worker.Contracts;
 using Xunit.Abstractions;
 
 namespace GenApi.Tests.Api;

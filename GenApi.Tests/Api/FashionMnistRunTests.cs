@@ -1,5 +1,5 @@
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Datasets;
-using GenApi.Worker.Jobs;
 using SkiaSharp;
 
 namespace GenApi.Tests.Api;

@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using GenApi.Contracts;
 using GenApi.Hosting;
-using GenApi.Worker.Jobs;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;

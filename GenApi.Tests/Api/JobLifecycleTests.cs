@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using GenApi.Contracts;
-using GenApi.Worker.Jobs;
+using GenApi.Worker.Contracts;
 using SkiaSharp;
 
 namespace GenApi.Tests.Api;
@@ -165,12 +165,12 @@ public sealed class JobLifecycleTests
         });
         var client = app.CreateClient();
         var store = GenApiFactory.EmbeddedStore(data);
-        await store.CreateJobAsync("job_orphan", new Worker.Jobs.JobSpec
+        await store.CreateJobAsync("job_orphan", new Worker.Contracts.JobSpec
         {
             Dataset = "synthetic", BaseChannels = 8, LatentDim = 16, Training = new() { Steps = 3, BatchSize = 8, CheckpointEvery = 3, SampleEvery = 3 },
         });
         var done = await GenApiFactory.WaitForFinishAsync(client, "job_orphan", TimeSpan.FromSeconds(60));
-        Assert.Equal(Worker.Jobs.JobStatus.Succeeded, done.Status);
+        Assert.Equal(Worker.Contracts.JobStatus.Succeeded, done.Status);
         Assert.Contains(await GenApiFactory.EventsAsync(client, "job_orphan"), e => e.Message.Contains("sweeper"));
     }
 }

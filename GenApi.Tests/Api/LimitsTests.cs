@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using GenApi.Contracts;
 using GenApi.Tests.Sweeps;
-using GenApi.Worker.Jobs;
+using GenApi.Worker.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GenApi.Tests.Api;

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using GenApi.Contracts;
-using GenApi.Worker.Jobs;
+using GenApi.Worker.Compute;
+using GenApi.Worker.Contracts;
 
 namespace GenApi.Tests.Api;
 
@@ -40,7 +41,7 @@ public sealed class RecipeTests
         var samples = await client.GetAsync($"/v1/models/{done.ModelId}/samples.png?count=4&label=1");
         Assert.Equal(System.Net.HttpStatusCode.OK, samples.StatusCode);
         var warned = (await GenApiFactory.EventsAsync(client, job.Id)).Any(e => e.Kind == "warning" && e.Message.Contains("precision bf16"));
-        Assert.Equal(!Worker.Training.Precision.IsNative("bf16", TorchSharp.torch.CPU), warned);
+        Assert.Equal(!PrecisionSupport.IsNative("bf16", TorchSharp.torch.CPU), warned);
 
         var fp32 = (await app.PostJobAsync(client, new { dataset = "synthetic", steps = 1, baseChannels = 8 })).Hyperparameters;
         Assert.Equal("fp32", fp32.Precision);

@@ -1,7 +1,7 @@
 using GenApi.Contracts;
 using GenApi.Tests.Training;
-using GenApi.Worker.Jobs;
-using GenApi.Worker.Training.Recovery;
+using GenApi.Worker.Compute.Recovery;
+using GenApi.Worker.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GenApi.Tests.Api;

@@ -49,7 +49,7 @@ public sealed class SamplingTests
         var client = app.CreateClient();
         var job = await app.PostJobAsync(client, new { dataset = "synthetic", imageSize = 64, steps = 2, batchSize = 4, baseChannels = 4, latentDim = 8, seed = 1 });
         var done = await GenApiFactory.WaitForFinishAsync(client, job.Id, TimeSpan.FromSeconds(60));
-        Assert.True(done.Status == Worker.Jobs.JobStatus.Succeeded, $"{done.Status}: {done.Error}");
+        Assert.True(done.Status == Worker.Contracts.JobStatus.Succeeded, $"{done.Status}: {done.Error}");
         var model = done.ModelId;
 
         var errors = await BadInputTests.ValidationErrorsAsync(await client.GetAsync($"/v1/models/{model}/samples.png?count=256&scale=8&seed=1"));
@@ -70,10 +70,10 @@ public sealed class SamplingTests
     [Fact]
     public void Truncation_KeepsEveryLatentWithinPsi_AndSlerpEndsAtBothSeeds()
     {
-        var model = new Worker.Jobs.ModelRecord
+        var model = new Worker.Contracts.ModelRecord
         {
             Id = "m", JobId = "j", Family = "dcgan", Dataset = "synthetic", Steps = 1, CreatedAt = DateTimeOffset.UtcNow,
-            Config = new Worker.Models.ModelConfig(28, 1, LatentDim: 64, BaseChannels: 4),
+            Config = new Worker.Contracts.ModelConfig(28, 1, LatentDim: 64, BaseChannels: 4),
         };
         using var z = ModelSampler.Latents(model, 32, seed: 5, truncation: 0.7);
         Assert.True(z.abs().max().item<float>() <= 0.7f);

@@ -1,4 +1,5 @@
 using GenApi.Worker.Compression;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Models;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -67,7 +68,7 @@ public sealed class CompressionEngineTests
         student.eval();
         using var z = randn(5, 16);
         Assert.Equal(new long[] { 5, 1, 28, 28 }, student.call(z).shape);
-        Assert.True(ModelCost.Of(student).FlopsPerSample < ModelCost.Of(teacher).FlopsPerSample / 3);
+        Assert.True(ModelCosts.Of(student).FlopsPerSample < ModelCosts.Of(teacher).FlopsPerSample / 3);
     }
 
     [Fact]
@@ -170,19 +171,19 @@ public sealed class CompressionEngineTests
     [Fact]
     public void ATranslator_IsNotCompressed_AndTheFeatureTermNeedsATestSplit()
     {
-        var translator = new Worker.Jobs.ModelRecord
+        var translator = new Worker.Contracts.ModelRecord
         {
             Id = "model_t", JobId = "job_t", Family = "cyclegan", Dataset = "synthetic", Steps = 1, CreatedAt = DateTimeOffset.UnixEpoch,
             Config = new ModelConfig(28, 1, BaseChannels: 8, Family: "cyclegan"),
         };
-        var errors = new Worker.Jobs.FieldErrors();
+        var errors = new Worker.Contracts.FieldErrors();
         new CompressionSpec("model_t", Quantize: CompressionSpec.Int8).Validate(translator, parentHasTestSplit: true, errors);
         var only = Assert.Single(errors.ToDictionary());
         Assert.Equal("id", only.Key);
         Assert.Contains("sample from noise", only.Value[0]);
 
         var generator = translator with { Family = "dcgan", Config = Config };
-        errors = new Worker.Jobs.FieldErrors();
+        errors = new Worker.Contracts.FieldErrors();
         new CompressionSpec("model_t", Distill: new DistillSpec(4, FeatureWeight: 1)).Validate(generator, parentHasTestSplit: false, errors);
         Assert.Equal(["distill.featureWeight"], errors.ToDictionary().Keys);
     }
@@ -192,6 +193,6 @@ public sealed class CompressionEngineTests
     {
         using var mlp = new MlpGenerator(Config);
         var linear = mlp.named_modules().Where(m => m.module is Linear).Sum(m => ((Linear)m.module).weight!.NumberOfElements);
-        Assert.Equal(2 * linear, ModelCost.Of(mlp).FlopsPerSample);
+        Assert.Equal(2 * linear, ModelCosts.Of(mlp).FlopsPerSample);
     }
 }

@@ -1,10 +1,11 @@
 using System.Net.Http.Json;
 using GenApi.Contracts;
+using GenApi.Tests.Api;
+using GenApi.Worker.Artifacts;
+using GenApi.Worker.Compute;
 using GenApi.Worker.Datasets;
 using GenApi.Worker.Evaluation;
-using GenApi.Worker.Storage;
 using GenApi.Worker.Training;
-using GenApi.Tests.Api;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -23,7 +24,7 @@ public sealed class EvaluationTests
         var evaluator = new Evaluator(catalog, new ArtifactPaths(TestPaths.NewScratch()),
             new TorchDevice(Options.Create(new WorkerOptions { Device = "cpu" })),
             Options.Create(new EvaluationOptions { Samples = 1000 }), NullLogger<Evaluator>.Instance,
-            GenApi.Worker.Training.Recovery.UpdateGuards.Silent);
+            GenApi.Worker.Compute.Recovery.UpdateGuards.Silent);
         var (_, accuracy) = evaluator.Classifier(DatasetCatalog.FashionMnist);
         Assert.True(accuracy >= 0.88, $"test accuracy {accuracy:P1}");
     }
@@ -44,7 +45,7 @@ public sealed class EvaluationTests
             dataset = "synthetic", steps = 40, batchSize = 16, baseChannels = 8, latentDim = 16, seed = 1, checkpointEvery = 20, evaluate = true,
         });
         var done = await GenApiFactory.WaitForFinishAsync(client, job.Id, TimeSpan.FromMinutes(3));
-        Assert.Equal(Worker.Jobs.JobStatus.Succeeded, done.Status);
+        Assert.Equal(Worker.Contracts.JobStatus.Succeeded, done.Status);
 
         var shown = (await client.GetFromJsonAsync<JobResponse>($"/v1/jobs/{job.Id}", GenApiFactory.Json))!;
         var scores = shown.Scores!;
@@ -106,7 +107,7 @@ public sealed class EvaluationTests
     private static async Task<JobResponse> TrainAsync(GenApiFactory app, HttpClient client, object body)
     {
         var done = await GenApiFactory.WaitForFinishAsync(client, (await app.PostJobAsync(client, body)).Id, TimeSpan.FromMinutes(3));
-        Assert.True(done.Status == Worker.Jobs.JobStatus.Succeeded, done.Error);
+        Assert.True(done.Status == Worker.Contracts.JobStatus.Succeeded, done.Error);
         return done;
     }
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using GenApi.Contracts;
 using GenApi.Tests.Api;
-using GenApi.Worker.Jobs;
+using GenApi.Worker.Contracts;
 using SkiaSharp;
 
 namespace GenApi.Tests.Families;

@@ -1,8 +1,7 @@
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Datasets;
 using GenApi.Worker.Families;
 using GenApi.Worker.Families.CycleGan;
-using GenApi.Worker.Jobs;
-using GenApi.Worker.Models;
 using GenApi.Worker.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -120,7 +119,7 @@ public sealed class CycleGanTests : Training.SingleThreadedKernels
     public void Trainer_LearnsTheCycle_OverAFewSteps()
     {
         var settings = ModelFamilies.Get(CycleGanFamily.Id).Defaults with { Steps = 40, BatchSize = 8, Seed = 2, CheckpointEvery = 40, SampleEvery = 40 };
-        using var trainer = Trainer.Create(Tiny(), settings, CPU);
+        using var trainer = ModelFamilies.CreateTrainer(Tiny(), settings, CPU);
         var reports = new List<TrainingProgress>();
         trainer.Train(Shapes, new TrainingHooks { Progress = reports.Add, ReportInterval = TimeSpan.Zero }, CancellationToken.None);
         // G's loss is dominated by λ·cycle + identity at the start; both fall fast as the translators learn to keep the image.

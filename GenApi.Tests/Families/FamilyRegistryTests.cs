@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using GenApi.Tests.Api;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Families;
-using GenApi.Worker.Models;
 
 namespace GenApi.Tests.Families;
 

@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using GenApi.Contracts;
 using GenApi.Tests.Api;
-using GenApi.Worker.Jobs;
+using GenApi.Worker.Contracts;
 using SkiaSharp;
 
 namespace GenApi.Tests.Families;

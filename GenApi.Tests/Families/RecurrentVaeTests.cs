@@ -1,7 +1,9 @@
 using GenApi.Tests.Training;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Datasets;
+using GenApi.Worker.Families;
 using GenApi.Worker.Families.Recurrent;
-using GenApi.Worker.Models;
+using GenApi.Worker.Losses;
 using GenApi.Worker.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -115,12 +117,12 @@ public sealed class RecurrentVaeTests : Training.SingleThreadedKernels
         // KL(N(μ, σ²) ‖ N(0, 1)) = ½(σ² + μ² − 1 − ln σ²), per dimension
         static double Kl(double mu, double variance) => 0.5 * (variance + mu * mu - 1 - Math.Log(variance));
         var expected = new[] { Kl(0.5, 1) + Kl(-1, 4), Kl(0, 1) + Kl(0.01, 1) };
-        var actual = VaeLoss.Kl(mean, logVariance).data<float>().ToArray();
+        var actual = VaeObjective.Kl(mean, logVariance).data<float>().ToArray();
         Assert.Equal(expected[0], actual[0], 5);
         Assert.Equal(expected[1], actual[1], 5);
         // Batch means per dimension: d0 = (0.125 + 0)/2, d1 = (Kl(-1, 4) + 0.00005)/2; free bits 0.5 lift d0 to 0.5 and leave d1.
         var d1 = (Kl(-1, 4) + Kl(0.01, 1)) / 2;
-        Assert.Equal(0.5 + d1, VaeLoss.FreeBitsKl(mean, logVariance, 0.5).item<float>(), 5);
+        Assert.Equal(0.5 + d1, VaeObjective.FreeBitsKl(mean, logVariance, 0.5).item<float>(), 5);
     }
 
     [Theory]
@@ -137,7 +139,7 @@ public sealed class RecurrentVaeTests : Training.SingleThreadedKernels
             using var grid = uninterrupted.SampleProgressGrid();
             Assert.Equal(new long[] { 64, 1, SyntheticSequences.Steps, 1 }, grid.shape);
         }
-        using var longer = Trainer.Create(config, Settings(60), CPU);
+        using var longer = ModelFamilies.CreateTrainer(config, Settings(60), CPU);
         var progress = new List<TrainingProgress>();
         longer.Train(Waves, new TrainingHooks { Progress = progress.Add, ReportInterval = TimeSpan.Zero }, CancellationToken.None);
         Assert.True(progress[^1].LossG < progress[0].LossG * 0.7, $"negative ELBO {progress[0].LossG} → {progress[^1].LossG}");

@@ -1,7 +1,7 @@
+using System.Text.Json;
 using GenApi.Contracts;
 using GenApi.Rendering;
-using System.Text.Json;
-using GenApi.Worker.Jobs;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Sweeps;
 using SkiaSharp;
 

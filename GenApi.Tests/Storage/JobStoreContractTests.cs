@@ -1,9 +1,7 @@
-using GenApi.Worker.Evaluation;
-using GenApi.Worker.Sweeps;
 using System.Text.Json;
-using GenApi.Worker.Jobs;
-using GenApi.Worker.Models;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Storage;
+using GenApi.Worker.Sweeps;
 using Npgsql;
 
 namespace GenApi.Tests.Storage;
@@ -190,7 +188,7 @@ public sealed class JobStoreContractTests
         Assert.Single(reservations, r => r is null);
         Assert.All(reservations.Where(r => r is not null), r => Assert.True(r!.Pending));
 
-        await store.CompleteIdempotencyKeyAsync("t", "k", new GenApi.Worker.Jobs.IdempotentResponse { Status = 202, ContentType = "image/png", Body = "AAEC" });
+        await store.CompleteIdempotencyKeyAsync("t", "k", new GenApi.Worker.Contracts.IdempotentResponse { Status = 202, ContentType = "image/png", Body = "AAEC" });
         var done = (await store.ReserveIdempotencyKeyAsync("t", "k", "h1", TimeSpan.FromSeconds(1)))!;
         Assert.Equal((false, 202, "image/png", "AAEC", "h1"), (done.Pending, done.Status, done.ContentType, done.Body, done.RequestHash));
 
@@ -213,11 +211,11 @@ public sealed class JobStoreContractTests
         {
             Id = "model_a", Team = "team-a", JobId = "job_a", Family = "cdcgan", Dataset = "fashion-mnist",
             Config = new ModelConfig(32, 3, 16, 8, "cdcgan", 10, Ema: true), Steps = 42, CreatedAt = DateTimeOffset.UnixEpoch.AddDays(1),
-            Lineage = new Worker.Compression.ModelLineage("model_parent",
-                new Worker.Compression.CompressionSpec("model_parent", new Worker.Compression.PruneSpec(0.5, "channels", FineTuneSteps: 10), Quantize: "int8"),
-                new Worker.Compression.CompressionReport(
-                    new Worker.Compression.ModelFigures(new Worker.Compression.ModelCost(100, 90, 2000), 4000, 12.5, new Worker.Evaluation.EvaluationScores(10, 0.1, 0.01, 0.8, 0.7, 200)),
-                    new Worker.Compression.ModelFigures(new Worker.Compression.ModelCost(25, 25, 500), 300, 4.5, null), 0.05, 0.2, "cpu", 15)),
+            Lineage = new Worker.Contracts.ModelLineage("model_parent",
+                new Worker.Contracts.CompressionSpec("model_parent", new Worker.Contracts.PruneSpec(0.5, "channels", FineTuneSteps: 10), Quantize: "int8"),
+                new Worker.Contracts.CompressionReport(
+                    new Worker.Contracts.ModelFigures(new Worker.Contracts.ModelCost(100, 90, 2000), 4000, 12.5, new Worker.Contracts.EvaluationScores(10, 0.1, 0.01, 0.8, 0.7, 200)),
+                    new Worker.Contracts.ModelFigures(new Worker.Contracts.ModelCost(25, 25, 500), 300, 4.5, null), 0.05, 0.2, "cpu", 15)),
         };
         AssertEveryPropertySet(model);
         await store.CreateModelAsync(model);
@@ -259,7 +257,7 @@ public sealed class JobStoreContractTests
         Assert.Equal(JsonSerializer.Serialize(job), JsonSerializer.Serialize((await store.ListTrialsAsync("sweep_a")).Single()));
 
         // Every score column, the translation models' reverse distance included.
-        var evaluation = new GenApi.Worker.Evaluation.Evaluation(
+        var evaluation = new GenApi.Worker.Contracts.EvaluationResult(
             new EvaluationScores(1.5, 2.5, 0.5, 0.7, 0.6, 300, 0.02, 0.9, 0.01, -80.5, 3.25, 12.75, 7),
             new EvaluationScores(0.4, 0.1, 0, 0.95, 0.96, 300, 0.001, 0.97), 0.97, 5);
         await store.AddScoresAsync("job_a", evaluation);

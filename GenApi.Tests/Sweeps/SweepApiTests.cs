@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using GenApi.Contracts;
 using GenApi.Tests.Api;
-using GenApi.Worker.Jobs;
+using GenApi.Worker.Contracts;
 
 namespace GenApi.Tests.Sweeps;
 

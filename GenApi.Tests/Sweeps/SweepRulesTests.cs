@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Sweeps;
 
 namespace GenApi.Tests.Sweeps;

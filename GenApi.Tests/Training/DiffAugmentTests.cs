@@ -1,3 +1,4 @@
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -10,7 +11,7 @@ public sealed class DiffAugmentTests
     private static Tensor Apply(Tensor images, string[] policies, ulong seed)
     {
         using var random = new Generator(seed);
-        return DiffAugment.Apply(images, policies, random);
+        return DiffAugmentation.Apply(images, policies, random);
     }
 
     [Fact]

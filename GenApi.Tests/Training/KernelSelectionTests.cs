@@ -1,4 +1,4 @@
-using GenApi.Worker.Training.Kernels;
+using GenApi.Worker.Compute.Kernels;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using GenApi.Worker.Training;
+using GenApi.Worker.Contracts;
 
 namespace GenApi.Tests.Training;
 

@@ -1,7 +1,11 @@
+using GenApi.Worker.Artifacts;
+using GenApi.Worker.Compute;
+using GenApi.Worker.Compute.Recovery;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Datasets;
+using GenApi.Worker.Families;
 using GenApi.Worker.Models;
 using GenApi.Worker.Training;
-using GenApi.Worker.Training.Recovery;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -74,7 +78,7 @@ public sealed class MixedPrecisionTests
     {
         var config = new ModelConfig(28, 1, LatentDim: 16, BaseChannels: 8);
         var settings = new TrainingSettings { Steps = 4, BatchSize = 16, Precision = Precision.Bf16, CheckpointEvery = 1000, SampleEvery = 1000 };
-        using var trainer = (GanTrainer)Trainer.Create(config, settings, CPU);
+        using var trainer = (GanTrainer)ModelFamilies.CreateTrainer(config, settings, CPU);
         var reports = new List<TrainingProgress>();
         trainer.Train(SyntheticShapes.Create(), new TrainingHooks { Progress = reports.Add, ReportInterval = TimeSpan.Zero }, CancellationToken.None);
         Assert.All(reports, r => Assert.True(double.IsFinite(r.LossD) && double.IsFinite(r.LossG)));
@@ -97,5 +101,5 @@ public sealed class MixedPrecisionTests
     [InlineData(Precision.Fp16, "avx512_bf16", false)]
     [InlineData(Precision.Fp16, "avx512_fp16", true)]
     public void IsNative_OnACpu_DependsOnItsInstructions(string precision, string flags, bool native) =>
-        Assert.Equal(native, Precision.IsNative(precision, CPU, flags.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet()));
+        Assert.Equal(native, PrecisionSupport.IsNative(precision, CPU, flags.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet()));
 }

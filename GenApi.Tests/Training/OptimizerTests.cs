@@ -1,3 +1,4 @@
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Training;
 using static TorchSharp.torch;
 

@@ -1,10 +1,13 @@
 using GenApi.Tests.Families;
 using GenApi.Worker.Compression;
+using GenApi.Worker.Compute;
+using GenApi.Worker.Compute.Recovery;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Datasets;
 using GenApi.Worker.Evaluation;
+using GenApi.Worker.Families;
 using GenApi.Worker.Models;
 using GenApi.Worker.Training;
-using GenApi.Worker.Training.Recovery;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -55,7 +58,7 @@ public sealed class RecoveryTests : SingleThreadedKernels
     private static (List<TrainingProgress> Reports, Tensor Grid) Run(string name, IGradientFaults? faults, string? checkpoint = null, string? resumeFrom = null)
     {
         var (config, settings, data) = Case(name);
-        using var trainer = Trainer.Create(config, settings, CPU);
+        using var trainer = ModelFamilies.CreateTrainer(config, settings, CPU);
         if (resumeFrom is not null) trainer.LoadCheckpoint(resumeFrom);
         var reports = new List<TrainingProgress>();
         trainer.Train(data, new TrainingHooks
@@ -112,7 +115,7 @@ public sealed class RecoveryTests : SingleThreadedKernels
     {
         using var poisoned = Shapes.Images.clone().fill_(float.NaN);
         var data = new ImageDataset("poisoned", poisoned, Shapes.Labels, Shapes.ClassCount);
-        using var trainer = Trainer.Create(Tiny, Settings(3), CPU);
+        using var trainer = ModelFamilies.CreateTrainer(Tiny, Settings(3), CPU);
         var error = Assert.Throws<TrainingDivergedException>(() => trainer.Train(data, new TrainingHooks(), CancellationToken.None));
         Assert.Equal("loss D became NaN at step 1; try a lower learning rate.", error.Message);
     }

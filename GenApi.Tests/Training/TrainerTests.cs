@@ -1,3 +1,5 @@
+using GenApi.Worker.Compute;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Datasets;
 using GenApi.Worker.Families;
 using GenApi.Worker.Models;
@@ -41,7 +43,7 @@ public sealed class TrainerTests : SingleThreadedKernels
     [Fact]
     public void Train_ProducesFiniteLosses_OnSyntheticShapes()
     {
-        using var trainer = Trainer.Create(Tiny, Settings(5), CPU);
+        using var trainer = ModelFamilies.CreateTrainer(Tiny, Settings(5), CPU);
         var reports = Train(trainer, Shapes);
         Assert.Equal([1, 2, 3, 4, 5], reports.Select(r => r.Step));
         Assert.All(reports, r => Assert.True(double.IsFinite(r.LossD) && double.IsFinite(r.LossG) && r.LossD > 0 && r.LossG > 0));
@@ -51,9 +53,9 @@ public sealed class TrainerTests : SingleThreadedKernels
     [Fact]
     public void Train_WithTheSameSeed_GivesTheSameLosses()
     {
-        using var first = Trainer.Create(Tiny, Settings(3, seed: 11), CPU);
-        using var second = Trainer.Create(Tiny, Settings(3, seed: 11), CPU);
-        using var other = Trainer.Create(Tiny, Settings(3, seed: 12), CPU);
+        using var first = ModelFamilies.CreateTrainer(Tiny, Settings(3, seed: 11), CPU);
+        using var second = ModelFamilies.CreateTrainer(Tiny, Settings(3, seed: 11), CPU);
+        using var other = ModelFamilies.CreateTrainer(Tiny, Settings(3, seed: 12), CPU);
         var a = Train(first, Shapes);
         var b = Train(second, Shapes);
         var c = Train(other, Shapes);
@@ -66,7 +68,7 @@ public sealed class TrainerTests : SingleThreadedKernels
     {
         using var poisoned = Shapes.Images.clone().fill_(float.NaN);
         var data = new ImageDataset("poisoned", poisoned, Shapes.Labels, Shapes.ClassCount);
-        using var trainer = Trainer.Create(Tiny, Settings(3), CPU);
+        using var trainer = ModelFamilies.CreateTrainer(Tiny, Settings(3), CPU);
         var error = Assert.Throws<TrainingDivergedException>(() => Train(trainer, data));
         Assert.Equal("loss D became NaN at step 1; try a lower learning rate.", error.Message);
     }
@@ -74,7 +76,7 @@ public sealed class TrainerTests : SingleThreadedKernels
     [Fact]
     public void Train_StopsBetweenSteps_WhenCanceled()
     {
-        using var trainer = Trainer.Create(Tiny, Settings(1000), CPU);
+        using var trainer = ModelFamilies.CreateTrainer(Tiny, Settings(1000), CPU);
         using var cancel = new CancellationTokenSource();
         var hooks = new TrainingHooks { Progress = p => { if (p.Step == 2) cancel.Cancel(); }, ReportInterval = TimeSpan.Zero };
         Assert.Throws<OperationCanceledException>(() => trainer.Train(Shapes, hooks, cancel.Token));
@@ -122,7 +124,7 @@ public sealed class TrainerTests : SingleThreadedKernels
         ModelConfig config, TrainingSettings settings, ImageDataset data)
     {
         var folder = TestPaths.NewScratch();
-        var uninterrupted = Trainer.Create(config, settings with { CheckpointEvery = 3 }, CPU);
+        var uninterrupted = ModelFamilies.CreateTrainer(config, settings with { CheckpointEvery = 3 }, CPU);
         var expected = new List<TrainingProgress>();
         uninterrupted.Train(data, new TrainingHooks
         {
@@ -131,7 +133,7 @@ public sealed class TrainerTests : SingleThreadedKernels
         }, CancellationToken.None);
         Assert.All(expected, r => Assert.True(double.IsFinite(r.LossD) && double.IsFinite(r.LossG)));
 
-        var resumed = Trainer.Create(config, settings, CPU);
+        var resumed = ModelFamilies.CreateTrainer(config, settings, CPU);
         resumed.LoadCheckpoint(folder);
         var actual = Train(resumed, data);
 
@@ -145,7 +147,7 @@ public sealed class TrainerTests : SingleThreadedKernels
     [Fact]
     public void Ema_TrailsTheTrainedGenerator()
     {
-        using var trainer = (LatentTrainer)Trainer.Create(Tiny with { Ema = true }, Settings(4) with { EmaDecay = 0.99 }, CPU);
+        using var trainer = (LatentTrainer)ModelFamilies.CreateTrainer(Tiny with { Ema = true }, Settings(4) with { EmaDecay = 0.99 }, CPU);
         Train(trainer, Shapes);
         Assert.NotSame(trainer.Generator, trainer.SamplingGenerator);
         var trained = trainer.Generator.parameters().First();
@@ -157,7 +159,7 @@ public sealed class TrainerTests : SingleThreadedKernels
     public void AnAbsurdLearningRate_FailsWithAReadableReason()
     {
         var settings = Settings(50) with { OptimizerD = new() { Type = "sgd", LearningRate = 10 }, OptimizerG = new() { Type = "sgd", LearningRate = 10 }, Loss = "lsgan" };
-        using var trainer = Trainer.Create(Tiny with { Family = "gan" }, settings, CPU);
+        using var trainer = ModelFamilies.CreateTrainer(Tiny with { Family = "gan" }, settings, CPU);
         var error = Assert.Throws<TrainingDivergedException>(() => Train(trainer, Shapes));
         Assert.Matches(@"^loss [DG] became (NaN|infinite) at step \d+; try a lower learning rate\.$", error.Message);
     }

@@ -1,5 +1,6 @@
+using GenApi.Worker.Compute.Recovery;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Models;
-using GenApi.Worker.Training.Recovery;
 using static TorchSharp.torch;
 
 namespace GenApi.Worker.Compression;

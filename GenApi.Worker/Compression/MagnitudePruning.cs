@@ -1,3 +1,4 @@
+using GenApi.Worker.Models;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -10,12 +11,7 @@ namespace GenApi.Worker.Compression;
 public static class MagnitudePruning
 {
     /// <summary>The prunable tensors: weight matrices and kernels (2 dims or more), not label embeddings, biases or batch-norm scales.</summary>
-    public static IReadOnlyList<(string Name, Parameter Weight)> Prunable(nn.Module network)
-    {
-        var embeddings = network.named_modules().Where(m => m.module is Embedding).Select(m => m.name + ".").ToList();
-        return network.named_parameters().Where(p => p.parameter.dim() >= 2 && !embeddings.Any(e => p.name.StartsWith(e, StringComparison.Ordinal)))
-            .Select(p => (p.name, p.parameter)).ToList();
-    }
+    public static IReadOnlyList<(string Name, Parameter Weight)> Prunable(nn.Module network) => NetworkWeights.Matrices(network);
 
     /// <summary>Zeroes exactly round(sparsity · n) weights, ranked over all prunable tensors together (global) or in each (layer).</summary>
     /// <returns>The keep masks by parameter name (1 kept, 0 pruned), for fine-tuning that must keep the zeros.</returns>

@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using GenApi.Worker.Artifacts;
+using GenApi.Worker.Compute;
+using GenApi.Worker.Compute.Recovery;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Families;
-using GenApi.Worker.Jobs;
 using GenApi.Worker.Models;
 using GenApi.Worker.Rendering;
-using GenApi.Worker.Storage;
 using GenApi.Worker.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -12,7 +14,7 @@ namespace GenApi.Worker.Compression;
 
 /// <summary>Runs a compression job: makes the derived generator, trains it where asked, stores it, measures it against its parent and publishes it.</summary>
 public sealed class ModelCompressor(IJobStore store, ArtifactPaths paths, TorchDevice device, SampleGrid grid, Evaluation.Evaluator evaluator,
-    Datasets.DatasetCatalog datasets, ModelPublisher publisher, Training.Recovery.UpdateGuards guards)
+    Datasets.DatasetCatalog datasets, ModelPublisher publisher, UpdateGuards guards)
 {
     /// <summary>Warm renders of each model behind the latency medians.</summary>
     public const int LatencyRounds = 15;
@@ -22,7 +24,7 @@ public sealed class ModelCompressor(IJobStore store, ArtifactPaths paths, TorchD
     /// <param name="note">A line for the job's events.</param>
     /// <param name="recovered">Told of each update recomputed because its first try was not finite.</param>
     public async Task<ModelRecord> CompressAsync(JobRecord job, CompressionSpec spec, Action<int, double, double, double> progress, Action<string> note,
-        CancellationToken cancellation, Action<Training.Recovery.UpdateAttempt>? recovered = null)
+        CancellationToken cancellation, Action<UpdateAttempt>? recovered = null)
     {
         var parent = await store.GetModelAsync(spec.ParentModelId, cancellation: cancellation)
             ?? throw new ArgumentException($"The model to compress, {spec.ParentModelId}, was deleted.");
@@ -44,7 +46,7 @@ public sealed class ModelCompressor(IJobStore store, ArtifactPaths paths, TorchD
 
     // Makes, trains, stores and measures the derived generator in the job's staging folder.
     private (ModelConfig Config, string Staging, ModelLineage Lineage) Derive(JobRecord job, ModelRecord parent, CompressionSpec spec,
-        Action<int, double, double, double> progress, Action<string> note, CancellationToken cancellation, Action<Training.Recovery.UpdateAttempt>? recovered)
+        Action<int, double, double, double> progress, Action<string> note, CancellationToken cancellation, Action<UpdateAttempt>? recovered)
     {
         var family = ModelFamilies.Get(parent.Family);
         using var scope = NewDisposeScope();
@@ -142,9 +144,9 @@ public sealed class ModelCompressor(IJobStore store, ArtifactPaths paths, TorchD
         var parentFiles = ModelFamilies.Get(parent.Family).ModelFiles.Select(f => paths.ModelFile(parent.Id, f)).Where(File.Exists)
             .Where(f => Path.GetFileName(f) != (parent.Config.Ema ? ArtifactLayout.GeneratorFile : ArtifactLayout.EmaFile));
         return new CompressionReport(
-            new ModelFigures(ModelCost.Of(teacher), parentFiles.Sum(f => new FileInfo(f).Length), Median(parentTimes),
+            new ModelFigures(ModelCosts.Of(teacher), parentFiles.Sum(f => new FileInfo(f).Length), Median(parentTimes),
                 testable ? evaluator.Evaluate(teacher, parent.Dataset, parent.Steps, cancellation: cancellation).Scores : null),
-            new ModelFigures(ModelCost.Of(derived), Directory.GetFiles(staging).Sum(f => new FileInfo(f).Length), Median(derivedTimes),
+            new ModelFigures(ModelCosts.Of(derived), Directory.GetFiles(staging).Sum(f => new FileInfo(f).Length), Median(derivedTimes),
                 testable ? evaluator.Evaluate(derived, parent.Dataset, parent.Steps, cancellation: cancellation).Scores : null),
             Distillation.MeanAbsoluteError(teacher, derived, device.Device), before, device.Device.type.ToString().ToLowerInvariant(), LatencyRounds);
     }

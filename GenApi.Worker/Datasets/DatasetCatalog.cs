@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using GenApi.Worker.Artifacts;
+using GenApi.Worker.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace GenApi.Worker.Datasets;
@@ -24,7 +26,7 @@ public sealed class DatasetCatalog(IOptions<DatasetOptions> options, UploadedDat
     public static DatasetCatalog Create(DatasetOptions datasetOptions, string dataDirectory)
     {
         var wrapped = Options.Create(datasetOptions);
-        return new DatasetCatalog(wrapped, new UploadedDatasets(new Storage.ArtifactPaths(dataDirectory), wrapped, TimeProvider.System));
+        return new DatasetCatalog(wrapped, new UploadedDatasets(new ArtifactPaths(dataDirectory), wrapped, TimeProvider.System));
     }
 
     // Datasets are immutable once loaded; keeping them avoids re-reading 60,000 images for every job.
@@ -42,7 +44,7 @@ public sealed class DatasetCatalog(IOptions<DatasetOptions> options, UploadedDat
 
     /// <summary>What a dataset holds, without loading its pixels: image size (sequence length), channels, class names and, for
     /// sequence datasets, their features; null when unknown.</summary>
-    public Families.DatasetShape? Describe(string name) => name switch
+    public DatasetShape? Describe(string name) => name switch
     {
         FashionMnist => new(28, 1, FashionClasses),
         Mnist => new(28, 1, DigitClasses),

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GenApi.Worker.Contracts;
 
 namespace GenApi.Worker.Datasets;
 

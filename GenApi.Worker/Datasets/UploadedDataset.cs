@@ -1,3 +1,5 @@
+using GenApi.Worker.Contracts;
+
 namespace GenApi.Worker.Datasets;
 
 /// <summary>A dataset a team uploaded: images stored once, centre-cropped and resized to <see cref="Size"/>; or sequences

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Text.Json;
-using GenApi.Worker.Storage;
+using GenApi.Worker.Artifacts;
+using GenApi.Worker.Contracts;
 using Microsoft.Extensions.Options;
 using SkiaSharp;
 

@@ -1,5 +1,5 @@
+using GenApi.Worker.Compute.Recovery;
 using GenApi.Worker.Datasets;
-using GenApi.Worker.Training.Recovery;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;

@@ -1,3 +1,4 @@
+using GenApi.Worker.Datasets;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -67,7 +68,7 @@ internal sealed class SequenceFeatures : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor planes)
     {
-        var (_, h) = _rnn.call(Families.Recurrent.SequencePlanes.ToSteps(planes), null);
+        var (_, h) = _rnn.call(SequencePlanes.ToSteps(planes), null);
         return _project.call(h.permute(1, 0, 2).reshape(planes.shape[0], 2 * Hidden));
     }
 }

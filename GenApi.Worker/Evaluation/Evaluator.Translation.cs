@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Datasets;
-using GenApi.Worker.Models;
+using GenApi.Worker.Telemetry;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,12 +16,12 @@ public sealed partial class Evaluator
     /// per pixel on the [0, 1] scale of both round trips (<see cref="EvaluationScores.ReconstructionError"/>). The floor is
     /// domain B's train split against its test split.
     /// </summary>
-    public Evaluation EvaluateTranslation(nn.Module<Tensor, Tensor> aToB, nn.Module<Tensor, Tensor> bToA, ModelConfig config, string dataset, int step,
+    public EvaluationResult EvaluateTranslation(nn.Module<Tensor, Tensor> aToB, nn.Module<Tensor, Tensor> bToA, ModelConfig config, string dataset, int step,
         Action<string>? progress = null, CancellationToken cancellation = default, int? samples = null) =>
-        Telemetry.Tracing.Measure("evaluate", Jobs.WorkerMetrics.EvaluationDuration,
+        Telemetry.Tracing.Measure("evaluate", WorkerMetrics.EvaluationDuration,
             () => EvaluateTranslators(aToB, bToA, config, dataset, step, progress, cancellation, samples));
 
-    private Evaluation EvaluateTranslators(nn.Module<Tensor, Tensor> aToB, nn.Module<Tensor, Tensor> bToA, ModelConfig config, string dataset, int step,
+    private EvaluationResult EvaluateTranslators(nn.Module<Tensor, Tensor> aToB, nn.Module<Tensor, Tensor> bToA, ModelConfig config, string dataset, int step,
         Action<string>? progress, CancellationToken cancellation, int? samples)
     {
         var domains = config.Domains ?? throw new ArgumentException("Not a translation model.");
@@ -50,7 +51,7 @@ public sealed partial class Evaluator
                          $"precision {scores.Precision:0.###}, recall {scores.Recall:0.###}, classified as {domains.B} {scores.ConditionalAccuracy:P1}; " +
                          $"{domains.B} → {domains.A}: FD {reverse:0.###}, classified as {domains.A} {backward.Hits / (double)backward.Features.shape[0]:P1}; " +
                          $"cycle reconstruction MSE {scores.ReconstructionError:0.#####}");
-        return new Evaluation(scores, floor, reference.Accuracy, step);
+        return new EvaluationResult(scores, floor, reference.Accuracy, step);
     }
 
     // Up to `count` images of one class, in dataset order (deterministic).

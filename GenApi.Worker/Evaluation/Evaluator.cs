@@ -1,9 +1,14 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
+using GenApi.Worker.Artifacts;
+using GenApi.Worker.Compute;
+using GenApi.Worker.Compute.Recovery;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Datasets;
+using GenApi.Worker.Losses;
 using GenApi.Worker.Models;
-using GenApi.Worker.Storage;
+using GenApi.Worker.Telemetry;
 using GenApi.Worker.Training;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,7 +23,7 @@ namespace GenApi.Worker.Evaluation;
 /// computed and kept; later evaluations cost N generated images, their features and the metrics.
 /// </summary>
 public sealed partial class Evaluator(DatasetCatalog datasets, ArtifactPaths paths, TorchDevice device, IOptions<EvaluationOptions> options, ILogger<Evaluator> logger,
-    Training.Recovery.UpdateGuards guards)
+    UpdateGuards guards)
 {
     private readonly ConcurrentDictionary<string, Lazy<Reference>> _references = new();
     private EvaluationOptions Options => options.Value;
@@ -27,12 +32,12 @@ public sealed partial class Evaluator(DatasetCatalog datasets, ArtifactPaths pat
     /// <paramref name="encoder"/> adds reconstruction error and ELBO on the test split.</summary>
     /// <param name="samples">N, when fewer than <c>Evaluation:Samples</c> (cheaper checks, e.g. a sweep's early rungs): the real side
     /// is cut to the same N, so the scores stay comparable with each other (not with full-size ones: FD's bias grows as N shrinks).</param>
-    public Evaluation Evaluate(ImageGenerator generator, string dataset, int step, Action<string>? progress = null, LatentEncoder? encoder = null,
+    public EvaluationResult Evaluate(ImageGenerator generator, string dataset, int step, Action<string>? progress = null, LatentEncoder? encoder = null,
         CancellationToken cancellation = default, int? samples = null) =>
-        Telemetry.Tracing.Measure("evaluate", Jobs.WorkerMetrics.EvaluationDuration,
+        Telemetry.Tracing.Measure("evaluate", WorkerMetrics.EvaluationDuration,
             () => EvaluateGenerator(generator, dataset, step, progress, encoder, cancellation, samples));
 
-    private Evaluation EvaluateGenerator(ImageGenerator generator, string dataset, int step, Action<string>? progress, LatentEncoder? encoder,
+    private EvaluationResult EvaluateGenerator(ImageGenerator generator, string dataset, int step, Action<string>? progress, LatentEncoder? encoder,
         CancellationToken cancellation, int? samples)
     {
         var reference = ReferenceFor(dataset, progress, SequenceLength(generator.Config));
@@ -83,7 +88,7 @@ public sealed partial class Evaluator(DatasetCatalog datasets, ArtifactPaths pat
         progress?.Invoke($"evaluated {count} samples in {clock.Elapsed.TotalSeconds:0.0} s: " +
                          $"FD {scores.FrechetDistance:0.###} (real floor {reference.Floor.FrechetDistance:0.###}), KID {scores.Kid:0.####}, " +
                          $"precision {scores.Precision:0.###}, recall {scores.Recall:0.###}, class KL {scores.ClassKl:0.####}{conditional}");
-        return new Evaluation(scores, reference.Floor, reference.Accuracy, step);
+        return new EvaluationResult(scores, reference.Floor, reference.Accuracy, step);
     }
 
     /// <summary>A latent dimension is active when its posterior mean varies over the data by more than this (Burda et al. 2015):
@@ -121,8 +126,8 @@ public sealed partial class Evaluator(DatasetCatalog datasets, ArtifactPaths pat
                 var sampled = decoder.Decode(z, labels, images);
                 var reconstruction = test.Sequences
                     ? (sampled - images).square().flatten(1).sum(1) + 0.5 * Math.Log(Math.PI) * images[0].NumberOfElements
-                    : VaeLoss.Reconstruction("bce", sampled, images);
-                var klTerm = VaeLoss.Kl(mean, logVariance);
+                    : VaeObjective.Reconstruction("bce", sampled, images);
+                var klTerm = VaeObjective.Kl(mean, logVariance);
                 kl += klTerm.sum().item<float>();
                 elbo -= (reconstruction + klTerm).sum().item<float>();
             }

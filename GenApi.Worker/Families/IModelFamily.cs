@@ -1,5 +1,4 @@
-using GenApi.Worker.Jobs;
-using GenApi.Worker.Models;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Training;
 using static TorchSharp.torch;
 
@@ -10,7 +9,7 @@ namespace GenApi.Worker.Families;
 /// how they are checked, its trainer, what a published model holds, what it can be asked to do and what is scored.
 /// A new family is one implementation of this, listed in <see cref="ModelFamilies"/>.
 /// </summary>
-public interface IModelFamily
+public interface IModelFamily : IFamilyNetworks
 {
     /// <summary>The <c>model</c> value of a job request.</summary>
     string Name { get; }
@@ -27,7 +26,7 @@ public interface IModelFamily
     /// <summary>What a published model can be asked for.</summary>
     FamilyOperations Operations { get; }
 
-    /// <summary>The evaluation scores it produces (<see cref="Sweeps.SweepMetric.Names"/>), so sweeps can rank by them.</summary>
+    /// <summary>The evaluation scores it produces (<see cref="SweepMetric.Names"/>), so sweeps can rank by them.</summary>
     IReadOnlyList<string> Metrics { get; }
 
     /// <summary>The family-specific job fields (of <see cref="JobFields.All"/>) it takes; the others are a 400 for it.</summary>
@@ -35,9 +34,6 @@ public interface IModelFamily
 
     /// <summary>Why <paramref name="field"/> (not in <see cref="Fields"/>) does not apply, when there is more to say than which families it is for.</summary>
     string? WhyNot(string field) => null;
-
-    /// <summary>What the two reported losses are (D and G for GANs).</summary>
-    (string First, string Second) LossNames { get; }
 
     /// <summary>The defaults of every training setting, as the family's paper uses them.</summary>
     TrainingSettings Defaults { get; }
@@ -48,9 +44,6 @@ public interface IModelFamily
     int DefaultLatentDim { get; }
 
     int DefaultBaseChannels => 64;
-
-    /// <summary>The network files of a published model, a subset of a checkpoint's (optimizers and critics stay behind).</summary>
-    IReadOnlyList<string> ModelFiles { get; }
 
     /// <summary>Fills in the family's defaults that depend on the data (e.g. a translator's domains: the dataset's first two classes).</summary>
     JobSpec Resolve(JobSpec spec, DatasetShape? data) => spec;
@@ -63,28 +56,4 @@ public interface IModelFamily
 
     Trainer CreateTrainer(ModelConfig config, TrainingSettings settings, Device device);
 
-    /// <summary>A fresh network of <paramref name="config"/> for one of <see cref="ModelFiles"/> (or its checkpoint-only
-    /// counterparts), ready to load that file into.</summary>
-    nn.Module CreateNetwork(ModelConfig config, string file);
-}
-
-/// <summary>What a dataset holds, as validation needs it: image size, channels, and its class names (empty when unlabelled);
-/// for a sequence dataset, <see cref="Size"/> is the sequences' length and <see cref="Sequence"/> says what each step holds.</summary>
-public sealed record DatasetShape(int Size, int Channels, IReadOnlyList<string> ClassNames, Datasets.SequenceValues? Sequence = null)
-{
-    public int Classes => ClassNames.Count;
-    public bool Sequences => Sequence is not null;
-}
-
-/// <summary>The operations a published model supports.</summary>
-[Flags]
-public enum FamilyOperations
-{
-    None = 0,
-    /// <summary>Images from noise: samples, single samples, interpolation, evaluation.</summary>
-    Sample = 1,
-    /// <summary>An image through an encoder and back.</summary>
-    Reconstruct = 2,
-    /// <summary>An image from one domain into another.</summary>
-    Translate = 4,
 }

@@ -1,3 +1,5 @@
+using GenApi.Worker.Contracts;
+
 namespace GenApi.Worker.Families;
 
 /// <summary>
@@ -47,7 +49,7 @@ public static class JobFields
          KlWarmupSteps, FreeBits, HiddenSize, Layers, Cell, Bidirectional, SequenceLength, Augment, InputDropout, Precision];
 
     /// <summary>Reports every field in <paramref name="given"/> that <paramref name="family"/> does not take, saying which families do.</summary>
-    public static void CheckApplicable(IModelFamily family, IEnumerable<string> given, Jobs.FieldErrors errors)
+    public static void CheckApplicable(IModelFamily family, IEnumerable<string> given, FieldErrors errors)
     {
         foreach (var field in given.Where(f => !family.Fields.Contains(f)))
         {

@@ -1,7 +1,10 @@
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Families.Adversarial;
 using GenApi.Worker.Families.CycleGan;
 using GenApi.Worker.Families.Recurrent;
 using GenApi.Worker.Families.Variational;
+using GenApi.Worker.Training;
+using static TorchSharp.torch;
 
 namespace GenApi.Worker.Families;
 
@@ -29,6 +32,10 @@ public static class ModelFamilies
 
     /// <summary>The family called <paramref name="name"/>; throws for a name no job or model can carry.</summary>
     public static IModelFamily Get(string name) => Find(name) ?? throw new ArgumentException($"Unknown model family '{name}'.");
+
+    /// <summary>Builds the trainer of <paramref name="config"/>'s family.</summary>
+    public static Trainer CreateTrainer(ModelConfig config, TrainingSettings settings, Device device) =>
+        Get(config.Family).CreateTrainer(config, settings, device);
 
     /// <summary>The names of the families that support <paramref name="operation"/>.</summary>
     public static string Supporting(FamilyOperations operation) =>

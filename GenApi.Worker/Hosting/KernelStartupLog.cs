@@ -1,4 +1,4 @@
-using GenApi.Worker.Training;
+using GenApi.Worker.Compute;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -1,3 +1,7 @@
+using GenApi.Worker.Artifacts;
+using GenApi.Worker.Compute;
+using GenApi.Worker.Compute.Recovery;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Datasets;
 using GenApi.Worker.Evaluation;
 using GenApi.Worker.Jobs;
@@ -50,8 +54,8 @@ public static class TrainingEngineExtensions
         services.TryAddSingleton<ModelPublisher>();
         services.TryAddSingleton<Compression.ModelCompressor>();
         services.TryAddSingleton<Evaluator>();
-        services.TryAddSingleton<Training.Recovery.IGradientFaults>(Training.Recovery.NoGradientFaults.Instance);
-        services.TryAddSingleton<Training.Recovery.UpdateGuards>();
+        services.TryAddSingleton<IGradientFaults>(NoGradientFaults.Instance);
+        services.TryAddSingleton<UpdateGuards>();
         services.TryAddSingleton<IAccessStore>(sp => sp.GetRequiredService<SqlJobStore>());
         services.TryAddSingleton<Sweeps.ISweepStore>(sp => sp.GetRequiredService<SqlJobStore>());
         services.TryAddSingleton<IWebhookOutbox>(sp => sp.GetRequiredService<SqlJobStore>());

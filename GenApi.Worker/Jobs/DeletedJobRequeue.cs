@@ -1,11 +1,11 @@
 using System.Threading.Channels;
+using GenApi.Worker.Contracts;
 using Hangfire;
 using Hangfire.States;
 using Hangfire.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using GenApi.Worker.Storage;
 
 namespace GenApi.Worker.Jobs;
 

@@ -1,3 +1,4 @@
+using GenApi.Worker.Contracts;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -1,9 +1,13 @@
 using System.Data.Common;
 using System.Diagnostics;
-using GenApi.Worker.Telemetry;
+using GenApi.Worker.Artifacts;
+using GenApi.Worker.Compute;
+using GenApi.Worker.Compute.Recovery;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Datasets;
+using GenApi.Worker.Families;
 using GenApi.Worker.Rendering;
-using GenApi.Worker.Storage;
+using GenApi.Worker.Telemetry;
 using GenApi.Worker.Training;
 using Hangfire;
 using Microsoft.Extensions.Hosting;
@@ -25,7 +29,7 @@ public sealed class TrainingJob(
     Evaluation.Evaluator evaluator,
     WorkerIdentity worker,
     Sweeps.ISweepStore sweeps,
-    Training.Recovery.UpdateGuards guards,
+    UpdateGuards guards,
     IOptions<QueueOptions> queueOptions,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
@@ -153,8 +157,8 @@ public sealed class TrainingJob(
         ImageDataset data;
         using (Tracing.Start("load dataset")?.SetTag("genapi.dataset", spec.Dataset)) data = datasets.Load(spec.Dataset, size: spec.ImageSize);
         var config = spec.ModelConfig(datasets.Describe(spec.Dataset) ?? throw new ArgumentException($"Dataset '{spec.Dataset}' no longer exists."), data.ImageSize);
-        using var trainer = Trainer.Create(config, spec.Training, device.Device);
-        if (!Precision.IsNative(spec.Training.Precision, device.Device))
+        using var trainer = ModelFamilies.CreateTrainer(config, spec.Training, device.Device);
+        if (!PrecisionSupport.IsNative(spec.Training.Precision, device.Device))
             EventNow(job.Id, "warning", $"precision {spec.Training.Precision} has no hardware support on this worker ({Precision.Requirement(spec.Training.Precision)}): "
                 + "libtorch emulates it, far slower than fp32 (README, mixed precision).");
         if (checkpoints.Latest(job.Id) is { } latest)
@@ -182,7 +186,7 @@ public sealed class TrainingJob(
             Samples = images => AtomicFile.WriteAllBytes(paths.JobSamples(job.Id), grid.RenderPng(images, trainer.Config, trainer.ProgressColumns)),
             Checkpoint = t =>
             {
-                using (Tracing.Start("save checkpoint")?.SetTag("genapi.step", t.Step)) checkpoints.Save(job.Id, t);
+                using (Tracing.Start("save checkpoint")?.SetTag("genapi.step", t.Step)) checkpoints.Save(job.Id, t.Step, t.SaveCheckpoint);
                 Tolerate(() => store.AddEventAsync(job.Id, "checkpoint", $"checkpoint saved at step {t.Step}", CancellationToken.None));
                 if (!spec.Evaluate) return;
                 // Scores are for the weights as they will be sampled (the trainer prepares them, e.g. batch-norm statistics).
@@ -206,7 +210,7 @@ public sealed class TrainingJob(
         catch (OperationCanceledException) when (shutdown.IsCancellationRequested && trainer.Step > 0)
         {
             // Keep the work done since the last checkpoint for the resume after the restart.
-            checkpoints.Save(job.Id, trainer);
+            checkpoints.Save(job.Id, trainer.Step, trainer.SaveCheckpoint);
             throw;
         }
 
@@ -230,19 +234,19 @@ public sealed class TrainingJob(
     }
 
     // A compression job trains only when it fine-tunes or distills; its progress is the distillation's.
-    private string Compress(JobRecord job, Compression.CompressionSpec compression, CancellationToken cancellation) =>
+    private string Compress(JobRecord job, CompressionSpec compression, CancellationToken cancellation) =>
         compressor.CompressAsync(job, compression,
             (step, pixel, total, imagesPerSecond) =>
             {
                 WorkerMetrics.TrainThroughput.Record(imagesPerSecond);
                 Tolerate(() => store.ReportProgressAsync(job.Id, worker.Id, step, pixel, total, imagesPerSecond,
-                    compression.Distill?.LearningRate ?? Compression.DistillSpec.DefaultLearningRate,
+                    compression.Distill?.LearningRate ?? DistillSpec.DefaultLearningRate,
                     CancellationToken.None));
             },
             message => EventNow(job.Id, "compression", message), cancellation, Recovered(job)).GetAwaiter().GetResult().Id;
 
     // Counted on the job; the first of this run also gets a warning, so that a host whose kernels misbehave is seen.
-    private Action<Training.Recovery.UpdateAttempt> Recovered(JobRecord job)
+    private Action<UpdateAttempt> Recovered(JobRecord job)
     {
         var first = true;
         return attempt =>
@@ -258,7 +262,7 @@ public sealed class TrainingJob(
     }
 
     // The sweep's rule, against what the other trials have recorded at this step so far (the scores are shared by every worker).
-    private string? PruneReason(JobRecord job, Sweeps.SweepSpec sweep, Evaluation.Evaluation evaluation)
+    private string? PruneReason(JobRecord job, Sweeps.SweepSpec sweep, EvaluationResult evaluation)
     {
         if (sweep.Metric.Read(evaluation.Scores) is not { } value) return null;
         var scores = sweeps.ListSweepScoresAsync(job.Trial!.SweepId, CancellationToken.None).GetAwaiter().GetResult();
@@ -269,7 +273,7 @@ public sealed class TrainingJob(
 
     // The best-scoring weights so far are kept apart from the rotating checkpoints (only the latest few survive);
     // a tie goes to the later step. Written before the scores are stored, so a crash in between errs towards the files.
-    private void KeepIfBest(string jobId, Trainer trainer, Evaluation.Evaluation evaluation)
+    private void KeepIfBest(string jobId, Trainer trainer, EvaluationResult evaluation)
     {
         var earlier = store.ListScoresAsync(jobId, CancellationToken.None).GetAwaiter().GetResult();
         if (earlier.Any(e => e.Step != evaluation.Step && e.Scores.FrechetDistance < evaluation.Scores.FrechetDistance)) return;

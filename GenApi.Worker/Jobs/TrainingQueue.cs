@@ -1,3 +1,4 @@
+using GenApi.Worker.Contracts;
 using Hangfire;
 
 namespace GenApi.Worker.Jobs;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using GenApi.Worker.Training;
+using GenApi.Worker.Compute;
 
 namespace GenApi.Worker.Jobs;
 

@@ -1,3 +1,4 @@
+using GenApi.Worker.Contracts;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;

@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Text;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Datasets;
-using GenApi.Worker.Families.Recurrent;
-using GenApi.Worker.Jobs;
-using GenApi.Worker.Models;
 using static TorchSharp.torch;
 
 namespace GenApi.Worker.Rendering;

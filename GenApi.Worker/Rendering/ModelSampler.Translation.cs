@@ -1,6 +1,6 @@
+using GenApi.Worker.Artifacts;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Families.CycleGan;
-using GenApi.Worker.Jobs;
-using GenApi.Worker.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,8 +1,9 @@
+using GenApi.Worker.Artifacts;
+using GenApi.Worker.Compute;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Families;
-using GenApi.Worker.Jobs;
 using GenApi.Worker.Models;
-using GenApi.Worker.Storage;
-using GenApi.Worker.Training;
+using GenApi.Worker.Telemetry;
 using Microsoft.Extensions.Options;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -63,7 +64,7 @@ public sealed partial class ModelSampler(ArtifactPaths paths, TorchDevice device
     }
 
     /// <summary>Scores the model as it is sampled, on its dataset's test split, alone with its networks.</summary>
-    public Evaluation.Evaluation Evaluate(ModelRecord model, Evaluation.Evaluator evaluator, CancellationToken cancellation)
+    public EvaluationResult Evaluate(ModelRecord model, Evaluation.Evaluator evaluator, CancellationToken cancellation)
     {
         if (ModelFamilies.Get(model.Family).Operations.HasFlag(FamilyOperations.Translate))
             return WithTranslators(model, null, (aToB, bToA) =>
@@ -171,7 +172,7 @@ public sealed partial class ModelSampler(ArtifactPaths paths, TorchDevice device
             WorkerMetrics.SamplerCacheLookups.Add(1, CacheResult("miss"));
             using var span = Telemetry.Tracing.Start("load generator")?.SetTag("genapi.model.id", model.Id).SetTag("genapi.model.file", file);
             var module = ModelFamilies.Get(model.Family).CreateNetwork(model.Config, file);
-            Compression.WeightCodec.Load(module, paths.ModelFile(model.Id, file));
+            WeightCodec.Load(module, paths.ModelFile(model.Id, file));
             module.to(device.Device).eval();
             var bytes = module.parameters().Concat(module.buffers()).Sum(t => t.NumberOfElements * t.ElementSize);
             _cache.AddFirst(new Loaded(model.Id, file, module, bytes));

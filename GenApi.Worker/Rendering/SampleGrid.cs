@@ -1,3 +1,5 @@
+using GenApi.Worker.Contracts;
+using GenApi.Worker.Telemetry;
 using static TorchSharp.torch;
 
 namespace GenApi.Worker.Rendering;
@@ -14,11 +16,11 @@ public sealed class SampleGrid(IPngEncoder encoder)
     public byte[] RenderPng(Tensor images, int? columns = null, int scale = 1) => Render(images, columns, scale, Padding);
 
     /// <summary>Samples of a model of <paramref name="config"/> as a PNG grid: images, or line charts when they are sequences.</summary>
-    public byte[] RenderPng(Tensor samples, Models.ModelConfig config, int? columns = null, int scale = 1) =>
+    public byte[] RenderPng(Tensor samples, ModelConfig config, int? columns = null, int scale = 1) =>
         config.Recurrent?.Values is null ? RenderPng(samples, columns, scale) : SequenceChart.RenderPng(samples, columns, scale);
 
     /// <summary>One sample (<c>[1, C, H, W]</c>) of a model of <paramref name="config"/> as PNG, without a border.</summary>
-    public byte[] RenderSinglePng(Tensor sample, Models.ModelConfig config, int scale = 1) =>
+    public byte[] RenderSinglePng(Tensor sample, ModelConfig config, int scale = 1) =>
         config.Recurrent?.Values is null ? RenderSinglePng(sample, scale) : SequenceChart.RenderPng(sample, 1, scale);
 
     /// <summary>One image (<c>[1, C, H, W]</c>) as PNG of exactly the model's size × <paramref name="scale"/>: no border.</summary>
@@ -44,7 +46,7 @@ public sealed class SampleGrid(IPngEncoder encoder)
         grid = nn.functional.pad(grid, [padding, 0, padding, 0]);
         var interleaved = grid.permute(1, 2, 0).contiguous();
         var bytes = interleaved.data<byte>().ToArray();
-        return Telemetry.Tracing.Measure("encode png", Jobs.WorkerMetrics.PngEncodeDuration,
+        return Telemetry.Tracing.Measure("encode png", WorkerMetrics.PngEncodeDuration,
             () => encoder.Encode(bytes, (int)grid.shape[2], (int)grid.shape[1], channels));
     }
 }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Net.Sockets;
+using GenApi.Worker.Contracts;
 using Npgsql;
 
 namespace GenApi.Worker.Storage;

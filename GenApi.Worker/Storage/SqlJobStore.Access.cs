@@ -1,5 +1,5 @@
 using Dapper;
-using GenApi.Worker.Jobs;
+using GenApi.Worker.Contracts;
 
 namespace GenApi.Worker.Storage;
 

@@ -1,12 +1,12 @@
 using Dapper;
-using GenApi.Worker.Evaluation;
+using GenApi.Worker.Contracts;
 
 namespace GenApi.Worker.Storage;
 
 // Sample-quality scores recorded at evaluated checkpoints.
 public sealed partial class SqlJobStore
 {
-    public async Task AddScoresAsync(string jobId, Evaluation.Evaluation evaluation, CancellationToken cancellation = default)
+    public async Task AddScoresAsync(string jobId, EvaluationResult evaluation, CancellationToken cancellation = default)
     {
         var (s, f) = (evaluation.Scores, evaluation.Floor);
         await Run(connection => connection.ExecuteAsync(Command($"""
@@ -27,14 +27,14 @@ public sealed partial class SqlJobStore
         FloorRecall, ClassifierAccuracy, ClassKl, FloorClassKl, ConditionalAccuracy, ReconstructionError, Elbo, ReverseFrechetDistance, Kl, ActiveDimensions
         """;
 
-    public async Task<IReadOnlyList<Evaluation.Evaluation>> ListScoresAsync(string jobId, CancellationToken cancellation = default)
+    public async Task<IReadOnlyList<EvaluationResult>> ListScoresAsync(string jobId, CancellationToken cancellation = default)
     {
         var rows = await Run(connection => connection.QueryAsync<ScoreRow>(Command(
             $"SELECT {ScoreColumns} FROM JobScores WHERE JobId = @jobId ORDER BY Step", new { jobId }, cancellation)), cancellation);
         return rows.Select(r => r.ToEvaluation()).ToList();
     }
 
-    public async Task<IReadOnlyList<(string JobId, Evaluation.Evaluation Evaluation)>> ListSweepScoresAsync(string sweepId, CancellationToken cancellation = default)
+    public async Task<IReadOnlyList<(string JobId, EvaluationResult Evaluation)>> ListSweepScoresAsync(string sweepId, CancellationToken cancellation = default)
     {
         var rows = await Run(connection => connection.QueryAsync<ScoreRow>(Command($"""
             SELECT {ScoreColumns} FROM JobScores JOIN Jobs ON Jobs.Id = JobScores.JobId
@@ -67,7 +67,7 @@ public sealed partial class SqlJobStore
         public double? Kl { get; set; }
         public long? ActiveDimensions { get; set; }
 
-        public Evaluation.Evaluation ToEvaluation() => new(
+        public EvaluationResult ToEvaluation() => new(
             new EvaluationScores(FrechetDistance, Kid, KidStd, Precision, Recall, (int)Samples, ClassKl, ConditionalAccuracy, ReconstructionError, Elbo, ReverseFrechetDistance, Kl, (int?)ActiveDimensions),
             new EvaluationScores(FloorFrechetDistance, FloorKid, 0, FloorPrecision, FloorRecall, (int)Samples, FloorClassKl, ClassifierAccuracy),
             ClassifierAccuracy, (int)Step);

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using Dapper;
-using GenApi.Worker.Jobs;
+using GenApi.Worker.Contracts;
 
 namespace GenApi.Worker.Storage;
 

@@ -3,8 +3,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using Dapper;
-using GenApi.Worker.Jobs;
-using GenApi.Worker.Models;
+using GenApi.Worker.Contracts;
 
 namespace GenApi.Worker.Storage;
 
@@ -348,7 +347,7 @@ public sealed partial class SqlJobStore : IJobStore
             CancelRequested = CancelRequested != 0,
             Attempts = (int)Attempts,
             RecoveredUpdates = (int)RecoveredUpdates,
-            Trial = SweepId is null ? null : new Sweeps.TrialInfo(SweepId, (int)Trial!.Value,
+            Trial = SweepId is null ? null : new TrialInfo(SweepId, (int)Trial!.Value,
                 JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(TrialParameters ?? "{}")!),
         };
     }
@@ -369,7 +368,7 @@ public sealed partial class SqlJobStore : IJobStore
         {
             Id = Id, Team = Team, JobId = JobId, Family = Family, Dataset = Dataset,
             Config = JsonSerializer.Deserialize<ModelConfig>(Config)!, Steps = (int)Steps, CreatedAt = CreatedAt,
-            Lineage = Lineage is null ? null : JsonSerializer.Deserialize<Compression.ModelLineage>(Lineage),
+            Lineage = Lineage is null ? null : JsonSerializer.Deserialize<ModelLineage>(Lineage),
         };
     }
 

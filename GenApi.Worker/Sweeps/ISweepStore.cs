@@ -1,4 +1,4 @@
-using GenApi.Worker.Jobs;
+using GenApi.Worker.Contracts;
 
 namespace GenApi.Worker.Sweeps;
 
@@ -16,7 +16,7 @@ public interface ISweepStore
     /// <summary>The sweep's trials by number.</summary>
     Task<IReadOnlyList<JobRecord>> ListTrialsAsync(string sweepId, CancellationToken cancellation = default);
     /// <summary>Every evaluation of every trial, by job then step.</summary>
-    Task<IReadOnlyList<(string JobId, Evaluation.Evaluation Evaluation)>> ListSweepScoresAsync(string sweepId, CancellationToken cancellation = default);
+    Task<IReadOnlyList<(string JobId, EvaluationResult Evaluation)>> ListSweepScoresAsync(string sweepId, CancellationToken cancellation = default);
     /// <summary>Ends a running sweep; false when it had ended already.</summary>
     Task<bool> FinishSweepAsync(string id, SweepStatus status, string? error, CancellationToken cancellation = default);
     /// <summary>Removes a finished sweep of the team with its trials; false when unknown or still running.</summary>

@@ -1,8 +1,9 @@
 using System.Text.Json;
+using GenApi.Worker.Contracts;
 
 namespace GenApi.Worker.Sweeps;
 
-/// <summary>A sweep as stored; its trials are jobs (<see cref="Jobs.JobRecord.Trial"/>).</summary>
+/// <summary>A sweep as stored; its trials are jobs (<see cref="JobRecord.Trial"/>).</summary>
 public sealed record SweepRecord
 {
     public required string Id { get; init; }
@@ -32,8 +33,3 @@ public enum SweepStatus
     Failed,
     Canceled,
 }
-
-/// <summary>A job's place in a sweep.</summary>
-/// <param name="Number">0, 1, …: the order trials were proposed in.</param>
-/// <param name="Parameters">The values it was given, by parameter path.</param>
-public sealed record TrialInfo(string SweepId, int Number, IReadOnlyDictionary<string, JsonElement> Parameters);

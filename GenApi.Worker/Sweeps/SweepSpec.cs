@@ -1,6 +1,5 @@
 using System.Text.Json;
-using GenApi.Worker.Jobs;
-using GenApi.Worker.Models;
+using GenApi.Worker.Contracts;
 
 namespace GenApi.Worker.Sweeps;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GenApi.Worker.Contracts;
 
 namespace GenApi.Worker.Sweeps;
 

@@ -1,4 +1,4 @@
-using GenApi.Worker.Jobs;
+using GenApi.Worker.Contracts;
 
 namespace GenApi.Worker.Sweeps;
 
@@ -8,7 +8,7 @@ public sealed record TrialScores(JobRecord Trial, IReadOnlyList<(int Step, doubl
     public (int Step, double Value)? Latest => Values.Count > 0 ? Values[^1] : null;
 
     /// <summary>Each trial with its scores on <paramref name="metric"/>, in trial order.</summary>
-    public static IReadOnlyList<TrialScores> Of(IReadOnlyList<JobRecord> trials, IReadOnlyList<(string JobId, Evaluation.Evaluation Evaluation)> scores, SweepMetric metric)
+    public static IReadOnlyList<TrialScores> Of(IReadOnlyList<JobRecord> trials, IReadOnlyList<(string JobId, EvaluationResult Evaluation)> scores, SweepMetric metric)
     {
         var byJob = scores.ToLookup(s => s.JobId);
         return trials.Select(t => new TrialScores(t, byJob[t.Id]

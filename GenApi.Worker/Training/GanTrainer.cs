@@ -1,6 +1,9 @@
-using TorchSharp;
-using GenApi.Worker.Training.Recovery;
+using GenApi.Worker.Artifacts;
+using GenApi.Worker.Compute.Recovery;
+using GenApi.Worker.Contracts;
+using GenApi.Worker.Losses;
 using GenApi.Worker.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GenApi.Worker.Training;
@@ -22,12 +25,12 @@ public sealed class GanTrainer : LatentTrainer
     private bool _regenerated;
 
     /// <param name="createDiscriminator">The family's discriminator, given the trainer's random stream (for seeded dropout).</param>
-    public GanTrainer(ModelConfig config, TrainingSettings settings, Device device, Func<Func<Generator>, ImageDiscriminator> createDiscriminator)
-        : base(config, settings, device)
+    public GanTrainer(IFamilyNetworks family, ModelConfig config, TrainingSettings settings, Device device, Func<Func<Generator>, ImageDiscriminator> createDiscriminator)
+        : base(family, config, settings, device)
     {
         _discriminator = createDiscriminator(() => NoiseRandom);
         _discriminator.to(device);
-        _computeGenerator = Compute(Generator, () => (ImageGenerator)Families.ModelFamilies.Get(config.Family).CreateNetwork(config, ArtifactLayout.GeneratorFile));
+        _computeGenerator = Compute(Generator, () => (ImageGenerator)family.CreateNetwork(config, ArtifactLayout.GeneratorFile));
         _computeDiscriminator = Compute(_discriminator, () => createDiscriminator(() => NoiseRandom));
         _computeGenerator.train();
         _computeDiscriminator.train();
@@ -67,20 +70,20 @@ public sealed class GanTrainer : LatentTrainer
         var fake = Generate(z, fakeLabels);
         if (ReuseFake) _lastFake = (fake, z, fakeLabels);
         var fakeInput = fake.detach();
-        var loss = AdversarialLoss.Discriminator(Settings.Loss,
+        var loss = AdversarialObjective.Discriminator(Settings.Loss,
             Critic(Augmented(WithInstanceNoise(real)), fakeLabels), Critic(Augmented(WithInstanceNoise(fakeInput)), fakeLabels), _realTarget!);
         // Lazy R1: every R1Interval steps, weighted by the interval so its average strength is γ/2 per step.
         if (Settings.R1 > 0 && Step % Settings.R1Interval == 0)
             loss += Settings.R1 / 2 * Settings.R1Interval * R1Penalty.Of(x => Critic(x, fakeLabels), real);
         if (Settings.GradientPenalty <= 0) return loss;
         var alpha = empty(new long[] { Settings.BatchSize, 1, 1, 1 }, device: Device).uniform_(0, 1, generator: NoiseRandom);
-        return loss + Settings.GradientPenalty * AdversarialLoss.GradientPenalty(x => Critic(x, fakeLabels), real, fakeInput, alpha);
+        return loss + Settings.GradientPenalty * AdversarialObjective.GradientPenalty(x => Critic(x, fakeLabels), real, fakeInput, alpha);
     }
 
     private Tensor GeneratorLoss()
     {
         var (fake, labels) = _lastFake is { } last ? (Recomputing ? Regenerate(last.Z, last.Labels) : last.Images, last.Labels) : NewFake();
-        return AdversarialLoss.Generator(Settings.Loss, Critic(Augmented(WithInstanceNoise(fake)), labels));
+        return AdversarialObjective.Generator(Settings.Loss, Critic(Augmented(WithInstanceNoise(fake)), labels));
     }
 
     // The first try's backward freed D's fake batch's graph: a recomputation generates it again from the same z. That
@@ -116,7 +119,7 @@ public sealed class GanTrainer : LatentTrainer
         MixedPrecision ? _computeDiscriminator.call(images.to(ComputeType), labels).to(ScalarType.Float32) : _discriminator.call(images, labels);
 
     // DiffAugment: real and fake alike, in D's and G's updates, so G learns the data and not the augmentation.
-    private Tensor Augmented(Tensor images) => Settings.Augment.Count == 0 ? images : DiffAugment.Apply(images, Settings.Augment, NoiseRandom);
+    private Tensor Augmented(Tensor images) => Settings.Augment.Count == 0 ? images : DiffAugmentation.Apply(images, Settings.Augment, NoiseRandom);
 
     // Instance noise (Sønderby et al. 2016): blurs real and fake distributions together early on, annealed to none.
     private Tensor WithInstanceNoise(Tensor images)

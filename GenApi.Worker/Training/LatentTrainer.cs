@@ -1,5 +1,7 @@
-using TorchSharp;
+using GenApi.Worker.Artifacts;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GenApi.Worker.Training;
@@ -17,9 +19,9 @@ public abstract class LatentTrainer : Trainer
     private int _calibratedAtStep = -1;
     private Tensor? _noise;
 
-    protected LatentTrainer(ModelConfig config, TrainingSettings settings, Device device) : base(config, settings, device)
+    protected LatentTrainer(IFamilyNetworks family, ModelConfig config, TrainingSettings settings, Device device) : base(family, config, settings, device)
     {
-        Generator = (ImageGenerator)Families.ModelFamilies.Get(config.Family).CreateNetwork(config, ArtifactLayout.GeneratorFile);
+        Generator = (ImageGenerator)family.CreateNetwork(config, ArtifactLayout.GeneratorFile);
         Generator.to(device);
         // Drawn on the CPU so the progress grid shows the same latents on every device.
         using var fixedRandom = new Generator((ulong)settings.Seed + 7919);
@@ -35,12 +37,12 @@ public abstract class LatentTrainer : Trainer
 
     /// <summary>Call at the end of a subclass constructor, once the generator exists.</summary>
     protected void KeepGeneratorEma() =>
-        SamplingGenerator = KeepEma(ArtifactLayout.EmaFile, Generator, () => (ImageGenerator)Families.ModelFamilies.Get(Config.Family).CreateNetwork(Config, ArtifactLayout.GeneratorFile));
+        SamplingGenerator = KeepEma(ArtifactLayout.EmaFile, Generator, () => (ImageGenerator)Family.CreateNetwork(Config, ArtifactLayout.GeneratorFile));
 
     /// <summary>The encoder scored with the generator (VAEs); null for families without one.</summary>
     protected virtual LatentEncoder? Encoder => null;
 
-    public override Evaluation.Evaluation Evaluate(Evaluation.Evaluator evaluator, string dataset, Action<string>? progress, CancellationToken cancellation, int? samples)
+    public override EvaluationResult Evaluate(Evaluation.Evaluator evaluator, string dataset, Action<string>? progress, CancellationToken cancellation, int? samples)
     {
         PrepareForSampling();
         return evaluator.Evaluate(SamplingGenerator, dataset, Step, progress, Encoder, cancellation, samples);

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
+using GenApi.Worker.Artifacts;
+using GenApi.Worker.Compute;
+using GenApi.Worker.Compute.Recovery;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Datasets;
-using GenApi.Worker.Models;
-using GenApi.Worker.Training.Recovery;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -28,8 +30,10 @@ public abstract class Trainer : IDisposable
     private UpdateGuard _guard = new();
     private RecomputeState? _state;
 
-    protected Trainer(ModelConfig config, TrainingSettings settings, Device device)
+    /// <param name="family">The family that built this trainer: its networks, files and loss names.</param>
+    protected Trainer(IFamilyNetworks family, ModelConfig config, TrainingSettings settings, Device device)
     {
+        Family = family;
         Config = config;
         Settings = settings;
         Device = device;
@@ -38,11 +42,8 @@ public abstract class Trainer : IDisposable
         NoiseRandom = new Generator((ulong)settings.Seed, device);
     }
 
-    /// <summary>Builds the trainer of <paramref name="config"/>'s family (from the registry).</summary>
-    public static Trainer Create(ModelConfig config, TrainingSettings settings, Device device) =>
-        Families.ModelFamilies.Get(config.Family).CreateTrainer(config, settings, device);
-
     public ModelConfig Config { get; }
+    protected IFamilyNetworks Family { get; }
     protected TrainingSettings Settings { get; }
     protected Device Device { get; }
     protected Generator NoiseRandom { get; }
@@ -71,7 +72,7 @@ public abstract class Trainer : IDisposable
     }
 
     /// <summary>Scores the weights as they will be sampled, on <paramref name="dataset"/>'s test split.</summary>
-    public abstract Evaluation.Evaluation Evaluate(Evaluation.Evaluator evaluator, string dataset, Action<string>? progress, CancellationToken cancellation, int? samples);
+    public abstract EvaluationResult Evaluate(Evaluation.Evaluator evaluator, string dataset, Action<string>? progress, CancellationToken cancellation, int? samples);
 
     /// <summary>Called once the training data is on the device, before the first step.</summary>
     protected virtual void OnData(Tensor images, Tensor labels)
@@ -94,18 +95,18 @@ public abstract class Trainer : IDisposable
     /// </summary>
     protected T Compute<T>(T master, Func<T> create) where T : nn.Module
     {
-        if (Settings.Precision == Training.Precision.Fp32) return master;
+        if (Settings.Precision == Precision.Fp32) return master;
         var copy = create();
         copy.to(Device);
-        _computeCopies.Add(new LowPrecisionCopy(master, copy, Training.Precision.DType(Settings.Precision)));
+        _computeCopies.Add(new LowPrecisionCopy(master, copy, PrecisionSupport.DType(Settings.Precision)));
         return copy;
     }
 
     /// <summary>The type the compute copies take their inputs in.</summary>
-    protected ScalarType ComputeType => Training.Precision.DType(Settings.Precision);
+    protected ScalarType ComputeType => PrecisionSupport.DType(Settings.Precision);
 
     /// <summary>Whether forward passes run on low-precision compute copies.</summary>
-    protected bool MixedPrecision => Settings.Precision != Training.Precision.Fp32;
+    protected bool MixedPrecision => Settings.Precision != Precision.Fp32;
 
     /// <summary>Keeps an EMA of <paramref name="network"/> in <paramref name="copy"/> (saved as <paramref name="file"/>) when emaDecay is set.</summary>
     /// <returns>The averaged copy, or <paramref name="network"/> itself when no EMA is kept.</returns>
@@ -265,7 +266,7 @@ public abstract class Trainer : IDisposable
     }
 
     /// <summary>Files that make up a published model, a subset of a checkpoint's: the family's.</summary>
-    public IReadOnlyList<string> ModelFiles => Families.ModelFamilies.Get(Config.Family).ModelFiles;
+    public IReadOnlyList<string> ModelFiles => Family.ModelFiles;
 
     public void SaveCheckpoint(string folder)
     {
@@ -353,7 +354,7 @@ public abstract class Trainer : IDisposable
         using (var host = lossSums.cpu()) sums = host.data<float>().ToArray();
         lossSums.zero_();
         var step = Step;
-        var names = Families.ModelFamilies.Get(Config.Family).LossNames;
+        var names = Family.LossNames;
         CheckFinite(names.Item1, sums[0], step - steps + 1, step);
         CheckFinite(names.Item2, sums[1], step - steps + 1, step);
         var lr = _optimizers[0].Optimizer.ParamGroups.First().LearningRate;

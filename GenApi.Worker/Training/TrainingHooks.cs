@@ -1,4 +1,4 @@
-using GenApi.Worker.Training.Recovery;
+using GenApi.Worker.Compute.Recovery;
 using TorchSharp;
 
 namespace GenApi.Worker.Training;

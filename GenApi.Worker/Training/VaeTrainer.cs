@@ -1,5 +1,8 @@
-using TorchSharp;
+using GenApi.Worker.Artifacts;
+using GenApi.Worker.Contracts;
+using GenApi.Worker.Losses;
 using GenApi.Worker.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GenApi.Worker.Training;
@@ -13,9 +16,9 @@ public sealed class VaeTrainer : LatentTrainer
 {
     private readonly LatentEncoder _encoder;
 
-    public VaeTrainer(ModelConfig config, TrainingSettings settings, Device device) : base(config, settings, device)
+    public VaeTrainer(IFamilyNetworks family, ModelConfig config, TrainingSettings settings, Device device) : base(family, config, settings, device)
     {
-        _encoder = (LatentEncoder)Families.ModelFamilies.Get(config.Family).CreateNetwork(config, ArtifactLayout.EncoderFile);
+        _encoder = (LatentEncoder)family.CreateNetwork(config, ArtifactLayout.EncoderFile);
         _encoder.to(device);
         AddOptimizer("optimizer.bin", "ELBO", settings.OptimizerG, Generator.parameters().Concat(_encoder.parameters()));
         KeepGeneratorEma();
@@ -41,10 +44,10 @@ public sealed class VaeTrainer : LatentTrainer
             // z = μ + σ·ε keeps the sample differentiable in μ and σ.
             var z = mean + (0.5 * logVariance).exp() * empty_like(mean).normal_(generator: NoiseRandom);
             var reconstructed = Generator.Decode(z, conditioning, images, NoiseRandom);
-            var klTerm = VaeLoss.Kl(mean, logVariance).mean();
+            var klTerm = VaeObjective.Kl(mean, logVariance).mean();
             kl = kl is null ? klTerm.detach() : kl + klTerm.detach();
-            var klObjective = Settings.FreeBits > 0 ? VaeLoss.FreeBitsKl(mean, logVariance, Settings.FreeBits) : klTerm;
-            return VaeLoss.Reconstruction(Settings.Reconstruction, reconstructed, images).mean() + beta * klObjective;
+            var klObjective = Settings.FreeBits > 0 ? VaeObjective.FreeBitsKl(mean, logVariance, Settings.FreeBits) : klTerm;
+            return VaeObjective.Reconstruction(Settings.Reconstruction, reconstructed, images).mean() + beta * klObjective;
         }, lossSum, onAttempt: () => kl = null);
         klSum.add_(kl!, 1.0 / Settings.AccumulateSteps);
         UpdateEma();

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using GenApi.Worker.Jobs;
+using GenApi.Worker.Contracts;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace GenApi.Auth;

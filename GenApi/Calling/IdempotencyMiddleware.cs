@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using GenApi.Auth;
 using GenApi.Endpoints;
-using GenApi.Worker.Jobs;
+using GenApi.Worker.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace GenApi.Calling;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using GenApi.Worker.Jobs;
+using GenApi.Worker.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

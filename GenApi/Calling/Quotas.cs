@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using GenApi.Endpoints;
 using GenApi.Worker.Datasets;
-using GenApi.Worker.Jobs;
 using GenApi.Worker.Sweeps;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

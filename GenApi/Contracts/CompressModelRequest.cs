@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using GenApi.OpenApi;
-using GenApi.Worker.Compression;
+using GenApi.Worker.Contracts;
 
 namespace GenApi.Contracts;
 

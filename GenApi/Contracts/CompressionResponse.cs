@@ -1,6 +1,5 @@
 using GenApi.OpenApi;
-using GenApi.Worker.Compression;
-using GenApi.Worker.Evaluation;
+using GenApi.Worker.Contracts;
 
 namespace GenApi.Contracts;
 

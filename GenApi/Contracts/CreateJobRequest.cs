@@ -1,9 +1,9 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
-using GenApi.OpenApi;
-using GenApi.Worker.Families;
-using GenApi.Worker.Training;
 using System.Text.Json.Serialization;
+using GenApi.OpenApi;
+using GenApi.Worker.Contracts;
+using GenApi.Worker.Families;
 
 namespace GenApi.Contracts;
 
@@ -122,7 +122,7 @@ public sealed record CreateJobRequest
     public int? Layers { get; init; }
 
     /// <summary>rvae/crvae: the recurrent cell, <c>gru</c> or <c>lstm</c>; default <c>gru</c>.</summary>
-    [ClosedSet(typeof(Worker.Models.RecurrentShape), nameof(Worker.Models.RecurrentShape.Cells))]
+    [ClosedSet(typeof(Worker.Contracts.RecurrentShape), nameof(Worker.Contracts.RecurrentShape.Cells))]
     public string? Cell { get; init; }
 
     /// <summary>rvae/crvae: the encoder reads the sequence both ways; default true (the decoder generates forwards).</summary>
@@ -156,7 +156,7 @@ public sealed record CreateJobRequest
     /// <summary>GANs: the arithmetic of the forward and backward passes: <c>fp32</c> (the default), <c>bf16</c> or <c>fp16</c> (dynamic loss
     /// scaling). Low precision is mixed precision: the optimizer, EMA, checkpoints and samples keep fp32 weights. It is faster only on
     /// hardware with native support (CUDA; CPUs with AVX-512 BF16/FP16 or AMX); elsewhere libtorch emulates it, far slower (README).</summary>
-    [ClosedSet(typeof(GenApi.Worker.Training.Precision), nameof(GenApi.Worker.Training.Precision.Kinds))]
+    [ClosedSet(typeof(GenApi.Worker.Contracts.Precision), nameof(GenApi.Worker.Contracts.Precision.Kinds))]
     [DefaultValue("fp32")]
     public string? Precision { get; init; }
 

@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GenApi.OpenApi;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Sweeps;
 
 namespace GenApi.Contracts;

@@ -1,6 +1,6 @@
 using GenApi.OpenApi;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Datasets;
-using GenApi.Worker.Families;
 
 namespace GenApi.Contracts;
 

@@ -1,8 +1,6 @@
 using GenApi.OpenApi;
-using GenApi.Worker.Jobs;
-using GenApi.Worker.Training;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Families;
-using GenApi.Worker.Models;
 
 namespace GenApi.Contracts;
 

@@ -1,5 +1,5 @@
 using GenApi.OpenApi;
-using GenApi.Worker.Jobs;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Families;
 
 namespace GenApi.Contracts;

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
 using GenApi.OpenApi;
-using GenApi.Worker.Training;
+using GenApi.Worker.Contracts;
 
 namespace GenApi.Contracts;
 

@@ -1,4 +1,4 @@
-using GenApi.Worker.Evaluation;
+using GenApi.Worker.Contracts;
 
 namespace GenApi.Contracts;
 
@@ -30,7 +30,7 @@ public sealed record ScoresResponse(int Step, double FrechetDistance, double Kid
     FloorResponse Floor, double ClassifierAccuracy, double ClassKl, double? ConditionalAccuracy, double? ReconstructionError, double? Elbo,
     double? ReverseFrechetDistance = null, double? Kl = null, int? ActiveDimensions = null)
 {
-    public static ScoresResponse From(Evaluation e) => new(e.Step, e.Scores.FrechetDistance, e.Scores.Kid, e.Scores.KidStd, e.Scores.Precision,
+    public static ScoresResponse From(EvaluationResult e) => new(e.Step, e.Scores.FrechetDistance, e.Scores.Kid, e.Scores.KidStd, e.Scores.Precision,
         e.Scores.Recall, e.Scores.Samples, new FloorResponse(e.Floor.FrechetDistance, e.Floor.Kid, e.Floor.Precision, e.Floor.Recall, e.Floor.ClassKl),
         e.ClassifierAccuracy, e.Scores.ClassKl, e.Scores.ConditionalAccuracy, e.Scores.ReconstructionError, e.Scores.Elbo, e.Scores.ReverseFrechetDistance,
         e.Scores.Kl, e.Scores.ActiveDimensions);

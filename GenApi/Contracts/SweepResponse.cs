@@ -1,6 +1,6 @@
 using System.Text.Json;
 using GenApi.OpenApi;
-using GenApi.Worker.Jobs;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Sweeps;
 
 namespace GenApi.Contracts;

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using GenApi.OpenApi;
-using GenApi.Worker.Jobs;
+using GenApi.Worker.Contracts;
 
 namespace GenApi.Contracts;
 

@@ -1,6 +1,6 @@
-using GenApi.Worker.Jobs;
 using GenApi.Auth;
 using GenApi.Contracts;
+using GenApi.Worker.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GenApi.Endpoints;

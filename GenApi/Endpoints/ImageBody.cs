@@ -1,6 +1,6 @@
 using GenApi.Worker.Datasets;
-using GenApi.Worker.Jobs;
 using Tensor = TorchSharp.torch.Tensor;
+using GenApi.Worker.Contracts;
 
 namespace GenApi.Endpoints;
 

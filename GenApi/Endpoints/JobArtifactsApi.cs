@@ -2,9 +2,9 @@ using System.Security.Claims;
 using GenApi.Auth;
 using GenApi.Calling;
 using GenApi.Contracts;
-using GenApi.Worker.Jobs;
-using GenApi.Worker.Storage;
-using GenApi.Worker.Training;
+using GenApi.Worker.Artifacts;
+using GenApi.Worker.Contracts;
+using GenApi.Worker.Families;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GenApi.Endpoints;
@@ -84,7 +84,7 @@ public static class JobArtifactsApi
         var state = ArtifactLayout.ReadState(folder);
         try
         {
-            var model = await publisher.PublishAsync(job, state.Config, state.Step, target => ArtifactLayout.CopyModelFiles(folder, target), id: modelId,
+            var model = await publisher.PublishAsync(job, state.Config, state.Step, target => ArtifactLayout.CopyModelFiles(folder, target, FamilyRules.ModelFiles(state.Config.Family)), id: modelId,
                 cancellation: cancellation);
             return TypedResults.Created($"/v1/models/{model.Id}", ModelResponse.From(model));
         }

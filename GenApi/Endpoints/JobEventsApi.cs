@@ -2,7 +2,7 @@ using System.Net.ServerSentEvents;
 using System.Security.Claims;
 using GenApi.Auth;
 using GenApi.Contracts;
-using GenApi.Worker.Jobs;
+using GenApi.Worker.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GenApi.Endpoints;

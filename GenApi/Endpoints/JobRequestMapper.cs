@@ -1,10 +1,8 @@
 using GenApi.Contracts;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Datasets;
-using GenApi.Worker.Jobs;
 using GenApi.Worker.Families;
 using GenApi.Worker.Families.Adversarial;
-using GenApi.Worker.Models;
-using GenApi.Worker.Training;
 
 namespace GenApi.Endpoints;
 

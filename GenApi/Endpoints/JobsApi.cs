@@ -1,12 +1,12 @@
 using System.Security.Claims;
 using GenApi.Auth;
-using GenApi.Contracts;
 using GenApi.Calling;
+using GenApi.Contracts;
 using GenApi.Webhooks;
+using GenApi.Worker.Artifacts;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Datasets;
 using GenApi.Worker.Jobs;
-using GenApi.Worker.Storage;
-using GenApi.Worker.Training;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

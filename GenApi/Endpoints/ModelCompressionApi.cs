@@ -3,9 +3,9 @@ using GenApi.Auth;
 using GenApi.Calling;
 using GenApi.Contracts;
 using GenApi.Worker.Compression;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Datasets;
 using GenApi.Worker.Jobs;
-using GenApi.Worker.Training;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GenApi.Endpoints;

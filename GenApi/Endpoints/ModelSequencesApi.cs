@@ -2,8 +2,8 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using GenApi.Contracts;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Families;
-using GenApi.Worker.Jobs;
 using GenApi.Worker.Rendering;
 
 namespace GenApi.Endpoints;

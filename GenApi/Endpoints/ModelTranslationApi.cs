@@ -1,9 +1,9 @@
 using System.Security.Claims;
 using GenApi.Auth;
 using GenApi.OpenApi;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Datasets;
 using GenApi.Worker.Families;
-using GenApi.Worker.Jobs;
 using GenApi.Worker.Rendering;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -4,10 +4,10 @@ using System.Security.Cryptography;
 using System.Text;
 using GenApi.Auth;
 using GenApi.Contracts;
+using GenApi.Worker.Artifacts;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Families;
-using GenApi.Worker.Jobs;
 using GenApi.Worker.Rendering;
-using GenApi.Worker.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GenApi.Endpoints;
@@ -201,7 +201,7 @@ public static class ModelsApi
     }
 
     // What a parameter means depends on the model: said rather than ignored.
-    private static Dictionary<string, string[]> ModelErrors(Worker.Jobs.ModelRecord model, SampleOptions options, int images, int scale, FamilyOperations operation)
+    private static Dictionary<string, string[]> ModelErrors(Worker.Contracts.ModelRecord model, SampleOptions options, int images, int scale, FamilyOperations operation)
     {
         var errors = new Dictionary<string, string[]>();
         if (!ModelFamilies.Get(model.Family).Operations.HasFlag(operation))
@@ -224,8 +224,8 @@ public static class ModelsApi
     // Validation, ownership, conditional GET, then rendering: the shared path of the three sample endpoints.
     internal static async Task<IResult> RenderAsync(
         string id, long? seed, SampleOptions options, Dictionary<string, string[]> errors, ClaimsPrincipal user, IJobStore store, HttpContext context,
-        CancellationToken cancellation, Func<Worker.Jobs.ModelRecord, long, SampleOptions, byte[]> render, string variant, int images, int scale,
-        FamilyOperations operation = FamilyOperations.Sample, string contentType = "image/png", Func<Worker.Jobs.ModelRecord, string?>? modelError = null,
+        CancellationToken cancellation, Func<Worker.Contracts.ModelRecord, long, SampleOptions, byte[]> render, string variant, int images, int scale,
+        FamilyOperations operation = FamilyOperations.Sample, string contentType = "image/png", Func<Worker.Contracts.ModelRecord, string?>? modelError = null,
         string? downloadName = null)
     {
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The sample request is invalid.", type: Problems.InvalidRequest);

@@ -1,6 +1,5 @@
-using GenApi.Worker.Jobs;
 using GenApi.Contracts;
-using GenApi.Worker.Training;
+using GenApi.Worker.Contracts;
 
 namespace GenApi.Endpoints;
 

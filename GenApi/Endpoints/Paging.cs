@@ -1,5 +1,5 @@
 using GenApi.Contracts;
-using GenApi.Worker.Jobs;
+using GenApi.Worker.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GenApi.Endpoints;

@@ -38,7 +38,7 @@ public static class Problems
     public static ProblemHttpResult JobNotFound(string id) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound, title: "Job not found.", detail: $"No job has id '{id}'.", type: Type("job-not-found"));
 
-    /// <summary>A 403: the team holds its share of models (<see cref="Worker.Jobs.ModelQuotaExceededException"/>).</summary>
+    /// <summary>A 403: the team holds its share of models (<see cref="Worker.Artifacts.ModelQuotaExceededException"/>).</summary>
     public static ProblemHttpResult ModelQuota(Exception error) => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden,
         title: "Model quota reached.", detail: $"The model was not published: {error.Message}", type: Type("quota-exceeded"));
 

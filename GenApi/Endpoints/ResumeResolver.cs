@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using GenApi.Worker.Jobs;
-using GenApi.Worker.Training;
+using GenApi.Worker.Artifacts;
+using GenApi.Worker.Contracts;
 
 namespace GenApi.Endpoints;
 

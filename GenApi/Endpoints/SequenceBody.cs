@@ -1,7 +1,7 @@
 using System.Text.Json;
 using GenApi.Contracts;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Datasets;
-using GenApi.Worker.Jobs;
 using GenApi.Worker.Rendering;
 
 namespace GenApi.Endpoints;

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using GenApi.Auth;
 using GenApi.Contracts;
-using GenApi.Worker.Jobs;
+using GenApi.Worker.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GenApi.Endpoints;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using GenApi.Worker.Jobs;
+using GenApi.Worker.Contracts;
 
 namespace GenApi.Events;
 

@@ -1,3 +1,4 @@
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Jobs;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

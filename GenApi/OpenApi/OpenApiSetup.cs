@@ -1,5 +1,5 @@
 using System.Reflection;
-using GenApi.Worker.Training;
+using GenApi.Worker.Compute;
 using Microsoft.OpenApi;
 
 namespace GenApi.OpenApi;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using GenApi.Worker.Jobs;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Sweeps;
 using ScottPlot;
 using SkiaSharp;

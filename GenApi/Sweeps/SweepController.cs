@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json.Nodes;
 using GenApi.Webhooks;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Datasets;
 using GenApi.Worker.Jobs;
 using GenApi.Worker.Sweeps;

@@ -3,8 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using GenApi.Contracts;
 using GenApi.Endpoints;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Datasets;
-using GenApi.Worker.Jobs;
 using GenApi.Worker.Sweeps;
 
 namespace GenApi.Sweeps;

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using GenApi.Contracts;
 using GenApi.Hosting;
-using GenApi.Worker.Jobs;
+using GenApi.Worker.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace GenApi.Webhooks;

@@ -1,5 +1,5 @@
 using System.Text;
-using GenApi.Worker.Training.Kernels;
+using GenApi.Worker.Compute.Kernels;
 
 namespace GenApi.Bench;
 

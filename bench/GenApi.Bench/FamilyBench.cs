@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Datasets;
 using GenApi.Worker.Families;
-using GenApi.Worker.Jobs;
 using GenApi.Worker.Training;
 using static TorchSharp.torch;
 
@@ -21,9 +21,9 @@ public static class FamilyBench
             var settings = descriptor.Defaults with { Steps = steps, BatchSize = 64, CheckpointEvery = steps, SampleEvery = steps };
             var config = new JobSpec { Model = family, Dataset = dataset.Name, LatentDim = descriptor.DefaultLatentDim, BaseChannels = descriptor.DefaultBaseChannels, Training = settings }
                 .ModelConfig(shape, dataset.ImageSize);
-            using var trainer = Trainer.Create(config, settings with { Steps = 2 }, CPU);
+            using var trainer = ModelFamilies.CreateTrainer(config, settings with { Steps = 2 }, CPU);
             trainer.Train(dataset, new TrainingHooks(), CancellationToken.None); // warm-up
-            using var timed = Trainer.Create(config, settings, CPU);
+            using var timed = ModelFamilies.CreateTrainer(config, settings, CPU);
             var clock = Stopwatch.StartNew();
             timed.Train(dataset, new TrainingHooks(), CancellationToken.None);
             var stepsPerSecond = steps / clock.Elapsed.TotalSeconds;

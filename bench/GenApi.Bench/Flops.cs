@@ -1,4 +1,4 @@
-using GenApi.Worker.Models;
+using GenApi.Worker.Contracts;
 
 namespace GenApi.Bench;
 

@@ -40,7 +40,7 @@ internal static class FrontierBench
             // A smaller batch runs proportionally more steps, so every recipe gets about the same minutes.
             var batch = fields.TryGetValue("batchSize", out var b) ? ((JsonElement)b).GetInt32() : 64;
             // bf16 is emulated on CPUs without AVX-512 BF16/AMX (25× slower): a few dozen steps show its pace without an hour's run.
-            var runSteps = name.EndsWith("bf16", StringComparison.Ordinal) && !GenApi.Worker.Training.Precision.IsNative("bf16", TorchSharp.torch.CPU) ? 32 : steps * 64 / batch;
+            var runSteps = name.EndsWith("bf16", StringComparison.Ordinal) && !GenApi.Worker.Compute.PrecisionSupport.IsNative("bf16", TorchSharp.torch.CPU) ? 32 : steps * 64 / batch;
             fields["model"] = "dcgan";
             fields["dataset"] = "fashion-mnist";
             fields["steps"] = runSteps;

@@ -1,6 +1,7 @@
+using GenApi.Worker.Artifacts;
+using GenApi.Worker.Compute;
 using GenApi.Worker.Datasets;
 using GenApi.Worker.Evaluation;
-using GenApi.Worker.Storage;
 using GenApi.Worker.Training;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,7 @@ public static class MetricSensitivity
         var evaluator = new Evaluator(catalog, new ArtifactPaths(dataDirectory),
             new TorchDevice(Options.Create(new WorkerOptions { Device = "cpu" })),
             Options.Create(new EvaluationOptions { Samples = samples }), NullLogger<Evaluator>.Instance,
-            GenApi.Worker.Training.Recovery.UpdateGuards.Silent);
+            GenApi.Worker.Compute.Recovery.UpdateGuards.Silent);
         var (classifier, accuracy) = evaluator.Classifier(dataset);
         var train = catalog.Load(dataset);
         var test = catalog.Load(dataset, test: true);

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using GenApi.Worker.Compute;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Datasets;
-using GenApi.Worker.Models;
+using GenApi.Worker.Families;
 using GenApi.Worker.Training;
 using static TorchSharp.torch;
 
@@ -22,7 +24,7 @@ internal static class PrecisionBench
         const int batch = 64;
         var report = BenchHost.NewReport();
         report.AppendLine(CultureInfo.InvariantCulture, $"Mixed precision and memory layout, {Environment.ProcessorCount} threads, {dataset.Name} DCGAN-{config.ImageSize} (base 64), batch {batch}, {DateTime.UtcNow:yyyy-MM-dd}.");
-        report.AppendLine(CultureInfo.InvariantCulture, $"bf16 native: {Precision.IsNative(Precision.Bf16, CPU)}, fp16 native: {Precision.IsNative(Precision.Fp16, CPU)}.");
+        report.AppendLine(CultureInfo.InvariantCulture, $"bf16 native: {PrecisionSupport.IsNative(Precision.Bf16, CPU)}, fp16 native: {PrecisionSupport.IsNative(Precision.Fp16, CPU)}.");
         report.AppendLine();
 
         report.AppendLine("| matmul 1024² | GFLOP/s |\n|---|---|");
@@ -88,7 +90,7 @@ internal static class PrecisionBench
     private static double Engine(ModelConfig config, ImageDataset dataset, int steps, int batch, string precision)
     {
         var settings = new TrainingSettings { Steps = steps, BatchSize = batch, Precision = precision, CheckpointEvery = 1_000_000, SampleEvery = 1_000_000 };
-        using var trainer = Trainer.Create(config, settings, CPU);
+        using var trainer = ModelFamilies.CreateTrainer(config, settings, CPU);
         var clock = Stopwatch.StartNew();
         trainer.Train(dataset, new TrainingHooks(), CancellationToken.None);
         return steps * batch / clock.Elapsed.TotalSeconds;

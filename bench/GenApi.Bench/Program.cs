@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 using GenApi.Bench;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Datasets;
-using GenApi.Worker.Models;
+using GenApi.Worker.Families;
 using GenApi.Worker.Training;
 using Microsoft.Extensions.Options;
 using static TorchSharp.torch;
@@ -114,7 +115,7 @@ void Guarded()
 void Engine()
 {
     var settings = new TrainingSettings { Steps = steps, BatchSize = batch, CheckpointEvery = 50, SampleEvery = 50 };
-    using var trainer = Trainer.Create(config, settings, CPU);
+    using var trainer = ModelFamilies.CreateTrainer(config, settings, CPU);
     var hooks = new TrainingHooks
     {
         Checkpoint = t => t.SaveCheckpoint(Directory.CreateDirectory(Path.Combine(scratch.FullName, $"step-{t.Step}")).FullName),
@@ -148,8 +149,8 @@ var service = await ServiceBench.RunAsync(dataset.Name, jobSteps, sampleRequests
 var result = new Dictionary<string, object>
 {
     ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd"),
-    ["cpu"] = GenApi.Worker.Training.Kernels.HostFacts.Describe(),
-    ["kernels"] = GenApi.Worker.Training.Kernels.KernelSelection.Ensure().ToString(),
+    ["cpu"] = GenApi.Worker.Compute.Kernels.HostFacts.Describe(),
+    ["kernels"] = GenApi.Worker.Compute.Kernels.KernelSelection.Ensure().ToString(),
     ["threads"] = cores,
     ["dataset"] = dataset.Name,
     ["model"] = $"dcgan-{config.ImageSize}, batch {batch}, {steps} steps x {rounds} rounds; job {jobSteps} steps",

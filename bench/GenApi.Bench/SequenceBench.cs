@@ -24,11 +24,11 @@ internal static class SequenceBench
         if (fashionSteps > 0) await service.WarmEvaluationAsync("fashion-mnist");
         var report = BenchHost.NewReport();
         report.AppendLine(CultureInfo.InvariantCulture,
-            $"Recurrent VAEs through the API, {Environment.ProcessorCount} cores, family defaults (GRU, hidden 128, 1 layer, bidirectional encoder, latent 32, Adam 1e-3, batch 64, mse, inputDropout {GenApi.Worker.Jobs.RecurrentSpec.DefaultInputDropout}) unless stated; scores at the last step on {samples} samples of the test split.");
+            $"Recurrent VAEs through the API, {Environment.ProcessorCount} cores, family defaults (GRU, hidden 128, 1 layer, bidirectional encoder, latent 32, Adam 1e-3, batch 64, mse, inputDropout {GenApi.Worker.Contracts.RecurrentSpec.DefaultInputDropout}) unless stated; scores at the last step on {samples} samples of the test split.");
         report.AppendLine();
         report.AppendLine("| run | steps | steps/s | FD (floor) | class acc. | recon. MSE | ELBO | KL | active dims |");
         report.AppendLine("|---|---|---|---|---|---|---|---|---|");
-        var standard = GenApi.Worker.Jobs.RecurrentSpec.DefaultInputDropout;
+        var standard = GenApi.Worker.Contracts.RecurrentSpec.DefaultInputDropout;
         var runs = new List<(string Name, string Model, string Dataset, int Steps, int Warmup, double InputDropout, string Picture)>
         {
             ("crvae, synthetic-sequences, KL annealing 200 steps", "crvae", "synthetic-sequences", syntheticSteps, 200, standard, "rvae-synthetic.png"),

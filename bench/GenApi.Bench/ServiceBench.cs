@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
-using GenApi.Worker.Jobs;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Rendering;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,6 @@
-using GenApi.Worker.Jobs;
+using GenApi.Worker.Artifacts;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Models;
-using GenApi.Worker.Sweeps;
 using GenApi.Worker.Training;
 using static TorchSharp.torch;
 
@@ -51,7 +51,7 @@ public abstract class AdversarialFamily : IModelFamily
     }
 
     public Trainer CreateTrainer(ModelConfig config, TrainingSettings settings, Device device) =>
-        new GanTrainer(config, settings, device, noise => CreateDiscriminator(config, settings, noise));
+        new GanTrainer(this, config, settings, device, noise => CreateDiscriminator(config, settings, noise));
 
     public nn.Module CreateNetwork(ModelConfig config, string file) => file switch
     {

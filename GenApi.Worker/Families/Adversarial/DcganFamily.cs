@@ -1,11 +1,11 @@
-using GenApi.Worker.Training;
+using GenApi.Worker.Contracts;
 
 namespace GenApi.Worker.Families.Adversarial;
 
 /// <summary>DCGAN (Radford et al. 2015): strided convolutions with batch norm; the default family.</summary>
 public sealed class DcganFamily : AdversarialFamily, IModelFamily
 {
-    public const string Id = "dcgan";
+    public const string Id = JobSpec.DefaultModel;
     public override string Name => Id;
     public override string Summary => "Convolutional generator and discriminator (Radford et al. 2015); the default.";
 

@@ -1,5 +1,5 @@
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Models;
-using GenApi.Worker.Training;
 using static TorchSharp.torch;
 
 namespace GenApi.Worker.Families.Adversarial;

@@ -1,5 +1,4 @@
-using GenApi.Worker.Jobs;
-using GenApi.Worker.Training;
+using GenApi.Worker.Contracts;
 
 namespace GenApi.Worker.Families.Adversarial;
 

@@ -1,6 +1,5 @@
-using GenApi.Worker.Jobs;
-using GenApi.Worker.Models;
-using GenApi.Worker.Sweeps;
+using GenApi.Worker.Artifacts;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Training;
 using static TorchSharp.torch;
 
@@ -85,7 +84,7 @@ public sealed class CycleGanFamily : IModelFamily
     private static int IndexOf(DatasetShape data, string name) =>
         data.ClassNames.ToList().IndexOf(name) is >= 0 and var index ? index : throw new ArgumentException($"The dataset has no class '{name}'.");
 
-    public Trainer CreateTrainer(ModelConfig config, TrainingSettings settings, Device device) => new CycleGanTrainer(config, settings, device);
+    public Trainer CreateTrainer(ModelConfig config, TrainingSettings settings, Device device) => new CycleGanTrainer(this, config, settings, device);
 
     public nn.Module CreateNetwork(ModelConfig config, string file) => file.StartsWith("generator", StringComparison.Ordinal)
         ? new ResnetTranslator(config)

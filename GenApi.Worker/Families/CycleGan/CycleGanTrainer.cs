@@ -1,4 +1,5 @@
-using GenApi.Worker.Models;
+using GenApi.Worker.Artifacts;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -24,7 +25,7 @@ public sealed class CycleGanTrainer : Trainer
     private readonly TorchSharp.Modules.Parameter[] _criticParameters;
     private Tensor? _a, _b, _fixedA, _fixedB;
 
-    public CycleGanTrainer(ModelConfig config, TrainingSettings settings, Device device) : base(config, settings, device)
+    public CycleGanTrainer(IFamilyNetworks family, ModelConfig config, TrainingSettings settings, Device device) : base(family, config, settings, device)
     {
         if (config.Domains is null) throw new ArgumentException("A cyclegan model needs two domains.");
         _aToB = new ResnetTranslator(config);
@@ -136,7 +137,7 @@ public sealed class CycleGanTrainer : Trainer
         return cat([_fixedA, fakeB, ba.call(fakeB), _fixedB, fakeA, ab.call(fakeA)]).cpu().MoveToOuterDisposeScope();
     }
 
-    public override Evaluation.Evaluation Evaluate(Evaluation.Evaluator evaluator, string dataset, Action<string>? progress, CancellationToken cancellation, int? samples) =>
+    public override EvaluationResult Evaluate(Evaluation.Evaluator evaluator, string dataset, Action<string>? progress, CancellationToken cancellation, int? samples) =>
         evaluator.EvaluateTranslation(SamplingAtoB, SamplingBtoA, Config, dataset, Step, progress, cancellation, samples);
 
     public override void Dispose()

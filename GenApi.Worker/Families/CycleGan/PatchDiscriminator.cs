@@ -1,4 +1,4 @@
-using GenApi.Worker.Models;
+using GenApi.Worker.Contracts;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;

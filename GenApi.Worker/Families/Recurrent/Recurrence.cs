@@ -1,5 +1,5 @@
+using GenApi.Worker.Contracts;
 using TorchSharp.Modules;
-using GenApi.Worker.Models;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 

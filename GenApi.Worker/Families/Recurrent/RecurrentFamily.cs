@@ -1,7 +1,6 @@
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Families.Variational;
-using GenApi.Worker.Jobs;
 using GenApi.Worker.Models;
-using GenApi.Worker.Training;
 
 namespace GenApi.Worker.Families.Recurrent;
 

@@ -1,5 +1,7 @@
-using TorchSharp.Modules;
+using GenApi.Worker.Contracts;
+using GenApi.Worker.Datasets;
 using GenApi.Worker.Models;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 

@@ -1,6 +1,6 @@
-using GenApi.Worker.Jobs;
+using GenApi.Worker.Artifacts;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Models;
-using GenApi.Worker.Sweeps;
 using GenApi.Worker.Training;
 using static TorchSharp.torch;
 
@@ -56,7 +56,7 @@ public abstract class VariationalFamily : IModelFamily
         e.Check(t.FreeBits is >= 0 and <= 10, JobFields.FreeBits, "freeBits must be between 0 and 10 nats per latent dimension.");
     }
 
-    public Trainer CreateTrainer(ModelConfig config, TrainingSettings settings, Device device) => new VaeTrainer(config, settings, device);
+    public Trainer CreateTrainer(ModelConfig config, TrainingSettings settings, Device device) => new VaeTrainer(this, config, settings, device);
 
     public nn.Module CreateNetwork(ModelConfig config, string file) => file switch
     {

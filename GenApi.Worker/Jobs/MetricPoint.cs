@@ -1,4 +1,0 @@
-namespace GenApi.Worker.Jobs;
-
-/// <summary>Training measurements at one progress report: losses averaged since the previous one.</summary>
-public sealed record MetricPoint(int Step, double LossD, double LossG, double ImagesPerSecond, double LearningRate);

@@ -1,4 +1,0 @@
-namespace GenApi.Worker.Jobs;
-
-/// <summary>A process that runs training jobs, as last reported by its heartbeat.</summary>
-public sealed record WorkerRecord(string Id, string Name, string Device, DateTimeOffset StartedAt, DateTimeOffset HeartbeatAt, IReadOnlyList<string> CurrentJobs);
