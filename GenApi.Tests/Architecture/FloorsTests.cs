@@ -30,10 +30,11 @@ public sealed class FloorsTests
         ("Rendering", ["Contracts", "Telemetry", "Artifacts", "Compute", "Datasets", "Models", "Losses", "Evaluation", "Training", "Families"]),
         ("Compression", ["Contracts", "Telemetry", "Artifacts", "Compute", "Datasets", "Models", "Evaluation", "Training", "Families", "Rendering"]),
         ("Sweeps", ["Contracts", "Evaluation", "Families"]),
+        ("Exchange", ["Contracts", "Artifacts", "Datasets", "Models", "Families"]),
         ("Jobs", ["Contracts", "Telemetry", "Artifacts", "Compute", "Datasets", "Models", "Evaluation", "Training", "Families", "Rendering",
             "Compression", "Sweeps"]),
         ("Storage", ["Contracts", "Artifacts", "Sweeps"]),
-        ("Hosting", ["Contracts", "Telemetry", "Artifacts", "Compute", "Datasets", "Evaluation", "Rendering", "Compression", "Sweeps", "Jobs",
+        ("Hosting", ["Contracts", "Telemetry", "Artifacts", "Compute", "Datasets", "Evaluation", "Rendering", "Compression", "Sweeps", "Exchange", "Jobs",
             "Storage"]),
     ];
 

@@ -15,24 +15,35 @@ public sealed class ModelPublisher(IJobStore store, ArtifactPaths paths, IOption
     /// <param name="writeFiles">Writes the model's files (generator, EMA generator, encoder) into the folder it is given.</param>
     /// <param name="lineage">A compressed model's parent and report.</param>
     /// <param name="id">The model's id when it is derived from what it is (a promoted checkpoint's); a new one otherwise.</param>
+    /// <param name="origin">A fine-tuned model's parent.</param>
     /// <exception cref="ModelQuotaExceededException">The team holds its share of models or model bytes; nothing is stored.</exception>
     public async Task<ModelRecord> PublishAsync(JobRecord job, ModelConfig config, int steps, Action<string> writeFiles, ModelLineage? lineage = null,
-        string? id = null, CancellationToken cancellation = default)
+        string? id = null, CancellationToken cancellation = default, ModelOrigin? origin = null)
     {
         var model = new ModelRecord
         {
             Id = id ?? ModelRecord.NewId(), Team = job.Team, JobId = job.Id, Family = job.Spec.Model, Dataset = job.Spec.Dataset,
-            Config = config, Steps = steps, CreatedAt = time.GetUtcNow(), Lineage = lineage,
+            Config = config, Steps = steps, CreatedAt = time.GetUtcNow(), Lineage = lineage, Origin = origin,
         };
+        return await PublishAsync(model, writeFiles, cancellation);
+    }
+
+    /// <summary>Stores <paramref name="model"/> (its team, family, config and source as given; <c>CreatedAt</c> is now) with the files
+    /// <paramref name="writeFiles"/> writes: the path of models that no job of this server trained (imports).</summary>
+    /// <exception cref="ModelQuotaExceededException">The team holds its share of models or model bytes; nothing is stored.</exception>
+    public async Task<ModelRecord> PublishAsync(ModelRecord model, Action<string> writeFiles, CancellationToken cancellation = default)
+    {
+        model = model with { CreatedAt = time.GetUtcNow() };
         // One publication per team at a time: two cannot both take the last of the quota.
-        var turn = _turns.GetOrAdd(job.Team, _ => new SemaphoreSlim(1, 1));
+        var turn = _turns.GetOrAdd(model.Team, _ => new SemaphoreSlim(1, 1));
         await turn.WaitAsync(cancellation);
         try
         {
             var o = quotas.Value;
-            var held = await store.ListModelsAsync(job.Team, null, int.MaxValue, cancellation);
+            var then = model.HasJob ? ", then promote a checkpoint of this job" : "";
+            var held = await store.ListModelsAsync(model.Team, null, int.MaxValue, cancellation);
             if (held.Count >= o.ModelsPerTeam)
-                throw new ModelQuotaExceededException($"your team keeps {o.ModelsPerTeam} models (Quotas:ModelsPerTeam): delete some, then promote a checkpoint of this job.");
+                throw new ModelQuotaExceededException($"your team keeps {o.ModelsPerTeam} models (Quotas:ModelsPerTeam): delete some{then}.");
             var bytes = held.Sum(m => FolderBytes(paths.ModelDirectory(m.Id)));
             Directory.CreateDirectory(Path.GetDirectoryName(paths.ModelDirectory(model.Id))!);
             AtomicFile.WriteDirectory(paths.ModelDirectory(model.Id), writeFiles);
@@ -40,7 +51,7 @@ public sealed class ModelPublisher(IJobStore store, ArtifactPaths paths, IOption
             {
                 Directory.Delete(paths.ModelDirectory(model.Id), recursive: true);
                 throw new ModelQuotaExceededException(
-                    $"your team's models would take more than {o.ModelBytesPerTeam:N0} bytes (Quotas:ModelBytesPerTeam; {bytes:N0} now): delete some, then promote a checkpoint of this job.");
+                    $"your team's models would take more than {o.ModelBytesPerTeam:N0} bytes (Quotas:ModelBytesPerTeam; {bytes:N0} now): delete some{then}.");
             }
             await store.CreateModelAsync(model, cancellation);
             return model;

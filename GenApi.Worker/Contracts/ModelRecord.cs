@@ -14,6 +14,11 @@ public sealed record ModelRecord
     public required DateTimeOffset CreatedAt { get; init; }
     /// <summary>Where a compressed model comes from and what it cost; null for a trained one.</summary>
     public ModelLineage? Lineage { get; init; }
+    /// <summary>An imported or fine-tuned model's source; null for one trained from scratch (or compressed: see <see cref="Lineage"/>).</summary>
+    public ModelOrigin? Origin { get; init; }
+
+    /// <summary>The job behind an imported model: none (stored as an empty id).</summary>
+    public bool HasJob => JobId.Length > 0;
 
     public static string NewId() => $"model_{Guid.NewGuid():N}";
 

@@ -67,9 +67,25 @@ public sealed class DatasetCatalog(IOptions<DatasetOptions> options, UploadedDat
             : data;
     }
 
+    private readonly ConcurrentDictionary<string, Lazy<string>> _hashes = new();
+
+    /// <summary>SHA-256 of the training split as jobs load it (images, then labels, before any resizing): the data a model saw, for
+    /// its card. Computed once per dataset.</summary>
+    public string ContentHash(string name) => _hashes.GetOrAdd(name, _ => new Lazy<string>(() =>
+    {
+        var data = Load(name);
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var images = data.Images.cpu().contiguous();
+        using var labels = data.Labels.cpu().contiguous();
+        hash.AppendData(images.bytes);
+        hash.AppendData(labels.bytes);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    })).Value;
+
     /// <summary>Drops a deleted upload from the cache.</summary>
     public void Forget(string name)
     {
+        _hashes.TryRemove(name, out _);
         foreach (var key in _loaded.Keys.Where(k => k.StartsWith(name + ":", StringComparison.Ordinal))) _loaded.TryRemove(key, out _);
     }
 

@@ -53,6 +53,8 @@ public static class TrainingEngineExtensions
         services.TryAddSingleton<CheckpointStore>();
         services.TryAddSingleton<ModelPublisher>();
         services.TryAddSingleton<Compression.ModelCompressor>();
+        services.TryAddSingleton<Exchange.ModelExporter>();
+        services.TryAddSingleton<Exchange.ModelImporter>();
         services.TryAddSingleton<Evaluator>();
         services.TryAddSingleton<IGradientFaults>(NoGradientFaults.Instance);
         services.TryAddSingleton<UpdateGuards>();

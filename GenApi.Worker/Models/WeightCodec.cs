@@ -35,19 +35,14 @@ public static class WeightCodec
             return;
         }
         var state = network.state_dict();
-        using var reader = new BinaryReader(File.OpenRead(path), System.Text.Encoding.UTF8);
-        reader.ReadBytes(Magic.Length);
-        if (reader.ReadInt32() != Version) throw new InvalidDataException($"{path}: unknown compressed-weights version.");
-        var count = reader.ReadInt32();
+        using var reader = OpenEncoded(path, out var count);
         using var noGrad = no_grad();
         for (var i = 0; i < count; i++)
         {
-            var name = reader.ReadString();
-            var shape = new long[reader.ReadInt32()];
-            for (var d = 0; d < shape.Length; d++) shape[d] = reader.ReadInt64();
+            var (name, shape) = ReadEntry(reader);
             if (!state.TryGetValue(name, out var target) || !target.shape.SequenceEqual(shape))
                 throw new InvalidDataException($"{path}: '{name}' does not fit the network.");
-            target.copy_(ReadTensor(reader, shape));
+            target.copy_(Decode(ReadCodes(reader, shape), shape));
         }
     }
 
@@ -151,7 +146,53 @@ public static class WeightCodec
 
     private static bool IsZero(int code) => code == 0;
 
-    private static Tensor ReadTensor(BinaryReader reader, long[] shape)
+    /// <summary>The tensors of a file in this format as stored, for export: int8 weights as int8 with their per-row scales,
+    /// fp16 and bf16 weights in their type, the rest as fp32 (or int64 counters). Sparse tensors come back dense.</summary>
+    public static IReadOnlyList<StoredTensor> ReadStored(string path)
+    {
+        using var reader = OpenEncoded(path, out var count);
+        var tensors = new List<StoredTensor>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var (name, shape) = ReadEntry(reader);
+            var stored = ReadCodes(reader, shape);
+            tensors.Add(stored.Encoding switch
+            {
+                WeightEncoding.Int64 => new StoredTensor(name, tensor(stored.Longs!).view(shape), null),
+                WeightEncoding.Int8 => new StoredTensor(name, tensor(stored.Codes.Select(c => (sbyte)c).ToArray()).view(shape), tensor(stored.Scales!)),
+                // Every stored half is exact in fp32, so the round trip through it gives back the stored bits.
+                WeightEncoding.Fp16 => new StoredTensor(name, Decode(stored, shape).to(ScalarType.Float16), null),
+                WeightEncoding.Bf16 => new StoredTensor(name, Decode(stored, shape).to(ScalarType.BFloat16), null),
+                _ => new StoredTensor(name, Decode(stored, shape), null),
+            });
+        }
+        return tensors;
+    }
+
+    private static BinaryReader OpenEncoded(string path, out int count)
+    {
+        var reader = new BinaryReader(File.OpenRead(path), System.Text.Encoding.UTF8);
+        reader.ReadBytes(Magic.Length);
+        if (reader.ReadInt32() != Version)
+        {
+            reader.Dispose();
+            throw new InvalidDataException($"{path}: unknown compressed-weights version.");
+        }
+        count = reader.ReadInt32();
+        return reader;
+    }
+
+    private static (string Name, long[] Shape) ReadEntry(BinaryReader reader)
+    {
+        var name = reader.ReadString();
+        var shape = new long[reader.ReadInt32()];
+        for (var d = 0; d < shape.Length; d++) shape[d] = reader.ReadInt64();
+        return (name, shape);
+    }
+
+    private sealed record StoredCodes(WeightEncoding Encoding, int[] Codes, long[]? Longs, float[]? Scales, int RowLength);
+
+    private static StoredCodes ReadCodes(BinaryReader reader, long[] shape)
     {
         var header = reader.ReadByte();
         var (encoding, sparse) = ((WeightEncoding)(header & ~Sparse), (header & Sparse) != 0);
@@ -160,25 +201,40 @@ public static class WeightCodec
         {
             var longs = new long[count];
             for (var i = 0; i < count; i++) longs[i] = reader.ReadInt64();
-            return tensor(longs).view(shape);
+            return new StoredCodes(encoding, [], longs, null, 1);
         }
         var rows = shape.Length == 0 ? 1 : (int)shape[0];
-        var scales = new float[rows];
-        if (encoding == WeightEncoding.Int8) for (var r = 0; r < rows; r++) scales[r] = reader.ReadSingle();
+        float[]? scales = null;
+        if (encoding == WeightEncoding.Int8)
+        {
+            scales = new float[rows];
+            for (var r = 0; r < rows; r++) scales[r] = reader.ReadSingle();
+        }
         var mask = sparse ? reader.ReadBytes((count + 7) / 8) : null;
-        var values = new float[count];
-        var rowLength = Math.Max(1, count / Math.Max(1, rows));
+        var codes = new int[count];
         for (var i = 0; i < count; i++)
         {
             if (mask is not null && (mask[i >> 3] & (1 << (i & 7))) == 0) continue;
-            int code = encoding switch
+            codes[i] = encoding switch
             {
                 WeightEncoding.Int8 => reader.ReadSByte(),
                 WeightEncoding.Fp16 or WeightEncoding.Bf16 => reader.ReadUInt16(),
                 _ => reader.ReadInt32(),
             };
-            values[i] = Decode(code, encoding, encoding == WeightEncoding.Int8 ? scales[i / rowLength] : 1);
         }
+        return new StoredCodes(encoding, codes, null, scales, Math.Max(1, count / Math.Max(1, rows)));
+    }
+
+    private static Tensor Decode(StoredCodes stored, long[] shape)
+    {
+        if (stored.Longs is not null) return tensor(stored.Longs).view(shape);
+        var values = new float[stored.Codes.Length];
+        for (var i = 0; i < values.Length; i++)
+            values[i] = Decode(stored.Codes[i], stored.Encoding, stored.Scales?[i / stored.RowLength] ?? 1);
         return tensor(values).view(shape);
     }
 }
+
+/// <summary>One tensor of a compressed-weights file as stored (<see cref="WeightCodec.ReadStored"/>).</summary>
+/// <param name="Scales">Int8 weights: one fp32 scale per slice of the first axis (value = code × scale); null otherwise.</param>
+public sealed record StoredTensor(string Name, Tensor Values, Tensor? Scales);

@@ -42,7 +42,7 @@ public sealed record SqlDialect(
 
     // Every version in order, in a dialect's column types. New versions are appended; applied ones never change.
     private static IReadOnlyList<string> Schema(string timestamp, string real, string identity) =>
-        [Version1(timestamp, real, identity), Version2(timestamp, real, identity), Version3(timestamp, real), Version4(real), Version5, Version6(timestamp), Version7(timestamp), Version8(real), Version9(real), Version10, Version11];
+        [Version1(timestamp, real, identity), Version2(timestamp, real, identity), Version3(timestamp, real), Version4(real), Version5, Version6(timestamp), Version7(timestamp), Version8(real), Version9(real), Version10, Version11, Version12];
 
     // Schema version 1.
     private static string Version1(string timestamp, string real, string identity) => $"""
@@ -160,5 +160,10 @@ public sealed record SqlDialect(
     // Schema version 11: updates a job recomputed because their first try was not finite (a faulty kernel), over all its attempts.
     private const string Version11 = """
         ALTER TABLE Jobs ADD COLUMN RecoveredUpdates INTEGER NOT NULL DEFAULT 0;
+        """;
+
+    // Schema version 12: an imported or fine-tuned model's source (JSON).
+    private const string Version12 = """
+        ALTER TABLE Models ADD COLUMN Origin TEXT;
         """;
 }

@@ -12,7 +12,7 @@ public sealed partial class SqlJobStore : IJobStore
 {
     private const string JobColumns =
         "Id, Team, Status, Spec, Webhook, CreatedAt, StartedAt, FinishedAt, Step, ImagesPerSecond, LossD, LossG, ModelId, Error, CancelRequested, Attempts, SweepId, Trial, TrialParameters, RecoveredUpdates";
-    private const string ModelColumns = "Id, Team, JobId, Family, Dataset, Config, Steps, CreatedAt, Lineage";
+    private const string ModelColumns = "Id, Team, JobId, Family, Dataset, Config, Steps, CreatedAt, Lineage, Origin";
 
     private readonly Func<DbConnection> _connect;
     private readonly SqlDialect _sql;
@@ -211,10 +211,11 @@ public sealed partial class SqlJobStore : IJobStore
         await Run(async connection =>
         {
             await connection.ExecuteAsync(Command($"""
-                INSERT INTO Models (Id, Team, JobId, Family, Dataset, Config, Steps, CreatedAt, Lineage)
-                VALUES (@Id, @Team, @JobId, @Family, @Dataset, @Config, @Steps, {_sql.Now}, @Lineage)
+                INSERT INTO Models (Id, Team, JobId, Family, Dataset, Config, Steps, CreatedAt, Lineage, Origin)
+                VALUES (@Id, @Team, @JobId, @Family, @Dataset, @Config, @Steps, {_sql.Now}, @Lineage, @Origin)
                 """, new { model.Id, model.Team, model.JobId, model.Family, model.Dataset, Config = JsonSerializer.Serialize(model.Config), model.Steps,
-                    Lineage = model.Lineage is null ? null : JsonSerializer.Serialize(model.Lineage) }, cancellation));
+                    Lineage = model.Lineage is null ? null : JsonSerializer.Serialize(model.Lineage),
+                    Origin = model.Origin is null ? null : JsonSerializer.Serialize(model.Origin) }, cancellation));
             return true;
         }, cancellation);
     }
@@ -363,12 +364,14 @@ public sealed partial class SqlJobStore : IJobStore
         public long Steps { get; set; }
         public DateTimeOffset CreatedAt { get; set; }
         public string? Lineage { get; set; }
+        public string? Origin { get; set; }
 
         public ModelRecord ToRecord() => new()
         {
             Id = Id, Team = Team, JobId = JobId, Family = Family, Dataset = Dataset,
             Config = JsonSerializer.Deserialize<ModelConfig>(Config)!, Steps = (int)Steps, CreatedAt = CreatedAt,
             Lineage = Lineage is null ? null : JsonSerializer.Deserialize<ModelLineage>(Lineage),
+            Origin = Origin is null ? null : JsonSerializer.Deserialize<ModelOrigin>(Origin),
         };
     }
 

@@ -12,7 +12,7 @@ namespace GenApi.Contracts;
 /// <param name="Channels">1 for grayscale, 3 for RGB; null for a model of sequence data.</param>
 /// <param name="LatentDim">Length of its noise vector.</param>
 /// <param name="Steps">Training steps behind it.</param>
-/// <param name="JobId">The job that trained it.</param>
+/// <param name="JobId">The job that trained it; null for an imported model.</param>
 /// <param name="CreatedAt">When training finished (or the checkpoint was promoted).</param>
 /// <param name="Classes">Classes it can be sampled for (<c>label</c>); null for unconditional models.</param>
 /// <param name="Ema">Whether it keeps an EMA generator (sampled by default; <c>ema=false</c> samples the raw weights).</param>
@@ -28,7 +28,7 @@ namespace GenApi.Contracts;
 /// <param name="CompressionReport">A compressed model: size, speed, fidelity and quality against its parent, measured when it was made.</param>
 /// <param name="Metrics">Training losses at its step (in <c>GET /v1/models/{id}</c>; null in lists or once the job is deleted).</param>
 public sealed record ModelResponse(
-    string Id, [property: ClosedSet(typeof(ModelFamilies), nameof(ModelFamilies.Names))] string Family, string Dataset, int? ImageSize, int? Channels, int LatentDim, int Steps, string JobId, DateTimeOffset CreatedAt,
+    string Id, [property: ClosedSet(typeof(ModelFamilies), nameof(ModelFamilies.Names))] string Family, string Dataset, int? ImageSize, int? Channels, int LatentDim, int Steps, string? JobId, DateTimeOffset CreatedAt,
     int? Classes, bool Ema, bool Reconstructs, ModelMetricsResponse? Metrics, bool Translates = false, string? DomainA = null, string? DomainB = null,
     int? SequenceLength = null, IReadOnlyList<string>? Features = null, string? ParentModelId = null, CompressionResponse? Compression = null,
     CompressionReportResponse? CompressionReport = null)
@@ -40,7 +40,7 @@ public sealed record ModelResponse(
         var (config, operations) = (model.Config, ModelFamilies.Get(model.Family).Operations);
         var images = config.Recurrent?.Values is null;
         return new(model.Id, model.Family, model.Dataset, images ? config.ImageSize : null, images ? config.Channels : null, config.LatentDim,
-            model.Steps, model.JobId, model.CreatedAt, config.Conditional ? config.Classes : null, config.Ema,
+            model.Steps, model.HasJob ? model.JobId : null, model.CreatedAt, config.Conditional ? config.Classes : null, config.Ema,
             operations.HasFlag(FamilyOperations.Reconstruct), metrics, operations.HasFlag(FamilyOperations.Translate),
             config.Domains?.A, config.Domains?.B, config.Recurrent is null ? null : config.ImageSize,
             config.Recurrent is null ? null : Worker.Rendering.ModelSampler.UnitsOf(config).Names, model.Lineage?.ParentModelId,

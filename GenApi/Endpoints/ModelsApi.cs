@@ -33,6 +33,7 @@ public static class ModelsApi
         group.MapModelTranslation();
         group.MapModelSequences();
         group.MapModelCompression();
+        group.MapModelExchange();
         foreach (var (pattern, handler, name) in new (string, Delegate, string)[]
                  {
                      ("/{id}/samples.png", GetModelSamples, nameof(GetModelSamples)),
