@@ -30,7 +30,7 @@ public sealed class FloorsTests
         ("Rendering", ["Contracts", "Telemetry", "Artifacts", "Compute", "Datasets", "Models", "Losses", "Evaluation", "Training", "Families"]),
         ("Compression", ["Contracts", "Telemetry", "Artifacts", "Compute", "Datasets", "Models", "Evaluation", "Training", "Families", "Rendering"]),
         ("Sweeps", ["Contracts", "Evaluation", "Families"]),
-        ("Exchange", ["Contracts", "Artifacts", "Datasets", "Models", "Families"]),
+        ("Exchange", ["Contracts", "Telemetry", "Artifacts", "Compute", "Datasets", "Models", "Evaluation", "Training", "Families"]),
         ("Jobs", ["Contracts", "Telemetry", "Artifacts", "Compute", "Datasets", "Models", "Evaluation", "Training", "Families", "Rendering",
             "Compression", "Sweeps"]),
         ("Storage", ["Contracts", "Artifacts", "Sweeps"]),

@@ -216,6 +216,7 @@ public sealed class JobStoreContractTests
                 new Worker.Contracts.CompressionReport(
                     new Worker.Contracts.ModelFigures(new Worker.Contracts.ModelCost(100, 90, 2000), 4000, 12.5, new Worker.Contracts.EvaluationScores(10, 0.1, 0.01, 0.8, 0.7, 200)),
                     new Worker.Contracts.ModelFigures(new Worker.Contracts.ModelCost(25, 25, 500), 300, 4.5, null), 0.05, 0.2, "cpu", 15)),
+            Origin = new Worker.Contracts.ModelOrigin(Worker.Contracts.ModelOrigin.FineTuned, "model_parent", FreezeD: 2),
         };
         AssertEveryPropertySet(model);
         await store.CreateModelAsync(model);

@@ -72,6 +72,8 @@ public static class SafetensorsFile
             throw new InvalidDataException($"The header is {declared:N0} bytes; safetensors allows at most {MaxHeaderBytes:N0}.");
         var json = new byte[(int)declared];
         stream.ReadExactly(json);
+        // JSON's reader accepts invalid UTF-8 inside strings and fails later, when a name is read: refused here, with words.
+        if (!System.Text.Unicode.Utf8.IsValid(json)) throw new InvalidDataException("The header is not JSON: it is not valid UTF-8.");
         JsonDocument document;
         try
         {

@@ -79,7 +79,7 @@ public static class ModelExchangeApi
         var hash = datasets.Problem(model.Dataset, user.Team()) is null && datasets.Describe(model.Dataset) is not null
             ? await Task.Run(() => datasets.ContentHash(model.Dataset), cancellation) : null;
         return TypedResults.Ok(new ModelCardResponse(model.Id, model.Family, family.Summary, ModelArchitectureResponse.From(model.Config),
-            ExchangeFormat.NetworkFiles(family.ModelFiles, model.Config).Select(ExchangeFormat.Prefix).ToList(), model.Dataset, hash,
+            ExchangeFormat.NetworkFiles(FamilyRules.ModelFiles(model.Family), model.Config).Select(ExchangeFormat.Prefix).ToList(), model.Dataset, hash,
             job?.Spec.Training.Seed, model.Steps, job is null ? null : HyperparametersResponse.From(job.Spec),
             scores is not null ? ScoresResponse.From(scores) : null, ModelLineageResponse.From(model), ExchangeFormat.ServerVersion, model.CreatedAt));
     }
@@ -110,7 +110,15 @@ public static class ModelExchangeApi
             string? config = null, fileName = null;
             if (request.HasFormContentType)
             {
-                var form = await request.ReadFormAsync(cancellation);
+                IFormCollection form;
+                try
+                {
+                    form = await request.ReadFormAsync(cancellation);
+                }
+                catch (InvalidDataException error)
+                {
+                    return Invalid("body", $"The multipart body cannot be read: {error.Message}");
+                }
                 if (form.Files.GetFile("file") is not { } part)
                     return Invalid("file", "A multipart import needs a 'file' part holding the safetensors file.");
                 fileName = part.FileName;
@@ -134,6 +142,7 @@ public static class ModelExchangeApi
             {
                 return Problems.ModelQuota(error);
             }
+
         }
     }
 
