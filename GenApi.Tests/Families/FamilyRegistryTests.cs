@@ -18,7 +18,7 @@ public sealed class FamilyRegistryTests
         [JobFields.SpectralNorm] = true, [JobFields.R1] = 1.0, [JobFields.R1Interval] = 4,
         [JobFields.ImageSize] = 28, [JobFields.Resize] = true, [JobFields.BaseChannels] = 8, [JobFields.KlWarmupSteps] = 10, [JobFields.FreeBits] = 0.1,
         [JobFields.HiddenSize] = 16, [JobFields.Layers] = 2, [JobFields.Cell] = "lstm", [JobFields.Bidirectional] = false, [JobFields.SequenceLength] = 28,
-        [JobFields.Augment] = new[] { "color" }, [JobFields.InputDropout] = 0.25, [JobFields.Precision] = "bf16",
+        [JobFields.Augment] = new[] { "color" }, [JobFields.InputDropout] = 0.25, [JobFields.Precision] = "bf16", [JobFields.FreezeD] = 1,
     };
 
     [Fact]

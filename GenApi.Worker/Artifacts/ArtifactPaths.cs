@@ -13,6 +13,9 @@ public sealed class ArtifactPaths(string root)
 
     public string JobSamples(string jobId) => Path.Combine(JobDirectory(jobId), "samples.png");
 
+    /// <summary>A fine-tuning job's parameters that did not fit its source (JSON list), for its model's lineage.</summary>
+    public string JobReinitialized(string jobId) => Path.Combine(JobDirectory(jobId), "reinitialized.json");
+
     /// <summary>The model files of a <c>keepBest</c> job's best-scoring checkpoint so far, with <see cref="BestStepFile"/>.</summary>
     public string JobBestModel(string jobId) => Path.Combine(JobDirectory(jobId), "best");
 

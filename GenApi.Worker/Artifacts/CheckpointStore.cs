@@ -1,4 +1,5 @@
 using System.Globalization;
+using GenApi.Worker.Contracts;
 
 namespace GenApi.Worker.Artifacts;
 
@@ -34,6 +35,9 @@ public sealed class CheckpointStore(ArtifactPaths paths)
     }
 
     /// <summary>The folder of the checkpoint at <paramref name="step"/>, or null.</summary>
+    /// <summary>The model shape of the checkpoint of <paramref name="jobId"/> at <paramref name="step"/>; null when there is none.</summary>
+    public ModelConfig? ConfigAt(string jobId, int step) => Find(jobId, step) is { } folder ? ArtifactLayout.ReadState(folder).Config : null;
+
     public string? Find(string jobId, int step) => List(jobId).Where(c => c.Step == step).Select(c => c.Folder).FirstOrDefault();
 
     // Folders still being written end in ".tmp" and never parse as a step.

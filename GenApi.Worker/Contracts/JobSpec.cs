@@ -20,6 +20,8 @@ public sealed record JobSpec
     public bool KeepBest { get; init; }
     /// <summary>A checkpoint folder to start from, resolved from the request's <c>resumeFrom</c>.</summary>
     public ResumeSource? ResumeFrom { get; init; }
+    /// <summary>A fine-tuning job: the model whose weights it starts from (fresh optimizers and schedule), resolved from <c>initFrom</c>.</summary>
+    public InitSource? InitFrom { get; init; }
     public TrainingSettings Training { get; init; } = new();
 
     /// <summary>Translation families: the two domains, as class names of <see cref="Dataset"/>.</summary>
@@ -45,5 +47,19 @@ public sealed record RecurrentSpec(int HiddenSize = 128, int Layers = 1, string 
     public const double DefaultInputDropout = 0.25;
 }
 
+/// <summary>Where a fine-tuning job's weights come from: a model, a checkpoint, or both: a trained model's own checkpoint then
+/// supplies the networks a model does not keep (a GAN's discriminator).</summary>
+/// <param name="ModelId">The model whose files come first; null when starting from a checkpoint alone.</param>
+/// <param name="Checkpoint">A checkpoint for the networks the model lacks, or for all of them.</param>
+public sealed record InitSource(string? ModelId, ResumeSource? Checkpoint)
+{
+    /// <summary>How a response names the source: the model id, else <c>{jobId}/checkpoints/{step}</c>.</summary>
+    public string Name => ModelId ?? Checkpoint?.Path ?? "";
+}
+
 /// <summary>Where a job continues from: another job's checkpoint at a step.</summary>
-public sealed record ResumeSource(string JobId, int Step);
+public sealed record ResumeSource(string JobId, int Step)
+{
+    /// <summary>The form requests take: <c>{jobId}/checkpoints/{step}</c>.</summary>
+    public string Path => $"{JobId}/checkpoints/{Step}";
+}

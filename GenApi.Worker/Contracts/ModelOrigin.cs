@@ -9,8 +9,10 @@ namespace GenApi.Worker.Contracts;
 /// <param name="Reinitialized">A fine-tuned model: the parameters that did not fit the parent (a different class count's label
 /// layers) and started fresh.</param>
 /// <param name="FreezeD">A fine-tuned model: how many of the discriminator's first blocks were frozen.</param>
+/// <param name="ParentCheckpoint">A fine-tuned model: the checkpoint (<c>{jobId}/checkpoints/{step}</c>) whose weights it started
+/// from, the one behind <paramref name="ParentModelId"/> when that model's job kept it (its discriminator).</param>
 public sealed record ModelOrigin(string Kind, string? ParentModelId = null, string? Sha256 = null, string? FileName = null,
-    IReadOnlyList<string>? Reinitialized = null, int? FreezeD = null)
+    IReadOnlyList<string>? Reinitialized = null, int? FreezeD = null, string? ParentCheckpoint = null)
 {
     public const string Imported = "imported";
     public const string FineTuned = "fine-tuned";

@@ -44,6 +44,8 @@ public sealed record TrainingSettings
     public int R1Interval { get; init; } = 16;
     /// <summary>DiffAugment policies applied to every image D sees (<see cref="DiffAugment.Policies"/>); empty for none.</summary>
     public IReadOnlyList<string> Augment { get; init; } = [];
+    /// <summary>Fine-tuning GANs (FreezeD, Mo et al. 2020): D's first this many blocks keep their pretrained weights; 0 for none.</summary>
+    public int FreezeD { get; init; }
 
     /// <summary>GANs: the arithmetic of forward and backward passes (<see cref="Precision.Kinds"/>); fp32 master weights either way.</summary>
     public string Precision { get; init; } = Contracts.Precision.Fp32;

@@ -39,6 +39,7 @@ public static class JobFields
     public const string Augment = "augment";
     public const string InputDropout = "inputDropout";
     public const string Precision = "precision";
+    public const string FreezeD = "freezeD";
 
     /// <summary>What every image family takes: the trained resolution and the networks' width.</summary>
     public static IReadOnlyList<string> ImageShape { get; } = [ImageSize, Resize, BaseChannels];
@@ -46,7 +47,7 @@ public static class JobFields
     public static IReadOnlyList<string> All { get; } =
         [OptimizerD, LatentDim, Loss, NCritic, GradientPenalty, LabelSmoothing, InstanceNoise, Dropout, Reconstruction, KlWeight,
          DomainA, DomainB, CycleWeight, IdentityWeight, PoolSize, SpectralNorm, R1, R1Interval, ImageSize, Resize, BaseChannels,
-         KlWarmupSteps, FreeBits, HiddenSize, Layers, Cell, Bidirectional, SequenceLength, Augment, InputDropout, Precision];
+         KlWarmupSteps, FreeBits, HiddenSize, Layers, Cell, Bidirectional, SequenceLength, Augment, InputDropout, Precision, FreezeD];
 
     /// <summary>Reports every field in <paramref name="given"/> that <paramref name="family"/> does not take, saying which families do.</summary>
     public static void CheckApplicable(IModelFamily family, IEnumerable<string> given, FieldErrors errors)

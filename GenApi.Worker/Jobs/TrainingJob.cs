@@ -138,6 +138,38 @@ public sealed class TrainingJob(
         }
     }
 
+    // Weights only: the model's files first, then its job's checkpoint (the networks a model does not keep, a GAN's D).
+    private void InitializeFrom(string jobId, Trainer trainer, InitSource parent, int freezeD)
+    {
+        List<string> folders = [];
+        if (parent.ModelId is { } modelId)
+        {
+            var folder = paths.ModelDirectory(modelId);
+            if (!Directory.Exists(folder)) throw new ArgumentException($"Model {modelId} (initFrom) no longer exists.");
+            folders.Add(folder);
+        }
+        if (parent.Checkpoint is { } checkpoint)
+        {
+            if (checkpoints.Find(checkpoint.JobId, checkpoint.Step) is { } folder) folders.Add(folder);
+            else if (parent.ModelId is null) throw new ArgumentException($"The checkpoint {checkpoint.Path} (initFrom) no longer exists.");
+        }
+        var fresh = trainer.InitializeFrom(folders);
+        // The published model names them in its lineage, after any restart: they are kept beside the job's checkpoints.
+        AtomicFile.WriteAllBytes(paths.JobReinitialized(jobId), System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(fresh));
+        EventNow(jobId, "initialized", $"starts from the weights of {parent.Name}, with fresh optimizers and schedule"
+            + (fresh.Count == 0 ? "; every parameter fitted" : $"; initialised afresh (not in the source, or of another shape): {string.Join(", ", fresh)}")
+            + (freezeD > 0 ? $"; the discriminator's first {freezeD} block(s) are frozen" : ""));
+    }
+
+    private ModelOrigin? FineTunedOrigin(JobRecord job)
+    {
+        if (job.Spec.InitFrom is not { } parent) return null;
+        var file = paths.JobReinitialized(job.Id);
+        var fresh = File.Exists(file) ? System.Text.Json.JsonSerializer.Deserialize<List<string>>(File.ReadAllBytes(file)) : null;
+        return new ModelOrigin(ModelOrigin.FineTuned, parent.ModelId, Reinitialized: fresh,
+            FreezeD: job.Spec.Training.FreezeD > 0 ? job.Spec.Training.FreezeD : null, ParentCheckpoint: parent.Checkpoint?.Path);
+    }
+
     // Failures a user can act on get their own words; anything else is reported as an internal error.
     private static string? ReadableReason(JobRecord job, Exception error) => error switch
     {
@@ -173,6 +205,7 @@ public sealed class TrainingJob(
             trainer.LoadCheckpoint(folder);
             EventNow(job.Id, "resumed", $"continues job {source.JobId} from its checkpoint at step {trainer.Step}");
         }
+        else if (spec.InitFrom is { } parent) InitializeFrom(job.Id, trainer, parent, spec.Training.FreezeD);
 
         var hooks = new TrainingHooks
         {
@@ -228,7 +261,7 @@ public sealed class TrainingJob(
         }
         using var publishing = Tracing.Start("publish model");
         var model = Transient.RetryAsync(
-            () => publisher.PublishAsync(job, config, step, save, cancellation: CancellationToken.None),
+            () => publisher.PublishAsync(job, config, step, save, origin: FineTunedOrigin(job), cancellation: CancellationToken.None),
             logger, "Publishing the model", StoreOutageBudget).GetAwaiter().GetResult();
         return (model.Id, pruned);
     }

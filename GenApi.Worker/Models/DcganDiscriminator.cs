@@ -42,12 +42,19 @@ public sealed class DcganDiscriminator : ImageDiscriminator
             layers.Add(($"down{i}_act", LeakyReLU(0.2, inplace: true)));
         }
         _features = Sequential(layers);
+        // Block 1 is the input convolution; block i + 1 is down{i} with its norm (dropout and activations hold no weights).
+        Blocks = [["_features.from_image"], .. Enumerable.Range(1, config.Upsamplings - 1).Select(i => (IReadOnlyList<string>)[$"_features.down{i}", $"_features.down{i}_norm"])];
         // state size: (width) x start x start → 1 x 1 x 1
         _logit = Conv(width, 1, config.StartSize, 1, 0);
         _classes = config.Classes;
         RegisterComponents();
         DcganInit.Apply(this);
     }
+
+    protected override IReadOnlyList<IReadOnlyList<string>> Blocks { get; }
+
+    /// <summary>The number of feature blocks a discriminator for <paramref name="config"/> has.</summary>
+    public static int BlockCountFor(ModelConfig config) => config.Upsamplings;
 
     public override Tensor forward(Tensor images, Tensor? labels)
     {

@@ -21,5 +21,10 @@ public sealed class MlpDiscriminator : ImageDiscriminator
         RegisterComponents();
     }
 
+    /// <summary>The two hidden layers; the logit adapts.</summary>
+    public const int HiddenBlocks = 2;
+
+    protected override IReadOnlyList<IReadOnlyList<string>> Blocks { get; } = [["_net.hidden1"], ["_net.hidden2"]];
+
     public override Tensor forward(Tensor images, Tensor? labels) => _net.call(images.flatten(1)).flatten();
 }

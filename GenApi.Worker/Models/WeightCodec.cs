@@ -1,5 +1,6 @@
 using System.Text;
 using GenApi.Worker.Contracts;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GenApi.Worker.Models;
@@ -44,6 +45,45 @@ public static class WeightCodec
                 throw new InvalidDataException($"{path}: '{name}' does not fit the network.");
             target.copy_(Decode(ReadCodes(reader, shape), shape));
         }
+    }
+
+    /// <summary>A network file of either format as named fp32 (or integer) tensors, without the network: what fine-tuning
+    /// copies from where the shapes fit. The caller disposes the tensors.</summary>
+    public static Dictionary<string, Tensor> ReadState(string path)
+    {
+        var state = new Dictionary<string, Tensor>();
+        if (!IsEncoded(path))
+        {
+            // TorchSharp's module.save: an entry count, then each entry's name and tensor (type, shape, data).
+            using var plain = new BinaryReader(File.OpenRead(path));
+            var entries = ReadVarint(plain);
+            for (var i = 0; i < entries; i++)
+            {
+                var name = plain.ReadString();
+                state[name] = TensorExtensionMethods.Load(plain);
+            }
+            return state;
+        }
+        using var reader = OpenEncoded(path, out var count);
+        for (var i = 0; i < count; i++)
+        {
+            var (name, shape) = ReadEntry(reader);
+            state[name] = Decode(ReadCodes(reader, shape), shape);
+        }
+        return state;
+    }
+
+    // TorchSharp's length prefix: a little-endian base-128 varint.
+    private static long ReadVarint(BinaryReader reader)
+    {
+        long value = 0;
+        for (var shift = 0; shift < 64; shift += 7)
+        {
+            var b = reader.ReadByte();
+            value |= (long)(b & 0x7f) << shift;
+            if ((b & 0x80) == 0) return value;
+        }
+        throw new InvalidDataException("A TorchSharp weights file has a malformed entry count.");
     }
 
     /// <summary>Writes <paramref name="network"/>'s state with its weight tensors stored as <paramref name="quantize"/>

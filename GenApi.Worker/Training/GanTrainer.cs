@@ -35,7 +35,10 @@ public sealed class GanTrainer : LatentTrainer
         _computeGenerator.train();
         _computeDiscriminator.train();
         AddOptimizer("optimizer-g.bin", "G", settings.OptimizerG, Generator.parameters());
-        AddOptimizer("optimizer-d.bin", "D", settings.OptimizerD, _discriminator.parameters());
+        // FreezeD: the frozen blocks leave the optimizer, and their compute copies stop taking gradients too.
+        var trainedD = _discriminator.Freeze(settings.FreezeD);
+        if (!ReferenceEquals(_computeDiscriminator, _discriminator)) _computeDiscriminator.Freeze(settings.FreezeD);
+        AddOptimizer("optimizer-d.bin", "D", settings.OptimizerD, trainedD);
         KeepGeneratorEma();
         Generator.train();
         _discriminator.train();

@@ -298,6 +298,57 @@ public abstract class Trainer : IDisposable
         OnLoaded();
     }
 
+    /// <summary>
+    /// Starts from other weights (fine-tuning): each network from the first folder holding its file, an EMA copy from its own file
+    /// or else its network's (a parent trained without EMA). Parameters missing there or of another shape (another class count's
+    /// label layers) keep their fresh initialisation, as do networks no folder holds. Optimizers, schedule and step start fresh.
+    /// </summary>
+    /// <param name="folders">A model's folder and/or a checkpoint's, in order of preference.</param>
+    /// <returns>What kept its fresh initialisation, as <c>file/parameter</c> (or <c>file</c> for a whole network).</returns>
+    public IReadOnlyList<string> InitializeFrom(IReadOnlyList<string> folders)
+    {
+        var fresh = new List<string>();
+        foreach (var (file, module) in AllNetworks)
+        {
+            var raw = _averages.Any(a => a.File == file) ? Networks.Select(n => n.File).FirstOrDefault(n => ArtifactLayout.Ema(n) == file) : null;
+            var source = folders.Select(f => Path.Combine(f, file)).FirstOrDefault(File.Exists)
+                ?? (raw is null ? null : folders.Select(f => Path.Combine(f, raw)).FirstOrDefault(File.Exists));
+            if (source is null)
+            {
+                fresh.Add(file);
+                continue;
+            }
+            var given = Models.WeightCodec.ReadState(source);
+            try
+            {
+                using var noGrad = no_grad();
+                foreach (var (name, target) in module.state_dict())
+                {
+                    if (!given.TryGetValue(name, out var value) || value.dtype != target.dtype) fresh.Add($"{file}/{name}");
+                    else if (value.shape.SequenceEqual(target.shape)) target.copy_(value);
+                    else if (LabelPlanesDiffer(value, target))
+                    {
+                        // An input layer that sees the image then one plane per class: the image's weights carry over.
+                        target.narrow(1, 0, Config.Channels).copy_(value.narrow(1, 0, Config.Channels));
+                        fresh.Add($"{file}/{name}[:, {Config.Channels}:]");
+                    }
+                    else fresh.Add($"{file}/{name}");
+                }
+            }
+            finally
+            {
+                foreach (var value in given.Values) value.Dispose();
+            }
+        }
+        foreach (var copy in _computeCopies) copy.Pull();
+        return fresh;
+    }
+
+    // Shapes that differ only in input channels, beyond the image's: another class count's label planes.
+    private bool LabelPlanesDiffer(Tensor given, Tensor target) =>
+        given.dim() == target.dim() && given.dim() >= 2 && given.shape[1] > Config.Channels && target.shape[1] > Config.Channels
+        && Enumerable.Range(0, (int)given.dim()).All(axis => axis == 1 || given.shape[axis] == target.shape[axis]);
+
     /// <summary>Called after a checkpoint replaced the weights.</summary>
     protected virtual void OnLoaded()
     {

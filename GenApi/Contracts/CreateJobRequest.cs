@@ -208,6 +208,21 @@ public sealed record CreateJobRequest
     /// new total and must exceed the checkpoint's step.</summary>
     public string? ResumeFrom { get; init; }
 
+    /// <summary>Fine-tune: start from the weights of a model of yours (<c>model_…</c>) or of a checkpoint (a job id for its latest,
+    /// or <c>{jobId}/checkpoints/{step}</c>), with fresh optimizers, schedule and step count, on any dataset whose images have the
+    /// source's channels. A trained model's job checkpoint at the model's step supplies the discriminator while it is kept.
+    /// Parameters of another shape (another class count's label layers) start fresh; the job's events and the new model's
+    /// lineage name them. <c>model</c>, <c>imageSize</c>, <c>latentDim</c> and <c>baseChannels</c> default to the source's and
+    /// must equal them. Not with <c>resumeFrom</c>.</summary>
+    /// <example>model_3f2a9c1e5b7d4e6fa0b1c2d3e4f56789</example>
+    public string? InitFrom { get; init; }
+
+    /// <summary>GANs, with <c>initFrom</c>: keep the discriminator's first this many feature blocks at their pretrained weights
+    /// (FreezeD, Mo et al. 2020); the upper blocks and the logit adapt. 0…the blocks below D's logit: 2 for <c>gan</c>; for the
+    /// convolutional GANs 2, 3 or 4 at 28, 32 or 64 pixels. Default 0.</summary>
+    [DefaultValue(0)]
+    public int? FreezeD { get; init; }
+
     /// <summary>Length of the generator's noise vector (a VAE's code), 1…1024. Default 100; 32 for VAEs.</summary>
     /// <example>100</example>
     public int? LatentDim { get; init; }

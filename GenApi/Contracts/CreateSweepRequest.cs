@@ -15,14 +15,14 @@ namespace GenApi.Contracts;
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record CreateSweepRequest
 {
-    /// <summary>The job every trial starts from: anything <c>POST /v1/jobs</c> accepts, except <c>resumeFrom</c>.</summary>
+    /// <summary>The job every trial starts from: anything <c>POST /v1/jobs</c> accepts, except <c>resumeFrom</c> and <c>initFrom</c>.</summary>
     [Required]
     public CreateJobRequest? Base { get; init; }
 
     /// <summary>The search space, by job-request field path (<c>learningRate</c>, <c>optimizerG.lr</c>, <c>loss</c>, <c>batchSize</c>,
     /// <c>schedule.type</c>, <c>emaDecay</c>, …): each a list of <c>values</c>, or a range <c>min</c>…<c>max</c> with a <c>distribution</c>.
     /// <c>learningRate</c>, <c>beta1</c> and <c>beta2</c> set both networks' optimizers. <c>model</c>, <c>dataset</c>, <c>steps</c>,
-    /// <c>checkpointEvery</c>, <c>evaluate</c> and <c>resumeFrom</c> are fixed by the base.</summary>
+    /// <c>checkpointEvery</c>, <c>evaluate</c>, <c>resumeFrom</c> and <c>initFrom</c> are fixed by the base.</summary>
     [Required]
     public Dictionary<string, SweepParameterRequest>? Parameters { get; init; }
 

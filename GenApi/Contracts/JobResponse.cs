@@ -87,7 +87,7 @@ public sealed record HyperparametersResponse(
     [property: ClosedSet(typeof(RecurrentShape), nameof(RecurrentShape.Cells))] string? Cell = null, bool? Bidirectional = null, int? SequenceLength = null,
     [property: ClosedSet(typeof(DiffAugment), nameof(DiffAugment.Policies))] IReadOnlyList<string>? Augment = null,
     [property: ClosedSet(typeof(TrainingPresets), nameof(TrainingPresets.Names))] string Preset = TrainingPresets.Paper, double? InputDropout = null,
-    [property: ClosedSet(typeof(Precision), nameof(Precision.Kinds))] string? Precision = null)
+    [property: ClosedSet(typeof(Precision), nameof(Precision.Kinds))] string? Precision = null, string? InitFrom = null, int? FreezeD = null)
 {
     public static HyperparametersResponse From(JobSpec spec)
     {
@@ -103,12 +103,13 @@ public sealed record HyperparametersResponse(
             Text(JobFields.Loss, t.Loss), Of(JobFields.NCritic, t.NCritic), Of(JobFields.GradientPenalty, t.GradientPenalty),
             Of(JobFields.LabelSmoothing, t.LabelSmoothing), Of(JobFields.InstanceNoise, t.InstanceNoise), Of(JobFields.Dropout, t.Dropout),
             Text(JobFields.Reconstruction, t.Reconstruction), Of(JobFields.KlWeight, t.Beta), t.L1, t.L2, t.ClipGradNorm, t.AccumulateSteps, t.EmaDecay,
-            spec.ResumeFrom is { } r ? $"{r.JobId}/checkpoints/{r.Step}" : null,
+            spec.ResumeFrom?.Path,
             Text(JobFields.DomainA, spec.Domains?.A), Text(JobFields.DomainB, spec.Domains?.B), Of(JobFields.CycleWeight, t.CycleWeight),
             Of(JobFields.IdentityWeight, t.IdentityWeight), Of(JobFields.PoolSize, t.PoolSize),
             Of(JobFields.SpectralNorm, t.SpectralNorm), Of(JobFields.R1, t.R1), Of(JobFields.R1Interval, t.R1Interval),
             Of(JobFields.KlWarmupSteps, t.KlWarmupSteps), Of(JobFields.FreeBits, t.FreeBits),
             sequence?.HiddenSize, sequence?.Layers, sequence?.Cell, sequence?.Bidirectional, sequence?.Length,
-            fields.Contains(JobFields.Augment) ? t.Augment : null, spec.Preset, sequence?.InputDropout, Text(JobFields.Precision, t.Precision));
+            fields.Contains(JobFields.Augment) ? t.Augment : null, spec.Preset, sequence?.InputDropout, Text(JobFields.Precision, t.Precision),
+            spec.InitFrom?.Name, Of(JobFields.FreezeD, t.FreezeD));
     }
 }

@@ -52,9 +52,11 @@ public sealed record ModelArchitectureResponse(
 /// <param name="FileName">An import: the uploaded file's name.</param>
 /// <param name="Reinitialized">A fine-tuned model: parameters that did not fit the parent and started fresh.</param>
 /// <param name="FreezeD">A fine-tuned model: the discriminator's first blocks kept frozen.</param>
+/// <param name="ParentCheckpoint">A fine-tuned model: the checkpoint (<c>{jobId}/checkpoints/{step}</c>) it started from, the
+/// parent model's own when its job kept it (it holds the discriminator).</param>
 public sealed record ModelLineageResponse(
     [property: ClosedSet(typeof(ModelLineageResponse), "Kinds")] string Kind, string? JobId, string? ParentModelId, string? Sha256, string? FileName,
-    IReadOnlyList<string>? Reinitialized, int? FreezeD)
+    IReadOnlyList<string>? Reinitialized, int? FreezeD, string? ParentCheckpoint)
 {
     public const string Trained = "trained";
     public const string Compressed = "compressed";
@@ -63,5 +65,5 @@ public sealed record ModelLineageResponse(
     public static ModelLineageResponse From(ModelRecord model) => new(
         model.Origin?.Kind ?? (model.Lineage is null ? Trained : Compressed), model.HasJob ? model.JobId : null,
         model.Origin?.ParentModelId ?? model.Lineage?.ParentModelId, model.Origin?.Sha256, model.Origin?.FileName, model.Origin?.Reinitialized,
-        model.Origin?.FreezeD);
+        model.Origin?.FreezeD, model.Origin?.ParentCheckpoint);
 }

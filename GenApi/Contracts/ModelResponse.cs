@@ -23,7 +23,8 @@ namespace GenApi.Contracts;
 /// <param name="SequenceLength">Sequence models (rvae, crvae): steps of the sequences it generates (an image's rows when trained on
 /// images); null otherwise.</param>
 /// <param name="Features">Sequence models: what each step holds (<c>samples.csv</c>'s columns); null otherwise.</param>
-/// <param name="ParentModelId">A compressed model: the model it was made from (<c>POST /v1/models/{id}/compress</c>); null for a trained one.</param>
+/// <param name="ParentModelId">The model it was made from: compressed from (<c>POST /v1/models/{id}/compress</c>) or fine-tuned from
+/// (a job's <c>initFrom</c>); null for one trained from scratch or imported. <c>GET /v1/models/{id}/card</c> says how.</param>
 /// <param name="Compression">A compressed model: how it was made, defaults filled in.</param>
 /// <param name="CompressionReport">A compressed model: size, speed, fidelity and quality against its parent, measured when it was made.</param>
 /// <param name="Metrics">Training losses at its step (in <c>GET /v1/models/{id}</c>; null in lists or once the job is deleted).</param>
@@ -43,7 +44,7 @@ public sealed record ModelResponse(
             model.Steps, model.HasJob ? model.JobId : null, model.CreatedAt, config.Conditional ? config.Classes : null, config.Ema,
             operations.HasFlag(FamilyOperations.Reconstruct), metrics, operations.HasFlag(FamilyOperations.Translate),
             config.Domains?.A, config.Domains?.B, config.Recurrent is null ? null : config.ImageSize,
-            config.Recurrent is null ? null : Worker.Rendering.ModelSampler.UnitsOf(config).Names, model.Lineage?.ParentModelId,
+            config.Recurrent is null ? null : Worker.Rendering.ModelSampler.UnitsOf(config).Names, model.Lineage?.ParentModelId ?? model.Origin?.ParentModelId,
             model.Lineage is { } lineage ? CompressionResponse.From(lineage.Compression) : null,
             model.Lineage is { } made ? CompressionReportResponse.From(made.Report) : null);
     }

@@ -13,13 +13,13 @@ public static class JobRequestMapper
     public const int MaxBatchSize = 1024;
 
     /// <summary>Returns the spec, or null with every invalid field listed in <paramref name="errors"/>.</summary>
-    /// <param name="resume">The checkpoint <c>resumeFrom</c> names, when it was resolved.</param>
-    /// <param name="resumeError">Why <c>resumeFrom</c> could not be resolved.</param>
-    public static JobSpec? Map(CreateJobRequest request, DatasetCatalog datasets, string team, ResumeTarget? resume, string? resumeError,
+    /// <param name="sources">What <c>resumeFrom</c> and <c>initFrom</c> name, or why they could not be resolved.</param>
+    public static JobSpec? Map(CreateJobRequest request, DatasetCatalog datasets, string team, JobSources sources,
         bool webhooksEnabled, out WebhookSubscription? webhook, out Dictionary<string, string[]> errors)
     {
         var e = new FieldErrors();
-        var model = request.Model ?? resume?.SourceSpec.Model ?? DcganFamily.Id;
+        var (resume, init) = (sources.Resume, sources.Init?.Config);
+        var model = request.Model ?? resume?.SourceSpec.Model ?? init?.Family ?? DcganFamily.Id;
         var family = ModelFamilies.Find(model);
         e.Check(family is not null, "model", $"Unknown model '{model}'; expected one of: {string.Join(", ", ModelFamilies.Names)}.");
         var preset = request.Preset ?? TrainingPresets.Paper;
@@ -44,7 +44,7 @@ public static class JobRequestMapper
                 e.Check(false, "dataset", $"Dataset '{dataset}' holds sequences; '{model}' trains on images. Sequence models: {string.Join(", ", ModelFamilies.All.Where(f => f.Sequences).Select(f => f.Name))}.");
         }
 
-        var imageSize = request.ImageSize ?? shape?.Size;
+        var imageSize = request.ImageSize ?? (init is not null && family?.Fields.Contains(JobFields.ImageSize) != false ? init.ImageSize : shape?.Size);
         // Which resolution to train at is an image family's question; a sequence family resolves its length itself.
         if (family?.Fields.Contains(JobFields.ImageSize) != false) CheckImageSize(request, shape, dataset, imageSize, e);
 
@@ -54,9 +54,9 @@ public static class JobRequestMapper
         e.Check(batchSize is >= 1 and <= MaxBatchSize, "batchSize", $"batchSize must be between 1 and {MaxBatchSize}.");
         var seed = request.Seed ?? resume?.SourceSpec.Training.Seed ?? Random.Shared.NextInt64(0, int.MaxValue);
         e.Check(seed >= 0, "seed", "seed must be zero or positive.");
-        var latentDim = request.LatentDim ?? resume?.SourceSpec.LatentDim ?? family?.DefaultLatentDim ?? 100;
+        var latentDim = request.LatentDim ?? resume?.SourceSpec.LatentDim ?? init?.LatentDim ?? family?.DefaultLatentDim ?? 100;
         e.Check(latentDim is >= 0 and <= 1024 && (latentDim > 0 || family?.Fields.Contains(JobFields.LatentDim) == false), "latentDim", "latentDim must be between 1 and 1024.");
-        var baseChannels = request.BaseChannels ?? resume?.SourceSpec.BaseChannels ?? family?.DefaultBaseChannels ?? 64;
+        var baseChannels = request.BaseChannels ?? resume?.SourceSpec.BaseChannels ?? init?.BaseChannels ?? family?.DefaultBaseChannels ?? 64;
         e.Check(baseChannels is >= 4 and <= 512, "baseChannels", "baseChannels must be between 4 and 512.");
         var checkpointEvery = request.CheckpointEvery ?? Math.Min(200, Math.Max(steps, 1));
         e.Check(checkpointEvery >= 1 && checkpointEvery <= Math.Max(steps, 1), "checkpointEvery", "checkpointEvery must be between 1 and steps.");
@@ -94,11 +94,13 @@ public static class JobRequestMapper
             KlWarmupSteps = request.KlWarmupSteps ?? defaults.KlWarmupSteps, FreeBits = request.FreeBits ?? defaults.FreeBits,
             Augment = request.Augment ?? defaults.Augment, Precision = request.Precision ?? defaults.Precision,
             L1 = request.L1 ?? 0, L2 = request.L2 ?? 0, ClipGradNorm = request.ClipGradNorm, AccumulateSteps = accumulate, EmaDecay = request.EmaDecay ?? 0,
+            FreezeD = request.FreezeD ?? 0,
         };
         var spec = new JobSpec
         {
             Model = model, Preset = preset, Dataset = dataset ?? "", ImageSize = imageSize, LatentDim = latentDim, BaseChannels = baseChannels,
             Evaluate = request.Evaluate ?? false, KeepBest = request.KeepBest ?? false, Training = training, ResumeFrom = resume?.Source,
+            InitFrom = sources.Init?.Source,
             Domains = request.DomainA is null && request.DomainB is null ? resume?.SourceSpec.Domains
                 : new DomainPair(request.DomainA ?? resume?.SourceSpec.Domains?.A, request.DomainB ?? resume?.SourceSpec.Domains?.B),
             Recurrent = family?.Sequences == true ? MapRecurrent(request, resume?.SourceSpec.Recurrent ?? new RecurrentSpec()) : null,
@@ -109,7 +111,8 @@ public static class JobRequestMapper
             family.Validate(spec, shape, e);
         }
         e.Check(!spec.KeepBest || spec.Evaluate, "keepBest", "keepBest picks the checkpoint with the best score: it needs evaluate: true.");
-        if (request.ResumeFrom is not null) CheckResume(spec, resume, resumeError, e);
+        if (request.ResumeFrom is not null) CheckResume(spec, resume, sources.ResumeError, e);
+        if (request.InitFrom is not null) CheckInit(spec, shape, request.ResumeFrom is not null, sources, e);
 
         webhook = null;
         if (request.Webhook is { } hook)
@@ -139,7 +142,7 @@ public static class JobRequestMapper
             (JobFields.BaseChannels, r.BaseChannels), (JobFields.KlWarmupSteps, r.KlWarmupSteps), (JobFields.FreeBits, r.FreeBits),
             (JobFields.HiddenSize, r.HiddenSize), (JobFields.Layers, r.Layers), (JobFields.Cell, r.Cell), (JobFields.Bidirectional, r.Bidirectional),
             (JobFields.SequenceLength, r.SequenceLength), (JobFields.Augment, r.Augment), (JobFields.InputDropout, r.InputDropout),
-            (JobFields.Precision, r.Precision),
+            (JobFields.Precision, r.Precision), (JobFields.FreezeD, r.FreezeD),
         ];
         return fields.Where(f => f.Value is not null).Select(f => f.Field);
     }
@@ -158,6 +161,30 @@ public static class JobRequestMapper
     private static RecurrentSpec MapRecurrent(CreateJobRequest r, RecurrentSpec from) => new(
         r.HiddenSize ?? from.HiddenSize, r.Layers ?? from.Layers, r.Cell ?? from.Cell, r.Bidirectional ?? from.Bidirectional, r.SequenceLength ?? from.Length,
         r.InputDropout ?? from.InputDropout);
+
+    // Weights carry over parameter by parameter where shapes fit: what shapes all of them (the family, the resolution, the noise
+    // and the widths, the image channels) must match, or nothing would; a class count may differ (its label layers start fresh).
+    private static void CheckInit(JobSpec spec, DatasetShape? shape, bool resuming, JobSources sources, FieldErrors e)
+    {
+        e.Check(!resuming, "initFrom", "initFrom starts a new run from weights only; resumeFrom continues one: give one of them.");
+        if (sources.Init is not { Config: var source })
+        {
+            e.Check(false, "initFrom", sources.InitError ?? "initFrom could not be resolved.");
+            return;
+        }
+        void Same<T>(string field, T mine, T theirs) =>
+            e.Check(EqualityComparer<T>.Default.Equals(mine, theirs), field, $"{field} is {mine}, but the weights in initFrom have {theirs}.");
+        Same("model", spec.Model, source.Family);
+        if (ModelFamilies.Find(spec.Model)?.Fields.Contains(JobFields.ImageSize) != false) Same("imageSize", spec.ImageSize, source.ImageSize);
+        if (ModelFamilies.Find(spec.Model)?.Fields.Contains(JobFields.LatentDim) == true) Same("latentDim", spec.LatentDim, source.LatentDim);
+        Same("baseChannels", spec.BaseChannels, source.BaseChannels);
+        if (shape is not null)
+            e.Check(shape.Channels == source.Channels, "dataset",
+                $"Dataset '{spec.Dataset}' has {shape.Channels}-channel images; the weights in initFrom were trained on {source.Channels}-channel images.");
+        if (spec.Training.FreezeD > 0 && sources.Init.Source.Checkpoint is null)
+            e.Check(false, JobFields.FreezeD, $"freezeD keeps the pretrained discriminator's layers, but {sources.Init.Source.Name} has no discriminator: "
+                + "a model keeps only what samples; its job's checkpoint at the model's step is gone (or it was imported or compressed). Start from a checkpoint, or drop freezeD.");
+    }
 
     // A checkpoint holds weights and optimizer state of one architecture: everything that shapes them must match.
     private static void CheckResume(JobSpec spec, ResumeTarget? resume, string? resumeError, FieldErrors e)

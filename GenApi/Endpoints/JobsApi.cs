@@ -52,10 +52,8 @@ public static class JobsApi
         CreateJobRequest request, ClaimsPrincipal user, DatasetCatalog datasets, IJobStore store, CheckpointStore checkpoints, TrainingQueue queue,
         IOptions<WebhookOptions> webhooks, JobAdmission admission, HttpContext context, CancellationToken cancellation)
     {
-        var (resume, resumeError) = request.ResumeFrom is { } from
-            ? await ResumeResolver.ResolveAsync(from, user.Team(), store, checkpoints, cancellation)
-            : (null, null);
-        if (JobRequestMapper.Map(request, datasets, user.Team(), resume, resumeError, webhooks.Value.Enabled, out var webhook, out var errors) is not { } spec)
+        var sources = await JobSources.ResolveAsync(request, user.Team(), store, checkpoints, cancellation);
+        if (JobRequestMapper.Map(request, datasets, user.Team(), sources, webhooks.Value.Enabled, out var webhook, out var errors) is not { } spec)
             return TypedResults.ValidationProblem(errors, title: "The job request is invalid.", type: Problems.InvalidRequest);
         JobRecord? job = null;
         if (await admission.AdmitAsync(user.Team(), user.KeyId(),

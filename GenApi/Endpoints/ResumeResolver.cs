@@ -12,7 +12,7 @@ public static partial class ResumeResolver
 {
     /// <summary>The target, or null and the reason why not.</summary>
     public static async Task<(ResumeTarget? Target, string? Error)> ResolveAsync(
-        string resumeFrom, string team, IJobStore store, CheckpointStore checkpoints, CancellationToken cancellation)
+        string resumeFrom, string team, IJobStore store, CheckpointStore checkpoints, CancellationToken cancellation, string field = "resumeFrom")
     {
         string jobId;
         int? step = null;
@@ -27,7 +27,7 @@ public static partial class ResumeResolver
             jobId = resumeFrom;
 
         if (await store.GetJobAsync(jobId, team, cancellation) is not { } job)
-            return (null, $"No job of yours has the id '{jobId}'; resumeFrom takes a job id, '{{jobId}}/checkpoints/{{step}}' or a model id.");
+            return (null, $"No job of yours has the id '{jobId}'; {field} takes a job id, '{{jobId}}/checkpoints/{{step}}' or a model id.");
         var available = checkpoints.List(jobId);
         step ??= available.Count > 0 ? available[^1].Step : null;
         if (step is not { } found || available.All(c => c.Step != found))

@@ -31,7 +31,8 @@ public static class SweepRequestMapper
         else
         {
             e.Check(request.Base.ResumeFrom is null, "base.resumeFrom", "resumeFrom does not apply to a sweep: trials start from scratch.");
-            baseRequest = JsonSerializer.SerializeToNode(request.Base with { ResumeFrom = null }, json)!.AsObject();
+            e.Check(request.Base.InitFrom is null, "base.initFrom", "initFrom does not apply to a sweep: trials start from scratch (fine-tune the sweep's best model instead).");
+            baseRequest = JsonSerializer.SerializeToNode(request.Base with { ResumeFrom = null, InitFrom = null }, json)!.AsObject();
             foreach (var (key, value) in baseRequest.ToList()) if (value is null) baseRequest.Remove(key);
             // Trials share one training seed unless it is swept: differences between them are the parameters'.
             baseRequest["seed"] ??= seed;

@@ -23,6 +23,7 @@ public static class TrialRequests
         ["checkpointEvery"] = "is the base's: trials are scored (and stopped) at checkpoints",
         ["evaluate"] = "is always true in a sweep: trials are scored",
         ["resumeFrom"] = "does not apply: trials start from scratch",
+        ["initFrom"] = "does not apply: trials start from scratch",
     };
 
     // Shorthands that set both optimizers: the base's per-optimizer value must not override the trial's.
@@ -74,7 +75,7 @@ public static class TrialRequests
             errors = new() { [error.Path?.TrimStart('$', '.') ?? ""] = [$"has the wrong type for this field ({error.Message.Split(". ")[0]})."] };
             return null;
         }
-        return JobRequestMapper.Map(parsed, datasets, team, null, null, webhooksEnabled, out webhook, out errors);
+        return JobRequestMapper.Map(parsed, datasets, team, JobSources.None, webhooksEnabled, out webhook, out errors);
     }
 
     private static IEnumerable<string> PathsOf(Type type, string prefix)

@@ -227,7 +227,7 @@ async function jobPage(_, id) {
       ${job.error ? `<dt>Reason</dt><dd class="error">${esc(job.error)}</dd>` : ''}
       ${job.trial ? `<dt>Sweep</dt><dd><a href="#/sweeps/${esc(job.trial.sweepId)}">${esc(job.trial.sweepId)}</a> trial ${job.trial.number}</dd>` : ''}
       ${job.parentModelId ? `<dt>Compresses</dt><dd><a href="#/models/${esc(job.parentModelId)}">${esc(job.parentModelId)}</a></dd>` : ''}
-      ${job.hyperparameters?.resumeFrom ? `<dt>Resumed from</dt><dd><a href="#/jobs/${esc(job.hyperparameters.resumeFrom.jobId)}">${esc(job.hyperparameters.resumeFrom.jobId)}</a> at step ${job.hyperparameters.resumeFrom.step}</dd>` : ''}`;
+      ${sourceFacts(job)}`;
     document.getElementById('job-actions').innerHTML = `
       ${active(job.status) && !job.cancelRequested ? '<button type="button" id="cancel-job" class="quiet">Cancel</button>' : ''}
       ${job.parentModelId ? '' : `<a href="#/jobs/new?from=${esc(job.id)}">Train again with changes</a>`}
@@ -280,6 +280,15 @@ async function jobPage(_, id) {
 }
 
 // Fields the form shows; everything else the job accepts goes through the JSON box.
+// Where a job's weights came from: the checkpoint it continues, or the model or checkpoint it fine-tunes.
+function sourceFacts(job) {
+  const link = (ref) => ref.startsWith('model_') ? `<a href="#/models/${esc(ref)}">${esc(ref)}</a>`
+    : `<a href="#/jobs/${esc(ref.split('/')[0])}">${esc(ref)}</a>`;
+  const h = job.hyperparameters ?? {};
+  return (h.resumeFrom ? `<dt>Resumed from</dt><dd>${link(h.resumeFrom)}</dd>` : '')
+    + (h.initFrom ? `<dt>Fine-tuned from</dt><dd>${link(h.initFrom)}${h.freezeD ? `, D's first ${h.freezeD} block(s) frozen` : ''}</dd>` : '');
+}
+
 const formFields = [
   ['model', 'Model family', 'select'], ['dataset', 'Dataset', 'select'], ['steps', 'Steps', 'number'], ['batchSize', 'Batch size', 'number'],
   ['seed', 'Seed', 'number'], ['latentDim', 'Latent size', 'number'], ['baseChannels', 'Base channels', 'number'],
@@ -301,8 +310,10 @@ function withoutNulls(value) {
 
 async function newJobPage(params) {
   const from = params.get('from');
-  const [request, datasets, source] = await Promise.all([schema('CreateJobRequest'), getJson('/v1/datasets'),
-    from ? getJson(`/v1/jobs/${from}`) : Promise.resolve(null)]);
+  const [request, datasets, source, initModel] = await Promise.all([schema('CreateJobRequest'), getJson('/v1/datasets'),
+    from ? getJson(`/v1/jobs/${from}`) : Promise.resolve(null), params.get('init') ? getJson(`/v1/models/${params.get('init')}`) : Promise.resolve(null)]);
+  // What "start from this model" offers: the model asked for, else the model the source job made.
+  const initId = initModel?.id ?? source?.modelId ?? null;
   const enumOf = (name) => request.properties[name]?.enum ?? [];
   const options = {
     model: enumOf('model'),
@@ -313,7 +324,10 @@ async function newJobPage(params) {
   const start = source
     ? withoutNulls(Object.fromEntries(Object.entries({ model: source.model, dataset: source.dataset, ...source.hyperparameters })
       .filter(([k]) => k in request.properties)))
-    : { model: 'dcgan', dataset: options.dataset.includes('fashion-mnist') ? 'fashion-mnist' : options.dataset[0], steps: 1000, batchSize: 64, checkpointEvery: 100, sampleEvery: 100 };
+    : { model: initModel?.family ?? 'dcgan', dataset: options.dataset.includes(initModel?.dataset) ? initModel.dataset : options.dataset.includes('fashion-mnist') ? 'fashion-mnist' : options.dataset[0],
+      steps: 1000, batchSize: 64, checkpointEvery: 100, sampleEvery: 100 };
+  delete start.initFrom;   // the checkbox below says where a fine-tune starts
+  delete start.resumeFrom;
   const extra = structuredClone(start);
   for (const [name] of formFields) {
     const keys = name.split('.');
@@ -330,10 +344,13 @@ async function newJobPage(params) {
         : `<input id="${id}" name="${name}" type="text" inputmode="decimal" value="${esc(value ?? '')}">`;
     return `<div class="field" data-field="${name}"><label for="${id}">${esc(label)}</label>${control}<div class="field-error" id="${id}-error" role="status"></div></div>`;
   };
-  view.innerHTML = `<h1>${source ? `Train again: ${esc(from)}` : 'New job'}</h1>
+  const initField = initId ? `<div class="field" data-field="initFrom"><label for="field-initFrom">Start from this model (${esc(initId)}): its weights,
+      fresh optimizers and schedule; pick the new dataset above</label><input id="field-initFrom" name="initFrom" type="checkbox" ${initModel ? 'checked' : ''}>
+      <div class="field-error" id="field-initFrom-error" role="status"></div></div>` : '';
+  view.innerHTML = `<h1>${initModel ? `Fine-tune: ${esc(initModel.id)}` : source ? `Train again: ${esc(from)}` : 'New job'}</h1>
     <form id="job-form" class="panel" novalidate>
       <div id="form-summary" class="error" role="alert"></div>
-      <div class="form-grid">${formFields.map(input).join('')}</div>
+      <div class="form-grid">${formFields.map(input).join('')}</div>${initField}
       <div class="field" data-field="json"><h2><label for="field-json">More settings (JSON, merged under the fields above)</label></h2>
         <textarea id="field-json" name="json" spellcheck="false">${esc(JSON.stringify(extra, null, 2))}</textarea>
         <div class="field-error" id="field-json-error" role="status"></div></div>
@@ -357,6 +374,7 @@ async function newJobPage(params) {
       else if (type === 'number') setPath(body, name, Number.isNaN(Number(control.value)) ? control.value : Number(control.value));
       else setPath(body, name, control.value);
     }
+    if (form.elements.initFrom?.checked) body.initFrom = initId;
     const button = document.getElementById('submit-job');
     button.disabled = true;
     try {
@@ -398,7 +416,7 @@ async function modelsPage(params) {
 
 async function modelPage(_, id) {
   const model = await getJson(`/v1/models/${id}`);
-  const job = await getJson(`/v1/jobs/${model.jobId}`).catch(() => null);
+  const job = model.jobId ? await getJson(`/v1/jobs/${model.jobId}`).catch(() => null) : null;
   const sequence = model.imageSize === null;
   const labelControl = model.classes ? `<div><label for="sample-label">Class</label><select id="sample-label"><option value="">every class</option>${model.classes
     .map((c, i) => `<option value="${i}">${esc(c)}</option>`).join('')}</select></div>` : '';
@@ -406,11 +424,12 @@ async function modelPage(_, id) {
   view.innerHTML = `<h1>Model ${esc(id)}</h1>
     <section class="panel"><dl class="facts">
       <dt>Family</dt><dd>${esc(model.family)} on ${esc(model.dataset)}</dd><dt>Steps</dt><dd>${model.steps}</dd>
-      <dt>Trained by</dt><dd><a href="#/jobs/${esc(model.jobId)}">${esc(model.jobId)}</a></dd><dt>Created</dt><dd>${when(model.createdAt)}</dd>
-      ${model.parentModelId ? `<dt>Compressed from</dt><dd><a href="#/models/${esc(model.parentModelId)}">${esc(model.parentModelId)}</a>${model.compressionReport
+      <dt>Trained by</dt><dd>${model.jobId ? `<a href="#/jobs/${esc(model.jobId)}">${esc(model.jobId)}</a>` : 'an imported file'}</dd><dt>Created</dt><dd>${when(model.createdAt)}</dd>
+      ${model.parentModelId ? `<dt>${model.compression ? 'Compressed' : 'Fine-tuned'} from</dt><dd><a href="#/models/${esc(model.parentModelId)}">${esc(model.parentModelId)}</a>${model.compressionReport
         ? ` (${num(model.compressionReport.sizeRatio)}× smaller, ${num(model.compressionReport.speedUp)}× faster)` : ''}</dd>` : ''}
-      ${job?.hyperparameters?.resumeFrom ? `<dt>Resumed from</dt><dd><a href="#/jobs/${esc(job.hyperparameters.resumeFrom.jobId)}">${esc(job.hyperparameters.resumeFrom.jobId)}</a> at step ${job.hyperparameters.resumeFrom.step}</dd>` : ''}
+      ${job ? sourceFacts(job) : ''}
     </dl></section>
+    <p class="actions"><a id="fine-tune-link" href="#/jobs/new?init=${esc(id)}${model.jobId ? `&from=${esc(model.jobId)}` : ''}">Fine-tune: train on new data starting from this model</a></p>
     <section class="panel samples" aria-labelledby="samples-title"><h2 id="samples-title">Samples</h2>
       <form id="sample-form" class="controls">
         <div><label for="sample-count">Count</label><input id="sample-count" type="number" min="1" max="256" value="16"></div>

@@ -25,7 +25,7 @@ public abstract class AdversarialFamily : IModelFamily
     [
         JobFields.OptimizerD, JobFields.LatentDim, JobFields.Loss, JobFields.NCritic, JobFields.GradientPenalty,
         JobFields.LabelSmoothing, JobFields.InstanceNoise, JobFields.Dropout, JobFields.SpectralNorm, JobFields.R1, JobFields.R1Interval,
-        JobFields.Augment, JobFields.Precision, .. JobFields.ImageShape,
+        JobFields.Augment, JobFields.Precision, JobFields.FreezeD, .. JobFields.ImageShape,
     ];
 
     public (string First, string Second) LossNames => ("D", "G");
@@ -48,7 +48,15 @@ public abstract class AdversarialFamily : IModelFamily
         e.Check(t.Augment.All(DiffAugment.Policies.Contains) && t.Augment.Distinct().Count() == t.Augment.Count, JobFields.Augment,
             $"augment takes each of {string.Join(", ", DiffAugment.Policies)} at most once.");
         e.Check(Precision.Kinds.Contains(t.Precision), JobFields.Precision, $"Unknown precision '{t.Precision}'; expected one of: {string.Join(", ", Precision.Kinds)}.");
+        if (t.FreezeD == 0) return;
+        var blocks = DiscriminatorBlocks(spec.ImageSize ?? data?.Size ?? ModelConfig.SupportedSizes[0]);
+        e.Check(t.FreezeD > 0 && t.FreezeD <= blocks, JobFields.FreezeD,
+            $"freezeD must be between 0 and {blocks}: a {spec.ImageSize}×{spec.ImageSize} {Name} discriminator has {blocks} feature blocks below its logit.");
+        e.Check(spec.InitFrom is not null, JobFields.FreezeD, "freezeD keeps pretrained discriminator layers: it needs initFrom.");
     }
+
+    /// <summary>The feature blocks of this family's discriminator at <paramref name="imageSize"/> (what freezeD can hold).</summary>
+    protected virtual int DiscriminatorBlocks(int imageSize) => DcganDiscriminator.BlockCountFor(new ModelConfig(imageSize, 1));
 
     public Trainer CreateTrainer(ModelConfig config, TrainingSettings settings, Device device) =>
         new GanTrainer(this, config, settings, device, noise => CreateDiscriminator(config, settings, noise));

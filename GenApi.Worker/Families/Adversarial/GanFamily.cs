@@ -15,8 +15,10 @@ public sealed class GanFamily : AdversarialFamily
     public override IReadOnlyCollection<string> Fields { get; } =
     [
         JobFields.OptimizerD, JobFields.LatentDim, JobFields.Loss, JobFields.NCritic, JobFields.GradientPenalty,
-        JobFields.LabelSmoothing, JobFields.InstanceNoise, JobFields.Dropout, JobFields.R1, JobFields.R1Interval, JobFields.Augment, JobFields.Precision, .. JobFields.ImageShape,
+        JobFields.LabelSmoothing, JobFields.InstanceNoise, JobFields.Dropout, JobFields.R1, JobFields.R1Interval, JobFields.Augment, JobFields.Precision, JobFields.FreezeD, .. JobFields.ImageShape,
     ];
+
+    protected override int DiscriminatorBlocks(int imageSize) => MlpDiscriminator.HiddenBlocks;
 
     protected override ImageGenerator CreateGenerator(ModelConfig config) => new MlpGenerator(config);
 
