@@ -35,6 +35,14 @@ public sealed class DatasetCatalog(IOptions<DatasetOptions> options, UploadedDat
     /// <summary>Null when <paramref name="name"/> can be loaded here by <paramref name="team"/>, else a sentence saying why not.</summary>
     public string? Problem(string name, string team = "") => SplitProblem(name, team, test: false);
 
+    // A view is fine when it parses, its base is, and its classes are the base's.
+    private string? ViewProblem(string name, string team, bool test)
+    {
+        if (DatasetView.Parse(name, out var syntax) is not { } view) return syntax;
+        if (DatasetView.IsView(view.Base)) return $"'{name}' is a view of a view; name the dataset itself before the first '{DatasetView.Separator}'.";
+        return SplitProblem(view.Base, team, test) ?? view.Problem(Describe(view.Base)!);
+    }
+
     /// <summary>Null when the test split (needed to evaluate) can be loaded, else why not.</summary>
     public string? TestSplitProblem(string name, string team = "") => Problem(name, team) ?? SplitProblem(name, team, test: true);
 
@@ -46,6 +54,8 @@ public sealed class DatasetCatalog(IOptions<DatasetOptions> options, UploadedDat
     /// sequence datasets, their features; null when unknown.</summary>
     public DatasetShape? Describe(string name) => name switch
     {
+        _ when DatasetView.IsView(name) => DatasetView.Parse(name, out _) is { } view && !DatasetView.IsView(view.Base) && Describe(view.Base) is { } shape
+            && view.Problem(shape) is null ? view.Shape(shape) : null,
         FashionMnist => new(28, 1, FashionClasses),
         Mnist => new(28, 1, DigitClasses),
         Cifar10 => new(Cifar10Reader.Size, 3, CifarClasses),
@@ -94,6 +104,7 @@ public sealed class DatasetCatalog(IOptions<DatasetOptions> options, UploadedDat
         var o = options.Value;
         return name switch
         {
+            _ when DatasetView.IsView(name) => ViewProblem(name, team, test),
             Synthetic or SyntheticSequences => null,
             FashionMnist => Missing("Fashion-MNIST", IdxFiles(o.FashionMnistPath, test), test,
                 "Install it with 'apt-get install dataset-fashion-mnist', or point Datasets:FashionMnistPath at a folder holding the IDX files."),
@@ -125,6 +136,12 @@ public sealed class DatasetCatalog(IOptions<DatasetOptions> options, UploadedDat
 
     private ImageDataset Read(string name, bool test)
     {
+        if (DatasetView.IsView(name) && DatasetView.Parse(name, out _) is { } view)
+        {
+            // The view's team is its base's: the caller checked that it may load it.
+            if (ViewProblem(name, uploads.Find(view.Base)?.Team ?? "", test) is { } viewProblem) throw new InvalidOperationException(viewProblem);
+            return view.Select(Load(view.Base, test), Describe(view.Base)!, name, test);
+        }
         if (SplitProblem(name, uploads.Find(name)?.Team ?? "", test) is { } problem) throw new InvalidOperationException(problem);
         var o = options.Value;
         switch (name)

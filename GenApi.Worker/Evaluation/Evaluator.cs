@@ -175,7 +175,7 @@ public sealed partial class Evaluator(DatasetCatalog datasets, ArtifactPaths pat
     {
         var train = datasets.Load(dataset, size: sequenceLength);
         var test = datasets.Load(dataset, test: true, size: sequenceLength);
-        var folder = Path.Combine(paths.Root, "evaluation", train.Sequences ? $"{dataset}-{train.ImageSize}steps" : dataset);
+        var folder = Path.Combine(paths.Root, "evaluation", Datasets.DatasetView.FolderName(train.Sequences ? $"{dataset}-{train.ImageSize}steps" : dataset));
         Directory.CreateDirectory(folder);
         var classifier = train.Sequences
             ? DomainClassifier.ForSequences((int)train.Images.shape[3], train.ClassCount)

@@ -25,7 +25,10 @@ public sealed record CreateJobRequest
 
     /// <summary>Training data: <c>fashion-mnist</c>, <c>mnist</c>, <c>cifar10</c>, <c>synthetic</c> (built-in shapes),
     /// <c>synthetic-sequences</c> (built-in waves, for rvae/crvae), or the id of a dataset you uploaded (<c>POST /v1/datasets</c>: a zip of
-    /// images, or a CSV of sequences). Conditional families need labelled data.</summary>
+    /// images, or a CSV of sequences). Conditional families need labelled data. A view trains on part of one:
+    /// <c>{dataset}:{class},{class}…</c> keeps those classes (relabelled in the order given), <c>{dataset}:{classes or *}:{n}</c>
+    /// the first n of their training images (the test split keeps every image of the classes), e.g.
+    /// <c>fashion-mnist:sandal,sneaker,ankle-boot:1000</c>.</summary>
     /// <example>fashion-mnist</example>
     [Required]
     public string? Dataset { get; init; }
