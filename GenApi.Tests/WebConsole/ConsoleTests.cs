@@ -76,9 +76,23 @@ public sealed class ConsoleTests(ITestOutputHelper output)
         browser.WaitFor("#cancel-job", seconds: 30).Click();
         browser.WaitFor("#job-status [data-status='canceled']", seconds: 60);
 
-        // The jobs list shows both, with their status, and nothing breaks at a phone's width.
+        // Fine-tune: the model's page links to a form that starts from this model; the job page says where it started.
+        browser.Driver.Navigate().GoToUrl($"{server}/console/#/models/{modelId}");
+        browser.WaitFor("#fine-tune-link").Click();
+        browser.Wait(d => d.FindElement(By.Id("field-steps")).GetAttribute("value") == "200", what: "the fine-tune form");
+        Assert.True(browser.Find("#field-initFrom").Selected);
+        browser.Type("#field-steps", "100");
+        browser.Find("#submit-job").Click();
+        var fineTune = browser.Wait(d => d.Url.Contains("#/jobs/job_") ? d.Url[(d.Url.IndexOf("#/jobs/", StringComparison.Ordinal) + 7)..] : null, what: "the fine-tune's page");
+        browser.WaitFor("#job-status [data-status='succeeded']", seconds: 120);
+        var facts = browser.Wait(d => d.FindElement(By.CssSelector("main")).Text is { } text && text.Contains("Fine-tuned from", StringComparison.Ordinal) ? text : null, what: "the fine-tune's source");
+        Assert.Contains(modelId, facts);
+        var tuned = await client.GetFromJsonAsync<JobResponse>($"/v1/jobs/{fineTune}", GenApiFactory.Json);
+        Assert.Equal(modelId, tuned!.Hyperparameters.InitFrom);
+
+        // The jobs list shows all three, with their status, and nothing breaks at a phone's width.
         browser.Driver.Navigate().GoToUrl($"{server}/console/#/jobs");
-        browser.Wait(_ => ListedJobs(browser).Count == 2, what: "two jobs listed");
+        browser.Wait(_ => ListedJobs(browser).Count == 3, what: "three jobs listed");
         Assert.Contains("succeeded", browser.Find($"tr[data-job='{jobId}']").Text);
         browser.Screenshot("console-jobs");
         browser.Driver.Manage().Window.Size = new System.Drawing.Size(390, 844);

@@ -80,6 +80,13 @@ public sealed record DatasetView(string Base, IReadOnlyList<string>? Classes, in
             Classes?.Count ?? data.ClassCount, data.Sequences);
     }
 
+    /// <summary>The dataset whose classifier and reference statistics score runs on <paramref name="name"/>: a view without its
+    /// image count, so a 1,000-image run and a full one are scored on one footing (the test split is the same).</summary>
+    public static string EvaluationName(string name) =>
+        IsView(name) && Parse(name, out _) is { Limit: not null } view
+            ? view.Classes is null ? view.Base : $"{view.Base}{Separator}{string.Join(',', view.Classes)}"
+            : name;
+
     /// <summary>A folder name for per-dataset files (the evaluator's classifier): the view's name without separators.</summary>
     public static string FolderName(string name) => IsView(name)
         ? string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_')) + "-" + Convert.ToHexStringLower(

@@ -152,7 +152,10 @@ public sealed partial class Evaluator(DatasetCatalog datasets, ArtifactPaths pat
     private static int? SequenceLength(ModelConfig config) => config.Recurrent?.Values is null ? null : config.ImageSize;
 
     // Lazy: concurrent first evaluations of a dataset train its classifier once.
-    private Reference ReferenceFor(string dataset, Action<string>? progress, int? sequenceLength = null) =>
+    private Reference ReferenceFor(string name, Action<string>? progress, int? sequenceLength = null) =>
+        ReferenceOf(Datasets.DatasetView.EvaluationName(name), progress, sequenceLength);
+
+    private Reference ReferenceOf(string dataset, Action<string>? progress, int? sequenceLength) =>
         _references.GetOrAdd(sequenceLength is { } length ? $"{dataset}:{length}" : dataset,
             _ => new Lazy<Reference>(() => BuildReference(dataset, sequenceLength, progress))).Value;
 

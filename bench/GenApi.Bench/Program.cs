@@ -23,6 +23,8 @@ using static TorchSharp.torch;
 //          for the presets and screened recipes (bench/results/frontier.md, frontier.png)
 //        --compression [--parent-steps N] [--fine-tune-steps N] [--samples N] [--methods a,b] [--results DIR]: pruning, distillation and quantization of a DCGAN, each
 //          against its parent in one run (bench/results/compression.md)
+//        --transfer [--parent-steps N] [--transfer-steps N] [--samples N] [--results DIR]: fine-tuning a DCGAN from Fashion-MNIST's tops onto
+//          its footwear (1,000 images and all) against training from scratch, at equal steps (bench/results/transfer.md)
 //        --rvae [--rvae-steps N] [--rvae-fashion-steps N] [--samples N] [--rvae-dropouts P,P…]: recurrent VAEs with and without KL
 //          annealing, and decoder input dropouts compared (bench/results/rvae.md)
 //        --upload [--upload-mb N] [--rounds N] [--results DIR]: the peak memory one CSV upload adds to the API process, both layouts,
@@ -41,6 +43,12 @@ if (args.Contains("--cyclegan"))
     await TranslationBench.RunAsync(Option("--cyclegan-steps", 2000), Option("--base-channels", 32), Option("--samples", 2000), Path.Combine("bench", "results"));
     return;
 }
+if (args.Contains("--transfer"))
+{
+    await TransferBench.RunAsync(Option("--parent-steps", 3000), Option("--transfer-steps", 1000), Option("--samples", 2000), OptionText("--results", Path.Combine("bench", "results")));
+    return;
+}
+
 if (args.Contains("--compression"))
 {
     await CompressionBench.RunAsync(Option("--parent-steps", 2000), Option("--fine-tune-steps", 1000), Option("--samples", 2000),
