@@ -27,9 +27,34 @@ public static class WeightCodec
         return file.Read(head) == 4 && head.SequenceEqual(Magic);
     }
 
-    /// <summary>Loads a network file of either format into <paramref name="network"/>.</summary>
+    /// <summary>Whether <paramref name="path"/> is a safetensors file: a little-endian header length within the file, then JSON.
+    /// A TorchSharp file starts with its entry count and a parameter name, never with eight bytes and a brace.</summary>
+    public static bool IsSafetensors(string path)
+    {
+        using var file = File.OpenRead(path);
+        Span<byte> head = stackalloc byte[9];
+        return file.Read(head) == 9 && head[8] == (byte)'{'
+            && System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(head) is var length && length >= 2 && length <= (ulong)file.Length - 8;
+    }
+
+    /// <summary>Writes <paramref name="network"/>'s state (parameters and buffers, fp32) as safetensors: how stored models keep their
+    /// fp32 networks, readable by any safetensors library.</summary>
+    public static void SaveSafetensors(nn.Module network, string path)
+    {
+        // Host copies (a GPU worker's weights): the scope frees them, never the network's own tensors, made outside it.
+        using var scope = NewDisposeScope();
+        TorchSharp.PyBridge.Safetensors.SaveStateDict(path, network.state_dict().ToDictionary(e => e.Key, e => e.Value.detach().cpu()));
+    }
+
+    /// <summary>Loads a network file into <paramref name="network"/>: safetensors, this format, or TorchSharp's (models stored
+    /// before safetensors).</summary>
     public static void Load(nn.Module network, string path)
     {
+        if (IsSafetensors(path))
+        {
+            LoadSafetensors(network, path);
+            return;
+        }
         if (!IsEncoded(path))
         {
             network.load(path);
@@ -47,10 +72,33 @@ public static class WeightCodec
         }
     }
 
+    // Every tensor of the network from the file, of its shape, and nothing else: a stored model is one architecture.
+    private static void LoadSafetensors(nn.Module network, string path)
+    {
+        var given = TorchSharp.PyBridge.Safetensors.LoadStateDict(path);
+        try
+        {
+            var state = network.state_dict();
+            if (given.Keys.Except(state.Keys).FirstOrDefault() is { } extra) throw new InvalidDataException($"{path}: '{extra}' does not fit the network.");
+            using var noGrad = no_grad();
+            foreach (var (name, target) in state)
+            {
+                if (!given.TryGetValue(name, out var value) || !value.shape.SequenceEqual(target.shape))
+                    throw new InvalidDataException($"{path}: '{name}' is missing or of another shape.");
+                target.copy_(value);
+            }
+        }
+        finally
+        {
+            foreach (var value in given.Values) value.Dispose();
+        }
+    }
+
     /// <summary>A network file of either format as named fp32 (or integer) tensors, without the network: what fine-tuning
     /// copies from where the shapes fit. The caller disposes the tensors.</summary>
     public static Dictionary<string, Tensor> ReadState(string path)
     {
+        if (IsSafetensors(path)) return TorchSharp.PyBridge.Safetensors.LoadStateDict(path);
         var state = new Dictionary<string, Tensor>();
         if (!IsEncoded(path))
         {

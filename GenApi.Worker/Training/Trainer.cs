@@ -354,10 +354,11 @@ public abstract class Trainer : IDisposable
     {
     }
 
-    /// <summary>Writes the files of a published model (its family's <see cref="ModelFiles"/>) into <paramref name="folder"/>.</summary>
+    /// <summary>Writes the files of a published model (its family's <see cref="ModelFiles"/>) into <paramref name="folder"/>, as
+    /// safetensors (models published before them, in TorchSharp's format, still load: <see cref="Models.WeightCodec.Load"/>).</summary>
     public void SaveModel(string folder)
     {
-        foreach (var (file, module) in AllNetworks.Where(n => ModelFiles.Contains(n.File))) module.save(Path.Combine(folder, file));
+        foreach (var (file, module) in AllNetworks.Where(n => ModelFiles.Contains(n.File))) Models.WeightCodec.SaveSafetensors(module, Path.Combine(folder, file));
     }
 
     public virtual void Dispose()
