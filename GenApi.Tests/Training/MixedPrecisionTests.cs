@@ -87,7 +87,11 @@ public sealed class MixedPrecisionTests
         var folder = TestPaths.NewScratch();
         trainer.SaveModel(folder);
         using var loaded = new DcganGenerator(config);
-        loaded.load(Path.Combine(folder, ArtifactLayout.GeneratorFile));
+        // A stored model is fp32 safetensors: every tensor of the network, of its shape, in fp32.
+        var stored = Path.Combine(folder, ArtifactLayout.GeneratorFile);
+        Assert.True(WeightCodec.IsSafetensors(stored));
+        WeightCodec.Load(loaded, stored);
+        Assert.All(TorchSharp.PyBridge.Safetensors.LoadStateDict(stored).Values.Where(t => t.is_floating_point()), t => Assert.Equal(ScalarType.Float32, t.dtype));
         using var grid = trainer.SampleProgressGrid();
         Assert.Equal(ScalarType.Float32, grid.dtype);
         Assert.True(grid.isfinite().all().item<bool>());
