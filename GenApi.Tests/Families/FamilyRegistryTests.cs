@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using GenApi.Contracts;
 using GenApi.Tests.Api;
 using GenApi.Worker.Contracts;
 using GenApi.Worker.Families;
@@ -8,24 +9,36 @@ namespace GenApi.Tests.Families;
 /// <summary>The registry is the one place a family's rules live: the API's validation and documentation follow it.</summary>
 public sealed class FamilyRegistryTests
 {
-    // A value of the right type for every family-specific field, so a 400 can only be about whether the field applies.
-    private static readonly Dictionary<string, object> Valid = new()
+    // A value of the right type for every family-specific field, so a 400 can only be about whether the field applies. A declared
+    // setting with bounds or a closed set has one from its declaration; only the others are listed.
+    private static readonly Dictionary<string, object> Listed = new()
     {
-        [JobFields.OptimizerD] = new { lr = 0.001 }, [JobFields.LatentDim] = 8, [JobFields.Loss] = "lsgan", [JobFields.NCritic] = 2,
-        [JobFields.GradientPenalty] = 1.0, [JobFields.LabelSmoothing] = 0.1, [JobFields.InstanceNoise] = 0.1, [JobFields.Dropout] = 0.1,
-        [JobFields.Reconstruction] = "mse", [JobFields.KlWeight] = 0.5, [JobFields.DomainA] = "circle", [JobFields.DomainB] = "square",
-        [JobFields.CycleWeight] = 5.0, [JobFields.IdentityWeight] = 1.0, [JobFields.PoolSize] = 10,
-        [JobFields.SpectralNorm] = true, [JobFields.R1] = 1.0, [JobFields.R1Interval] = 4,
-        [JobFields.ImageSize] = 28, [JobFields.Resize] = true, [JobFields.BaseChannels] = 8, [JobFields.KlWarmupSteps] = 10, [JobFields.FreeBits] = 0.1,
+        [JobFields.OptimizerD] = new { lr = 0.001 }, [JobFields.LatentDim] = 8, [JobFields.DomainA] = "circle", [JobFields.DomainB] = "square",
+        [JobFields.SpectralNorm] = true, [JobFields.ImageSize] = 28, [JobFields.Resize] = true, [JobFields.BaseChannels] = 8,
         [JobFields.HiddenSize] = 16, [JobFields.Layers] = 2, [JobFields.Cell] = "lstm", [JobFields.Bidirectional] = false, [JobFields.SequenceLength] = 28,
-        [JobFields.Augment] = new[] { "color" }, [JobFields.InputDropout] = 0.25, [JobFields.Precision] = "bf16", [JobFields.FreezeD] = 1,
+        [JobFields.InputDropout] = 0.25, [JobFields.FreezeD] = 1,
+    };
+
+    private static object? Valid(string field) => Listed.TryGetValue(field, out var value) ? value : TrainingFields.Find(field) switch
+    {
+        { Declared.Values: { } values } f => f.Property.PropertyType == typeof(string) ? values[^1] : new[] { values[^1] },
+        { Declared.Min: var min } f when !double.IsNaN(min) => f.Property.PropertyType == typeof(int) ? (object)((int)min + 1) : min + (f.Declared.Max - min) / 4,
+        _ => null,
+    };
+
+    /// <summary>A value out of <paramref name="field"/>'s declared bounds or set, or null where it declares none.</summary>
+    private static object? Invalid(TrainingField field) => field.Declared switch
+    {
+        { Values: not null } => field.Property.PropertyType == typeof(string) ? "no-such-value" : new[] { "no-such-value" },
+        { Max: var max } when !double.IsNaN(max) => field.Property.PropertyType == typeof(int) ? (object)((int)max + 1) : max + 1,
+        _ => null,
     };
 
     [Fact]
     public void Registry_NamesEveryFamilyOnce_AndEveryFamilyRebuildsItsPublishedNetworks()
     {
         Assert.Equal(ModelFamilies.Names.Distinct(), ModelFamilies.Names);
-        Assert.Equal(JobFields.All.Order(), Valid.Keys.Order());
+        Assert.All(JobFields.All, f => Assert.True(Valid(f) is not null, $"{f} has no valid value: list one, or declare its bounds."));
         foreach (var family in ModelFamilies.All)
         {
             Assert.All(family.Fields, f => Assert.Contains(f, JobFields.All));
@@ -46,7 +59,7 @@ public sealed class FamilyRegistryTests
         foreach (var family in ModelFamilies.All)
         {
             var body = new Dictionary<string, object> { ["model"] = family.Name, ["dataset"] = "synthetic", ["steps"] = 0 };
-            foreach (var field in JobFields.All) body[field] = Valid[field];
+            foreach (var field in JobFields.All) body[field] = Valid(field)!;
             var errors = await BadInputTests.ValidationErrorsAsync(await client.PostAsJsonAsync("/v1/jobs", body));
             // steps = 0 keeps every answer a 400 without training anything; which fields apply is the registry's rule alone.
             Assert.Contains("steps", errors.Keys);
@@ -65,5 +78,35 @@ public sealed class FamilyRegistryTests
         var document = await app.CreateClient().GetStringAsync("/swagger/v1/swagger.json");
         foreach (var family in ModelFamilies.All) Assert.Contains($"- `{family.Name}`: ", document);
         Assert.Contains("Applies to: `cyclegan`; a 400 for the other families.", document.Replace("\\u0060", "`"));
+    }
+
+    // A setting is declared once, on TrainingSettings: the request and the resolved settings carry it under its name and type,
+    // and its declared bounds are a 400 naming it, for every family that takes it.
+    [Fact]
+    public async Task EveryDeclaredSetting_IsOneRequestAndOneResponseProperty_AndItsBoundsAreA400()
+    {
+        foreach (var field in TrainingFields.All)
+        {
+            var type = field.Property.PropertyType;
+            var nullable = type.IsValueType ? typeof(Nullable<>).MakeGenericType(type) : type;
+            Assert.Equal(nullable, FieldBinding.Of(typeof(CreateJobRequest))[field.Name].PropertyType);
+            Assert.Equal(nullable, FieldBinding.Of(typeof(HyperparametersResponse))[field.Name].PropertyType);
+            Assert.Contains(field.Name, JobFields.All);
+            Assert.Contains(ModelFamilies.All, f => f.Fields.Contains(field.Name));
+        }
+
+        await using var app = new GenApiFactory(TestPaths.NewScratch());
+        var client = app.CreateClient();
+        var checkedAny = 0;
+        foreach (var field in TrainingFields.All)
+        {
+            if (Invalid(field) is not { } invalid) continue;
+            var family = ModelFamilies.All.First(f => f.Fields.Contains(field.Name) && f.Name != "wgan-gp");
+            var body = new Dictionary<string, object> { ["model"] = family.Name, ["dataset"] = family.Sequences ? "synthetic-sequences" : "synthetic", [field.Name] = invalid };
+            var errors = await BadInputTests.ValidationErrorsAsync(await client.PostAsJsonAsync("/v1/jobs", body));
+            Assert.True(errors.ContainsKey(field.Name), $"{family.Name}.{field.Name} = {invalid}: {string.Join(" ", errors.Keys)}");
+            checkedAny++;
+        }
+        Assert.True(checkedAny >= 15, $"only {checkedAny} declared settings have bounds or a closed set");
     }
 }

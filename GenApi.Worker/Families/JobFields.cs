@@ -44,10 +44,17 @@ public static class JobFields
     /// <summary>What every image family takes: the trained resolution and the networks' width.</summary>
     public static IReadOnlyList<string> ImageShape { get; } = [ImageSize, Resize, BaseChannels];
 
+    /// <summary>Every family-specific field: the networks' shape and data fields named here, then every setting that
+    /// <see cref="TrainingSettings"/> declares (<see cref="TrainingFields"/>), which need no name here.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [OptimizerD, LatentDim, Loss, NCritic, GradientPenalty, LabelSmoothing, InstanceNoise, Dropout, Reconstruction, KlWeight,
-         DomainA, DomainB, CycleWeight, IdentityWeight, PoolSize, SpectralNorm, R1, R1Interval, ImageSize, Resize, BaseChannels,
-         KlWarmupSteps, FreeBits, HiddenSize, Layers, Cell, Bidirectional, SequenceLength, Augment, InputDropout, Precision, FreezeD];
+        [OptimizerD, LatentDim, DomainA, DomainB, ImageSize, Resize, BaseChannels, HiddenSize, Layers, Cell, Bidirectional, SequenceLength,
+         InputDropout, .. TrainingFields.All.Select(f => f.Name)];
+
+    /// <summary>Checks each declared setting that <paramref name="family"/> takes against its declaration (bounds, closed sets).</summary>
+    public static void CheckValues(IModelFamily family, TrainingSettings settings, FieldErrors errors)
+    {
+        foreach (var field in TrainingFields.All.Where(f => family.Fields.Contains(f.Name))) field.Check(settings, errors);
+    }
 
     /// <summary>Reports every field in <paramref name="given"/> that <paramref name="family"/> does not take, saying which families do.</summary>
     public static void CheckApplicable(IModelFamily family, IEnumerable<string> given, FieldErrors errors)

@@ -84,7 +84,6 @@ public sealed record CreateJobRequest
     /// <summary>GAN loss: <c>bce</c> (non-saturating), <c>lsgan</c> (least squares), <c>hinge</c> or <c>wasserstein</c>.
     /// Default <c>bce</c>; <c>wasserstein</c> for (and only with a penalty in) <c>wgan-gp</c>.</summary>
     /// <example>bce</example>
-    [ClosedSet(typeof(AdversarialLoss), nameof(AdversarialLoss.Kinds))]
     public string? Loss { get; init; }
 
     /// <summary>Discriminator (critic) updates per generator update, 1…100. Default 1; 5 for <c>wgan-gp</c>.</summary>
@@ -104,7 +103,6 @@ public sealed record CreateJobRequest
     public double? Dropout { get; init; }
 
     /// <summary>VAE reconstruction loss: <c>bce</c> (pixels as Bernoulli means) or <c>mse</c>. VAEs only.</summary>
-    [ClosedSet(typeof(VaeLoss), nameof(VaeLoss.Reconstructions))]
     public string? Reconstruction { get; init; }
 
     /// <summary>β, the weight of the VAE's KL term (β-VAE), ≥ 0; default 1. VAEs only.</summary>
@@ -153,13 +151,11 @@ public sealed record CreateJobRequest
     /// <summary>GANs: DiffAugment policies (Zhao et al. 2020), applied differentiably to every image D sees, real and generated, in D's
     /// and G's updates: <c>color</c> (brightness, saturation, contrast), <c>translation</c> (shifts up to 1/8 of the side),
     /// <c>cutout</c> (a square of half the side erased). Default none.</summary>
-    [ClosedSet(typeof(DiffAugment), nameof(DiffAugment.Policies))]
     public IReadOnlyList<string>? Augment { get; init; }
 
     /// <summary>GANs: the arithmetic of the forward and backward passes: <c>fp32</c> (the default), <c>bf16</c> or <c>fp16</c> (dynamic loss
     /// scaling). Low precision is mixed precision: the optimizer, EMA, checkpoints and samples keep fp32 weights. It is faster only on
     /// hardware with native support (CUDA; CPUs with AVX-512 BF16/FP16 or AMX); elsewhere libtorch emulates it, far slower (README).</summary>
-    [ClosedSet(typeof(GenApi.Worker.Contracts.Precision), nameof(GenApi.Worker.Contracts.Precision.Kinds))]
     [DefaultValue("fp32")]
     public string? Precision { get; init; }
 

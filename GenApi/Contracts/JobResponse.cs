@@ -75,41 +75,83 @@ public sealed record JobResponse(
 public sealed record JobProgressResponse(int Step, int TotalSteps, double? ImagesPerSecond, double? EtaSeconds, int RecoveredUpdates);
 
 /// <summary>The job's settings with every default filled in; fields that do not apply to its family are null.</summary>
-public sealed record HyperparametersResponse(
-    int Steps, int BatchSize, long Seed, int? ImageSize, int LatentDim, int? BaseChannels, int CheckpointEvery, int SampleEvery, bool Evaluate, bool KeepBest,
-    OptimizerRequest OptimizerG, OptimizerRequest? OptimizerD, ScheduleRequest Schedule,
-    [property: ClosedSet(typeof(TrainingSettings), nameof(TrainingSettings.LrScalings))] string LrScaling,
-    [property: ClosedSet(typeof(AdversarialLoss), nameof(AdversarialLoss.Kinds))] string? Loss, int? NCritic, double? GradientPenalty, double? LabelSmoothing, double? InstanceNoise, double? Dropout,
-    [property: ClosedSet(typeof(VaeLoss), nameof(VaeLoss.Reconstructions))] string? Reconstruction, double? KlWeight, double L1, double L2, double? ClipGradNorm, int AccumulateSteps, double EmaDecay, string? ResumeFrom,
-    string? DomainA = null, string? DomainB = null, double? CycleWeight = null, double? IdentityWeight = null, int? PoolSize = null,
-    bool? SpectralNorm = null, double? R1 = null, int? R1Interval = null, int? KlWarmupSteps = null, double? FreeBits = null,
-    int? HiddenSize = null, int? Layers = null,
-    [property: ClosedSet(typeof(RecurrentShape), nameof(RecurrentShape.Cells))] string? Cell = null, bool? Bidirectional = null, int? SequenceLength = null,
-    [property: ClosedSet(typeof(DiffAugment), nameof(DiffAugment.Policies))] IReadOnlyList<string>? Augment = null,
-    [property: ClosedSet(typeof(TrainingPresets), nameof(TrainingPresets.Names))] string Preset = TrainingPresets.Paper, double? InputDropout = null,
-    [property: ClosedSet(typeof(Precision), nameof(Precision.Kinds))] string? Precision = null, string? InitFrom = null, int? FreezeD = null)
+public sealed record HyperparametersResponse
 {
+    public int Steps { get; init; }
+    public int BatchSize { get; init; }
+    public long Seed { get; init; }
+    public int? ImageSize { get; init; }
+    public int LatentDim { get; init; }
+    public int? BaseChannels { get; init; }
+    public int CheckpointEvery { get; init; }
+    public int SampleEvery { get; init; }
+    public bool Evaluate { get; init; }
+    public bool KeepBest { get; init; }
+    public required OptimizerRequest OptimizerG { get; init; }
+    public OptimizerRequest? OptimizerD { get; init; }
+    public required ScheduleRequest Schedule { get; init; }
+    [ClosedSet(typeof(TrainingSettings), nameof(TrainingSettings.LrScalings))]
+    public required string LrScaling { get; init; }
+    public string? Loss { get; init; }
+    public int? NCritic { get; init; }
+    public double? GradientPenalty { get; init; }
+    public double? LabelSmoothing { get; init; }
+    public double? InstanceNoise { get; init; }
+    public double? Dropout { get; init; }
+    public string? Reconstruction { get; init; }
+    public double? KlWeight { get; init; }
+    public double L1 { get; init; }
+    public double L2 { get; init; }
+    public double? ClipGradNorm { get; init; }
+    public int AccumulateSteps { get; init; }
+    public double EmaDecay { get; init; }
+    public string? ResumeFrom { get; init; }
+    public string? DomainA { get; init; }
+    public string? DomainB { get; init; }
+    public double? CycleWeight { get; init; }
+    public double? IdentityWeight { get; init; }
+    public int? PoolSize { get; init; }
+    public bool? SpectralNorm { get; init; }
+    public double? R1 { get; init; }
+    public int? R1Interval { get; init; }
+    public int? KlWarmupSteps { get; init; }
+    public double? FreeBits { get; init; }
+    public int? HiddenSize { get; init; }
+    public int? Layers { get; init; }
+    [ClosedSet(typeof(RecurrentShape), nameof(RecurrentShape.Cells))]
+    public string? Cell { get; init; }
+    public bool? Bidirectional { get; init; }
+    public int? SequenceLength { get; init; }
+    public IReadOnlyList<string>? Augment { get; init; }
+    [ClosedSet(typeof(TrainingPresets), nameof(TrainingPresets.Names))]
+    public string Preset { get; init; } = TrainingPresets.Paper;
+    public double? InputDropout { get; init; }
+    public string? Precision { get; init; }
+    public string? InitFrom { get; init; }
+    public int? FreezeD { get; init; }
+
     public static HyperparametersResponse From(JobSpec spec)
     {
         var t = spec.Training;
         // A field the family does not take is null here, as in the request: the registry says which.
         var fields = ModelFamilies.Find(spec.Model)?.Fields ?? [];
-        T? Of<T>(string field, T value) where T : struct => fields.Contains(field) ? value : null;
-        string? Text(string field, string? value) => fields.Contains(field) ? value : null;
         var sequence = spec.Recurrent;
-        return new(t.Steps, t.BatchSize, t.Seed, fields.Contains(JobFields.ImageSize) ? spec.ImageSize : null, spec.LatentDim,
-            Of(JobFields.BaseChannels, spec.BaseChannels), t.CheckpointEvery, t.SampleEvery, spec.Evaluate, spec.KeepBest,
-            OptimizerRequest.From(t.OptimizerG), fields.Contains(JobFields.OptimizerD) ? OptimizerRequest.From(t.OptimizerD) : null, ScheduleRequest.From(t.Schedule), t.LrScaling,
-            Text(JobFields.Loss, t.Loss), Of(JobFields.NCritic, t.NCritic), Of(JobFields.GradientPenalty, t.GradientPenalty),
-            Of(JobFields.LabelSmoothing, t.LabelSmoothing), Of(JobFields.InstanceNoise, t.InstanceNoise), Of(JobFields.Dropout, t.Dropout),
-            Text(JobFields.Reconstruction, t.Reconstruction), Of(JobFields.KlWeight, t.Beta), t.L1, t.L2, t.ClipGradNorm, t.AccumulateSteps, t.EmaDecay,
-            spec.ResumeFrom?.Path,
-            Text(JobFields.DomainA, spec.Domains?.A), Text(JobFields.DomainB, spec.Domains?.B), Of(JobFields.CycleWeight, t.CycleWeight),
-            Of(JobFields.IdentityWeight, t.IdentityWeight), Of(JobFields.PoolSize, t.PoolSize),
-            Of(JobFields.SpectralNorm, t.SpectralNorm), Of(JobFields.R1, t.R1), Of(JobFields.R1Interval, t.R1Interval),
-            Of(JobFields.KlWarmupSteps, t.KlWarmupSteps), Of(JobFields.FreeBits, t.FreeBits),
-            sequence?.HiddenSize, sequence?.Layers, sequence?.Cell, sequence?.Bidirectional, sequence?.Length,
-            fields.Contains(JobFields.Augment) ? t.Augment : null, spec.Preset, sequence?.InputDropout, Text(JobFields.Precision, t.Precision),
-            spec.InitFrom?.Name, Of(JobFields.FreezeD, t.FreezeD));
+        var response = new HyperparametersResponse
+        {
+            Steps = t.Steps, BatchSize = t.BatchSize, Seed = t.Seed, ImageSize = fields.Contains(JobFields.ImageSize) ? spec.ImageSize : null,
+            LatentDim = spec.LatentDim, BaseChannels = fields.Contains(JobFields.BaseChannels) ? spec.BaseChannels : null,
+            CheckpointEvery = t.CheckpointEvery, SampleEvery = t.SampleEvery, Evaluate = spec.Evaluate, KeepBest = spec.KeepBest,
+            OptimizerG = OptimizerRequest.From(t.OptimizerG), OptimizerD = fields.Contains(JobFields.OptimizerD) ? OptimizerRequest.From(t.OptimizerD) : null,
+            Schedule = ScheduleRequest.From(t.Schedule), LrScaling = t.LrScaling,
+            L1 = t.L1, L2 = t.L2, ClipGradNorm = t.ClipGradNorm, AccumulateSteps = t.AccumulateSteps, EmaDecay = t.EmaDecay,
+            ResumeFrom = spec.ResumeFrom?.Path, Preset = spec.Preset, InitFrom = spec.InitFrom?.Name,
+            DomainA = fields.Contains(JobFields.DomainA) ? spec.Domains?.A : null, DomainB = fields.Contains(JobFields.DomainB) ? spec.Domains?.B : null,
+            HiddenSize = sequence?.HiddenSize, Layers = sequence?.Layers, Cell = sequence?.Cell, Bidirectional = sequence?.Bidirectional,
+            SequenceLength = sequence?.Length, InputDropout = sequence?.InputDropout,
+        };
+        // Each declared setting is the property of its name.
+        foreach (var field in TrainingFields.All)
+            FieldBinding.Set(response, field.Name, fields.Contains(field.Name) ? field.Read(t) : null);
+        return response;
     }
 }

@@ -69,7 +69,8 @@ public static class JobRequestMapper
         var lrScaling = request.LrScaling ?? "none";
         e.Check(TrainingSettings.LrScalings.Contains(lrScaling), "lrScaling", $"lrScaling must be one of: {string.Join(", ", TrainingSettings.LrScalings)}.");
         // Which fields the family takes is the registry's rule; the values of those it takes are checked by the family below.
-        if (family is not null) JobFields.CheckApplicable(family, FamilyFieldsGiven(request), e);
+        var given = FieldBinding.Given(request);
+        if (family is not null) JobFields.CheckApplicable(family, given.Keys, e);
 
         e.Check(request.L1 is null or (>= 0 and <= 1), "l1", "l1 must be in [0, 1].");
         e.Check(request.L2 is null or (>= 0 and <= 1), "l2", "l2 must be in [0, 1].");
@@ -82,20 +83,13 @@ public static class JobRequestMapper
         {
             Steps = steps, BatchSize = batchSize, Seed = seed, CheckpointEvery = checkpointEvery, SampleEvery = sampleEvery,
             OptimizerG = optimizerG, OptimizerD = optimizerD, Schedule = schedule, LrScaling = lrScaling,
-            Loss = request.Loss ?? defaults.Loss, NCritic = request.NCritic ?? defaults.NCritic, GradientPenalty = request.GradientPenalty ?? defaults.GradientPenalty,
-            LabelSmoothing = request.LabelSmoothing ?? defaults.LabelSmoothing, InstanceNoise = request.InstanceNoise ?? defaults.InstanceNoise,
-            Dropout = request.Dropout ?? defaults.Dropout, Reconstruction = request.Reconstruction ?? defaults.Reconstruction, Beta = request.KlWeight ?? defaults.Beta,
-            CycleWeight = request.CycleWeight ?? defaults.CycleWeight,
-            // The paper's identity weight is half the cycle weight: it follows a cycleWeight that was set (and is valid).
-            IdentityWeight = request.IdentityWeight ?? (request.CycleWeight is { } cycle and >= 0 and <= 1000 ? cycle / 2 : defaults.IdentityWeight),
-            PoolSize = request.PoolSize ?? resume?.SourceSpec.Training.PoolSize ?? defaults.PoolSize,
-            SpectralNorm = request.SpectralNorm ?? resume?.SourceSpec.Training.SpectralNorm ?? defaults.SpectralNorm,
-            R1 = request.R1 ?? defaults.R1, R1Interval = request.R1Interval ?? defaults.R1Interval,
-            KlWarmupSteps = request.KlWarmupSteps ?? defaults.KlWarmupSteps, FreeBits = request.FreeBits ?? defaults.FreeBits,
-            Augment = request.Augment ?? defaults.Augment, Precision = request.Precision ?? defaults.Precision,
             L1 = request.L1 ?? 0, L2 = request.L2 ?? 0, ClipGradNorm = request.ClipGradNorm, AccumulateSteps = accumulate, EmaDecay = request.EmaDecay ?? 0,
-            FreezeD = request.FreezeD ?? 0,
         };
+        // Each declared setting: the request's value, else a resumed checkpoint's where it shapes the networks, else the preset's.
+        training = TrainingFields.With(training, f => given.GetValueOrDefault(f.Name)
+            ?? (f.Declared.Architectural && resume is not null ? f.Read(resume.SourceSpec.Training) : f.Read(defaults)));
+        // The paper's identity weight is half the cycle weight: it follows a cycleWeight that was set (and is valid).
+        if (request.IdentityWeight is null && request.CycleWeight is { } cycle and >= 0 and <= 1000) training = training with { IdentityWeight = cycle / 2 };
         var spec = new JobSpec
         {
             Model = model, Preset = preset, Dataset = dataset ?? "", ImageSize = imageSize, LatentDim = latentDim, BaseChannels = baseChannels,
@@ -108,6 +102,7 @@ public static class JobRequestMapper
         if (family is not null)
         {
             spec = family.Resolve(spec, shape);
+            JobFields.CheckValues(family, spec.Training, e);
             family.Validate(spec, shape, e);
         }
         e.Check(!spec.KeepBest || spec.Evaluate, "keepBest", "keepBest picks the checkpoint with the best score: it needs evaluate: true.");
@@ -126,25 +121,6 @@ public static class JobRequestMapper
 
         errors = e.ToDictionary();
         return e.Count > 0 ? null : spec;
-    }
-
-    // The family-specific fields the request sets (JSON names of JobFields.All).
-    private static IEnumerable<string> FamilyFieldsGiven(CreateJobRequest r)
-    {
-        (string Field, object? Value)[] fields =
-        [
-            (JobFields.OptimizerD, r.OptimizerD), (JobFields.LatentDim, r.LatentDim), (JobFields.Loss, r.Loss), (JobFields.NCritic, r.NCritic),
-            (JobFields.GradientPenalty, r.GradientPenalty), (JobFields.LabelSmoothing, r.LabelSmoothing), (JobFields.InstanceNoise, r.InstanceNoise),
-            (JobFields.Dropout, r.Dropout), (JobFields.Reconstruction, r.Reconstruction), (JobFields.KlWeight, r.KlWeight),
-            (JobFields.DomainA, r.DomainA), (JobFields.DomainB, r.DomainB), (JobFields.CycleWeight, r.CycleWeight),
-            (JobFields.IdentityWeight, r.IdentityWeight), (JobFields.PoolSize, r.PoolSize), (JobFields.SpectralNorm, r.SpectralNorm),
-            (JobFields.R1, r.R1), (JobFields.R1Interval, r.R1Interval), (JobFields.ImageSize, r.ImageSize), (JobFields.Resize, r.Resize),
-            (JobFields.BaseChannels, r.BaseChannels), (JobFields.KlWarmupSteps, r.KlWarmupSteps), (JobFields.FreeBits, r.FreeBits),
-            (JobFields.HiddenSize, r.HiddenSize), (JobFields.Layers, r.Layers), (JobFields.Cell, r.Cell), (JobFields.Bidirectional, r.Bidirectional),
-            (JobFields.SequenceLength, r.SequenceLength), (JobFields.Augment, r.Augment), (JobFields.InputDropout, r.InputDropout),
-            (JobFields.Precision, r.Precision), (JobFields.FreezeD, r.FreezeD),
-        ];
-        return fields.Where(f => f.Value is not null).Select(f => f.Field);
     }
 
     private static void CheckImageSize(CreateJobRequest request, DatasetShape? shape, string? dataset, int? imageSize, FieldErrors e)
@@ -204,13 +180,12 @@ public static class JobRequestMapper
         Same("baseChannels", spec.BaseChannels, source.BaseChannels);
         Same("domainA", spec.Domains?.A, source.Domains?.A);
         Same("domainB", spec.Domains?.B, source.Domains?.B);
-        Same("poolSize", spec.Training.PoolSize, source.Training.PoolSize);
         Same(JobFields.HiddenSize, spec.Recurrent?.HiddenSize, source.Recurrent?.HiddenSize);
         Same(JobFields.Layers, spec.Recurrent?.Layers, source.Recurrent?.Layers);
         Same(JobFields.Cell, spec.Recurrent?.Cell, source.Recurrent?.Cell);
         Same(JobFields.Bidirectional, spec.Recurrent?.Bidirectional, source.Recurrent?.Bidirectional);
         Same(JobFields.SequenceLength, spec.Recurrent?.Length, source.Recurrent?.Length);
-        Same("spectralNorm", spec.Training.SpectralNorm, source.Training.SpectralNorm);
+        foreach (var field in TrainingFields.All.Where(f => f.Declared.Architectural)) Same(field.Name, field.Read(spec.Training), field.Read(source.Training));
         Same("optimizerG.type", spec.Training.OptimizerG.Type, source.Training.OptimizerG.Type);
         Same("optimizerD.type", spec.Training.OptimizerD.Type, source.Training.OptimizerD.Type);
         Same("gradientPenalty > 0", spec.Training.GradientPenalty > 0, source.Training.GradientPenalty > 0);

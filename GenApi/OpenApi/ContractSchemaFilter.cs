@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using GenApi.Contracts;
+using GenApi.Worker.Contracts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
@@ -22,7 +23,7 @@ public sealed class ContractSchemaFilter : ISchemaFilter
     {
         if (schema is not OpenApiSchema target) return;
         var closedSet = context.MemberInfo?.GetCustomAttribute<ClosedSetAttribute>() ?? context.ParameterInfo?.GetCustomAttribute<ClosedSetAttribute>();
-        if (closedSet is not null) ApplyClosedSet(target, closedSet.Values);
+        if ((closedSet?.Values ?? DeclaredValues(context.MemberInfo)) is { } values) ApplyClosedSet(target, values);
         if (context.MemberInfo?.GetCustomAttribute<RequiredAttribute>() is not null) target.Type &= ~JsonSchemaType.Null;
         // A nullable object is allOf[$ref] + nullable, and OpenAPI 3.0 wants a type beside nullable.
         if (target.AllOf is { Count: > 0 } && target.Type == JsonSchemaType.Null) target.Type = JsonSchemaType.Object | JsonSchemaType.Null;
@@ -43,6 +44,11 @@ public sealed class ContractSchemaFilter : ISchemaFilter
 
     private static bool IsResponse(Type type) =>
         type.Namespace == typeof(JobResponse).Namespace && (type.IsGenericType ? type.GetGenericTypeDefinition().Name.Split('`')[0] : type.Name).EndsWith("Response", StringComparison.Ordinal);
+
+    // A declared setting's closed set, on the job request's and the resolved settings' property of its name.
+    private static IReadOnlyList<string>? DeclaredValues(MemberInfo? member) =>
+        member is PropertyInfo { DeclaringType: var owner } property && (owner == typeof(CreateJobRequest) || owner == typeof(HyperparametersResponse))
+            ? TrainingFields.Find(JsonName(property.Name))?.Declared.Values : null;
 
     private static string JsonName(string name) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(name);
 

@@ -13,10 +13,7 @@ public sealed class GanFamily : AdversarialFamily
 
     /// <summary>The convolutional GANs' fields but spectral norm, which is built for D's convolutions.</summary>
     public override IReadOnlyCollection<string> Fields { get; } =
-    [
-        JobFields.OptimizerD, JobFields.LatentDim, JobFields.Loss, JobFields.NCritic, JobFields.GradientPenalty,
-        JobFields.LabelSmoothing, JobFields.InstanceNoise, JobFields.Dropout, JobFields.R1, JobFields.R1Interval, JobFields.Augment, JobFields.Precision, JobFields.FreezeD, .. JobFields.ImageShape,
-    ];
+        [JobFields.OptimizerD, JobFields.LatentDim, .. TrainingFields.Of(SettingGroup.Adversarial).Where(f => f != JobFields.SpectralNorm), .. JobFields.ImageShape];
 
     protected override int DiscriminatorBlocks(int imageSize) => MlpDiscriminator.HiddenBlocks;
 

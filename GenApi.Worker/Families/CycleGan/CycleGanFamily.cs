@@ -23,7 +23,7 @@ public sealed class CycleGanFamily : IModelFamily
     ];
 
     public IReadOnlyCollection<string> Fields { get; } =
-        [JobFields.OptimizerD, JobFields.DomainA, JobFields.DomainB, JobFields.CycleWeight, JobFields.IdentityWeight, JobFields.PoolSize, .. JobFields.ImageShape];
+        [JobFields.OptimizerD, JobFields.DomainA, JobFields.DomainB, .. TrainingFields.Of(SettingGroup.Translation), .. JobFields.ImageShape];
 
     public string? WhyNot(string field) => field switch
     {
@@ -59,10 +59,6 @@ public sealed class CycleGanFamily : IModelFamily
 
     public void Validate(JobSpec spec, DatasetShape? data, FieldErrors e)
     {
-        var t = spec.Training;
-        e.Check(t.CycleWeight is >= 0 and <= 1000, JobFields.CycleWeight, "cycleWeight must be between 0 and 1000.");
-        e.Check(t.IdentityWeight is >= 0 and <= 1000, JobFields.IdentityWeight, "identityWeight must be between 0 and 1000.");
-        e.Check(t.PoolSize is >= 0 and <= 1000, JobFields.PoolSize, "poolSize must be between 0 and 1000.");
         if (data is null || spec.Domains is not { } domains) return;
         if (data.Classes < 2)
         {

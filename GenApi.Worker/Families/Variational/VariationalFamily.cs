@@ -23,7 +23,7 @@ public abstract class VariationalFamily : IModelFamily
 
     /// <summary>The fields of every VAE: the latent and the objective.</summary>
     protected static IReadOnlyList<string> KlFields { get; } =
-        [JobFields.LatentDim, JobFields.Reconstruction, JobFields.KlWeight, JobFields.KlWarmupSteps, JobFields.FreeBits];
+        [JobFields.LatentDim, .. TrainingFields.Of(SettingGroup.Variational)];
 
     public virtual bool Sequences => false;
 
@@ -47,14 +47,8 @@ public abstract class VariationalFamily : IModelFamily
     public int DefaultLatentDim => 32;
     public IReadOnlyList<string> ModelFiles { get; } = [ArtifactLayout.GeneratorFile, ArtifactLayout.EmaFile, ArtifactLayout.EncoderFile];
 
-    public virtual void Validate(JobSpec spec, DatasetShape? data, FieldErrors e)
-    {
-        var t = spec.Training;
-        e.Check(VaeLoss.Reconstructions.Contains(t.Reconstruction), JobFields.Reconstruction, "reconstruction must be bce or mse.");
-        e.Check(t.Beta is >= 0 and <= 1000, JobFields.KlWeight, "klWeight must be between 0 and 1000.");
-        e.Check(t.KlWarmupSteps is >= 0 and <= 1_000_000, JobFields.KlWarmupSteps, "klWarmupSteps must be between 0 and 1,000,000.");
-        e.Check(t.FreeBits is >= 0 and <= 10, JobFields.FreeBits, "freeBits must be between 0 and 10 nats per latent dimension.");
-    }
+    // Every VAE setting is checked by its declaration (TrainingSettings); a variant adds what spans several.
+    public virtual void Validate(JobSpec spec, DatasetShape? data, FieldErrors e) { }
 
     public Trainer CreateTrainer(ModelConfig config, TrainingSettings settings, Device device) => new VaeTrainer(this, config, settings, device);
 
