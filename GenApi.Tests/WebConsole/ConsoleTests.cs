@@ -25,6 +25,14 @@ public sealed class ConsoleTests(ITestOutputHelper output)
         using var browser = new Browser();
         browser.Driver.Navigate().GoToUrl($"{server}/console/#/jobs/new");
         browser.WaitFor("#job-form");
+        // The form shows the chosen family's own fields only (GET /v1/families): a VAE has no loss and no critic.
+        browser.Choose("#field-model", "vae");
+        browser.Wait(d => !d.FindElement(By.CssSelector(".field[data-field='loss']")).Displayed, what: "the loss hidden for vae");
+        Assert.False(browser.Find(".field[data-field='optimizerD.lr']").Displayed);
+        Assert.Contains("klWeight 0–1000", browser.Find("#family-facts").Text);
+        browser.Choose("#field-model", "dcgan");
+        browser.Wait(d => d.FindElement(By.CssSelector(".field[data-field='loss']")).Displayed, what: "the loss shown for dcgan");
+        Assert.Equal("0.0002", browser.Find("#field-optimizerD-lr").GetAttribute("placeholder"));
         browser.Choose("#field-dataset", "synthetic");
         browser.Type("#field-steps", "-5");
         browser.Type("#field-batchSize", "16");

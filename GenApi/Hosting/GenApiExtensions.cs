@@ -103,6 +103,7 @@ public static class GenApiExtensions
         app.MapModelsApi();
         app.MapDatasetsApi();
         app.MapWorkersApi();
+        app.MapFamiliesApi();
         app.MapAdminApi();
         app.MapWebhooksApi();
         // Liveness: the process answers. Readiness: the store answers (and whether any worker is alive).

@@ -310,13 +310,15 @@ function withoutNulls(value) {
 
 async function newJobPage(params) {
   const from = params.get('from');
-  const [request, datasets, source, initModel] = await Promise.all([schema('CreateJobRequest'), getJson('/v1/datasets'),
+  const [request, datasets, families, source, initModel] = await Promise.all([schema('CreateJobRequest'), getJson('/v1/datasets'), getJson('/v1/families'),
     from ? getJson(`/v1/jobs/${from}`) : Promise.resolve(null), params.get('init') ? getJson(`/v1/models/${params.get('init')}`) : Promise.resolve(null)]);
+  // Which fields a family takes is the registry's (GET /v1/families): the form shows a family's own fields only.
+  const familySpecific = new Set(families.flatMap((f) => f.fields.map((x) => x.name)));
   // What "start from this model" offers: the model asked for, else the model the source job made.
   const initId = initModel?.id ?? source?.modelId ?? null;
   const enumOf = (name) => request.properties[name]?.enum ?? [];
   const options = {
-    model: enumOf('model'),
+    model: families.map((f) => f.name),
     dataset: datasets.filter((d) => d.available).map((d) => d.id),
     loss: ['', ...enumOf('loss')],
   };
@@ -342,7 +344,7 @@ async function newJobPage(params) {
       : type === 'checkbox'
         ? `<input id="${id}" name="${name}" type="checkbox" ${value ? 'checked' : ''}>`
         : `<input id="${id}" name="${name}" type="text" inputmode="decimal" value="${esc(value ?? '')}">`;
-    return `<div class="field" data-field="${name}"><label for="${id}">${esc(label)}</label>${control}<div class="field-error" id="${id}-error" role="status"></div></div>`;
+    return `<div class="field" data-field="${name}" ${familySpecific.has(name.split('.')[0]) ? 'data-family-field' : ''}><label for="${id}">${esc(label)}</label>${control}<div class="field-error" id="${id}-error" role="status"></div></div>`;
   };
   const initField = initId ? `<div class="field" data-field="initFrom"><label for="field-initFrom">Start from this model (${esc(initId)}): its weights,
       fresh optimizers and schedule; pick the new dataset above</label><input id="field-initFrom" name="initFrom" type="checkbox" ${initModel ? 'checked' : ''}>
@@ -350,6 +352,7 @@ async function newJobPage(params) {
   view.innerHTML = `<h1>${initModel ? `Fine-tune: ${esc(initModel.id)}` : source ? `Train again: ${esc(from)}` : 'New job'}</h1>
     <form id="job-form" class="panel" novalidate>
       <div id="form-summary" class="error" role="alert"></div>
+      <p id="family-facts" class="muted"></p>
       <div class="form-grid">${formFields.map(input).join('')}</div>${initField}
       <div class="field" data-field="json"><h2><label for="field-json">More settings (JSON, merged under the fields above)</label></h2>
         <textarea id="field-json" name="json" spellcheck="false">${esc(JSON.stringify(extra, null, 2))}</textarea>
@@ -357,6 +360,28 @@ async function newJobPage(params) {
       <div class="actions"><button type="submit" id="submit-job">Start training</button><a href="/swagger">Every field is described in the API reference</a></div>
     </form>`;
   const form = document.getElementById('job-form');
+  // A family's fields show with its paper preset's values as placeholders; the others hide and are not sent.
+  const showFamily = () => {
+    const family = families.find((f) => f.name === form.elements.model.value);
+    if (!family) return;
+    const takes = new Map(family.fields.map((f) => [f.name, f]));
+    for (const field of form.querySelectorAll('.field[data-family-field]')) {
+      const name = field.dataset.field;
+      field.hidden = !takes.has(name.split('.')[0]);
+      const control = field.querySelector('input[type="text"]');
+      const preset = getPath(family.presets.paper, name);
+      if (control) control.placeholder = preset === undefined || preset === null ? '' : String(preset);
+    }
+    const loss = form.elements.loss;
+    if (takes.get('loss')?.values) {
+      const chosen = loss.value;
+      loss.innerHTML = ['', ...takes.get('loss').values].map((o) => `<option value="${esc(o)}" ${o === chosen ? 'selected' : ''}>${esc(o || `family default (${family.presets.paper.loss})`)}</option>`).join('');
+    }
+    const bounds = (f) => f.values ? `${f.name} (${f.values.join(', ')})` : f.minimum !== null ? `${f.name} ${f.minimum}–${f.maximum}${f.maximumExclusive ? ' (excluded)' : ''}` : f.name;
+    document.getElementById('family-facts').textContent = `${family.summary} It takes: ${family.fields.map(bounds).join(', ')}.`;
+  };
+  form.elements.model.addEventListener('change', showFamily);
+  showFamily();
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     form.querySelectorAll('.field').forEach((f) => { f.classList.remove('invalid'); f.querySelector('.field-error').textContent = ''; });
@@ -369,6 +394,7 @@ async function newJobPage(params) {
     }
     for (const [name, , type] of formFields) {
       const control = form.elements[name];
+      if (control.closest('.field').hidden) continue;
       if (type === 'checkbox') setPath(body, name, control.checked);
       else if (control.value.trim() === '') continue;
       else if (type === 'number') setPath(body, name, Number.isNaN(Number(control.value)) ? control.value : Number(control.value));
