@@ -54,9 +54,11 @@ public sealed class TrainingJob(
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
         var leaseLost = false;
         var keeper = KeepJobAsync(jobId, stop, () => leaseLost = true);
+        var notes = new JobNotes(logger);
         try
         {
-            var (modelId, pruned) = Train(job, stop.Token, shutdown);
+            var (modelId, pruned) = await TrainAsync(job, notes, stop.Token, shutdown);
+            await notes.FlushAsync();
             if (pruned is null)
             {
                 await Finish(jobId, JobStatus.Succeeded, modelId, null, job, started);
@@ -70,15 +72,18 @@ public sealed class TrainingJob(
         }
         catch (OperationCanceledException) when (leaseLost)
         {
+            await notes.FlushAsync();
             logger.LogWarning("Job {JobId} was taken over by another worker; this run stops", jobId);
         }
         catch (OperationCanceledException) when (!shutdown.IsCancellationRequested)
         {
+            await notes.FlushAsync();
             await Finish(jobId, JobStatus.Canceled, null, "canceled on request", job, started);
             await Event(jobId, "canceled", "canceled on request");
         }
         catch (OperationCanceledException) when (!lifetime.ApplicationStopping.IsCancellationRequested)
         {
+            await notes.FlushAsync();
             // Hangfire's token also fires when the Hangfire job leaves Processing under us (deleted from the dashboard):
             // hand the job back; DeletedJobRequeue has put a new dispatch on the queue, which takes it from its checkpoint.
             await Transient.RetryAsync(() => store.ReleaseLeaseAsync(jobId, worker.Id, CancellationToken.None), logger, "Releasing the lease", TimeSpan.FromSeconds(10));
@@ -86,6 +91,7 @@ public sealed class TrainingJob(
         }
         catch (OperationCanceledException)
         {
+            await notes.FlushAsync();
             // Server shutdown: hand the job back (Hangfire re-queues it) to resume from its checkpoint.
             await Transient.RetryAsync(() => store.ReleaseLeaseAsync(jobId, worker.Id, CancellationToken.None), logger, "Releasing the lease", TimeSpan.FromSeconds(10));
             await Event(jobId, "interrupted", $"{worker.Label} is stopping; the job goes back to the queue");
@@ -93,17 +99,20 @@ public sealed class TrainingJob(
         }
         catch (Exception error) when (ReadableReason(job, error) is { } reason)
         {
+            await notes.FlushAsync();
             await Finish(jobId, JobStatus.Failed, null, reason, job, started);
             await Event(jobId, "failed", reason);
         }
         catch (Exception error)
         {
+            await notes.FlushAsync();
             logger.LogError(error, "Job {JobId} failed", jobId);
             await Finish(jobId, JobStatus.Failed, null, $"internal error: {error.Message}", job, started);
             await Event(jobId, "failed", $"internal error: {error.Message}");
         }
         finally
         {
+            await notes.DisposeAsync();
             worker.End(jobId);
             await stop.CancelAsync();
             await keeper;
@@ -139,7 +148,7 @@ public sealed class TrainingJob(
     }
 
     // Weights only: the model's files first, then its job's checkpoint (the networks a model does not keep, a GAN's D).
-    private void InitializeFrom(string jobId, Trainer trainer, InitSource parent, int freezeD)
+    private async Task InitializeFromAsync(string jobId, Trainer trainer, InitSource parent, int freezeD)
     {
         List<string> folders = [];
         if (parent.ModelId is { } modelId)
@@ -156,7 +165,7 @@ public sealed class TrainingJob(
         var fresh = trainer.InitializeFrom(folders);
         // The published model names them in its lineage, after any restart: they are kept beside the job's checkpoints.
         AtomicFile.WriteAllBytes(paths.JobReinitialized(jobId), System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(fresh));
-        EventNow(jobId, "initialized", $"starts from the weights of {parent.Name}, with fresh optimizers and schedule"
+        await Event(jobId, "initialized", $"starts from the weights of {parent.Name}, with fresh optimizers and schedule"
             + (fresh.Count == 0 ? "; every parameter fitted" : $"; initialised afresh (not in the source, or of another shape): {string.Join(", ", fresh)}")
             + (freezeD > 0 ? $"; the discriminator's first {freezeD} block(s) are frozen" : ""));
     }
@@ -181,53 +190,55 @@ public sealed class TrainingJob(
     };
 
     // The model id, and why the trial was stopped early when it was.
-    private (string ModelId, string? Pruned) Train(JobRecord job, CancellationToken cancellation, CancellationToken shutdown)
+    private async Task<(string ModelId, string? Pruned)> TrainAsync(JobRecord job, JobNotes notes, CancellationToken cancellation, CancellationToken shutdown)
     {
         var spec = job.Spec;
-        if (spec.Compression is { } compression) return (Compress(job, compression, cancellation), null);
-        var sweep = job.Trial is { } trial ? sweeps.GetSweepAsync(trial.SweepId, cancellation: cancellation).GetAwaiter().GetResult()?.Spec : null;
+        if (spec.Compression is { } compression) return (await CompressAsync(job, compression, notes, cancellation), null);
+        var sweep = job.Trial is { } trial ? (await sweeps.GetSweepAsync(trial.SweepId, cancellation: cancellation))?.Spec : null;
         ImageDataset data;
         using (Tracing.Start("load dataset")?.SetTag("genapi.dataset", spec.Dataset)) data = datasets.Load(spec.Dataset, size: spec.ImageSize);
         var config = spec.ModelConfig(datasets.Describe(spec.Dataset) ?? throw new ArgumentException($"Dataset '{spec.Dataset}' no longer exists."), data.ImageSize);
         using var trainer = ModelFamilies.CreateTrainer(config, spec.Training, device.Device);
         if (!PrecisionSupport.IsNative(spec.Training.Precision, device.Device))
-            EventNow(job.Id, "warning", $"precision {spec.Training.Precision} has no hardware support on this worker ({Precision.Requirement(spec.Training.Precision)}): "
+            await Event(job.Id, "warning", $"precision {spec.Training.Precision} has no hardware support on this worker ({Precision.Requirement(spec.Training.Precision)}): "
                 + "libtorch emulates it, far slower than fp32 (README, mixed precision).");
         if (checkpoints.Latest(job.Id) is { } latest)
         {
             trainer.LoadCheckpoint(latest);
-            EventNow(job.Id, "resumed", $"resumed from the checkpoint at step {trainer.Step}");
+            await Event(job.Id, "resumed", $"resumed from the checkpoint at step {trainer.Step}");
         }
         else if (spec.ResumeFrom is { } source)
         {
             var folder = checkpoints.Find(source.JobId, source.Step)
                 ?? throw new ArgumentException($"The checkpoint of job {source.JobId} at step {source.Step} no longer exists.");
             trainer.LoadCheckpoint(folder);
-            EventNow(job.Id, "resumed", $"continues job {source.JobId} from its checkpoint at step {trainer.Step}");
+            await Event(job.Id, "resumed", $"continues job {source.JobId} from its checkpoint at step {trainer.Step}");
         }
-        else if (spec.InitFrom is { } parent) InitializeFrom(job.Id, trainer, parent, spec.Training.FreezeD);
+        else if (spec.InitFrom is { } parent) await InitializeFromAsync(job.Id, trainer, parent, spec.Training.FreezeD);
+        // keepBest compares against every score of this job, earlier runs' too (a resumed job's); new ones are added as they come.
+        var scored = spec.KeepBest ? (await store.ListScoresAsync(job.Id, cancellation)).Select(e => (e.Step, e.Scores.FrechetDistance)).ToList() : [];
 
         var hooks = new TrainingHooks
         {
             Faults = guards.Faults,
-            Recovered = guards.Recovered($"job {job.Id}", Recovered(job)),
+            Recovered = guards.Recovered($"job {job.Id}", Recovered(job, notes)),
             Progress = p =>
             {
                 WorkerMetrics.TrainThroughput.Record(p.ImagesPerSecond);
-                Tolerate(() => store.ReportProgressAsync(job.Id, worker.Id, p.Step, p.LossD, p.LossG, p.ImagesPerSecond, p.LearningRate, CancellationToken.None));
+                notes.Post(() => store.ReportProgressAsync(job.Id, worker.Id, p.Step, p.LossD, p.LossG, p.ImagesPerSecond, p.LearningRate, CancellationToken.None));
             },
             Samples = images => AtomicFile.WriteAllBytes(paths.JobSamples(job.Id), grid.RenderPng(images, trainer.Config, trainer.ProgressColumns)),
             Checkpoint = t =>
             {
                 using (Tracing.Start("save checkpoint")?.SetTag("genapi.step", t.Step)) checkpoints.Save(job.Id, t.Step, t.SaveCheckpoint);
-                Tolerate(() => store.AddEventAsync(job.Id, "checkpoint", $"checkpoint saved at step {t.Step}", CancellationToken.None));
+                notes.Post(() => store.AddEventAsync(job.Id, "checkpoint", $"checkpoint saved at step {t.Step}", CancellationToken.None));
                 if (!spec.Evaluate) return;
                 // Scores are for the weights as they will be sampled (the trainer prepares them, e.g. batch-norm statistics).
                 var evaluation = t.Evaluate(evaluator, spec.Dataset,
-                    message => Tolerate(() => store.AddEventAsync(job.Id, "evaluation", message, CancellationToken.None)), cancellation,
+                    message => notes.Post(() => store.AddEventAsync(job.Id, "evaluation", message, CancellationToken.None)), cancellation,
                     t.Step < spec.Training.Steps ? sweep?.EarlyStopping.RungSamples : null);
-                if (spec.KeepBest) KeepIfBest(job.Id, t, evaluation);
-                Tolerate(() => store.AddScoresAsync(job.Id, evaluation, CancellationToken.None));
+                if (spec.KeepBest) KeepIfBest(job.Id, t, evaluation, scored);
+                notes.Post(() => store.AddScoresAsync(job.Id, evaluation, CancellationToken.None));
                 if (sweep is not null && PruneReason(job, sweep, evaluation) is { } reason) throw new Sweeps.TrialPrunedException(reason);
             },
         };
@@ -257,37 +268,38 @@ public sealed class TrainingJob(
                 foreach (var file in Directory.GetFiles(best).Where(f => Path.GetFileName(f) != ArtifactPaths.BestStepFile))
                     File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
             };
-            EventNow(job.Id, "evaluation", $"keepBest: publishing the checkpoint at step {step}, the best by Fréchet distance");
+            await notes.FlushAsync();
+            await Event(job.Id, "evaluation", $"keepBest: publishing the checkpoint at step {step}, the best by Fréchet distance");
         }
         using var publishing = Tracing.Start("publish model");
-        var model = Transient.RetryAsync(
+        var model = await Transient.RetryAsync(
             () => publisher.PublishAsync(job, config, step, save, origin: FineTunedOrigin(job), cancellation: CancellationToken.None),
-            logger, "Publishing the model", StoreOutageBudget).GetAwaiter().GetResult();
+            logger, "Publishing the model", StoreOutageBudget);
         return (model.Id, pruned);
     }
 
     // A compression job trains only when it fine-tunes or distills; its progress is the distillation's.
-    private string Compress(JobRecord job, CompressionSpec compression, CancellationToken cancellation) =>
-        compressor.CompressAsync(job, compression,
+    private async Task<string> CompressAsync(JobRecord job, CompressionSpec compression, JobNotes notes, CancellationToken cancellation) =>
+        (await compressor.CompressAsync(job, compression,
             (step, pixel, total, imagesPerSecond) =>
             {
                 WorkerMetrics.TrainThroughput.Record(imagesPerSecond);
-                Tolerate(() => store.ReportProgressAsync(job.Id, worker.Id, step, pixel, total, imagesPerSecond,
+                notes.Post(() => store.ReportProgressAsync(job.Id, worker.Id, step, pixel, total, imagesPerSecond,
                     compression.Distill?.LearningRate ?? DistillSpec.DefaultLearningRate,
                     CancellationToken.None));
             },
-            message => EventNow(job.Id, "compression", message), cancellation, Recovered(job)).GetAwaiter().GetResult().Id;
+            message => notes.Post(() => Event(job.Id, "compression", message)), cancellation, Recovered(job, notes))).Id;
 
     // Counted on the job; the first of this run also gets a warning, so that a host whose kernels misbehave is seen.
-    private Action<UpdateAttempt> Recovered(JobRecord job)
+    private Action<UpdateAttempt> Recovered(JobRecord job, JobNotes notes)
     {
         var first = true;
         return attempt =>
         {
-            Tolerate(() => store.AddRecoveredUpdateAsync(job.Id, worker.Id, CancellationToken.None));
+            notes.Post(() => store.AddRecoveredUpdateAsync(job.Id, worker.Id, CancellationToken.None));
             if (!first) return;
             first = false;
-            Tolerate(() => store.AddEventAsync(job.Id, "warning",
+            notes.Post(() => store.AddEventAsync(job.Id, "warning",
                 $"the update of {attempt.Network} at step {attempt.Step} was not finite and was recomputed from the same inputs (finite at try {attempt.Attempt + 1}): "
                 + "a transient fault of a numeric kernel on this worker, not of the hyperparameters; the run keeps the numbers of a clean one. "
                 + "Later recoveries are counted in progress.recoveredUpdates.", CancellationToken.None));
@@ -298,6 +310,7 @@ public sealed class TrainingJob(
     private string? PruneReason(JobRecord job, Sweeps.SweepSpec sweep, EvaluationResult evaluation)
     {
         if (sweep.Metric.Read(evaluation.Scores) is not { } value) return null;
+        // The one read inside the loop: the rule needs the other trials' scores as they stand now.
         var scores = sweeps.ListSweepScoresAsync(job.Trial!.SweepId, CancellationToken.None).GetAwaiter().GetResult();
         var others = scores.Where(s => s.JobId != job.Id && s.Evaluation.Step == evaluation.Step)
             .Select(s => sweep.Metric.Read(s.Evaluation.Scores)).OfType<double>().ToList();
@@ -306,10 +319,11 @@ public sealed class TrainingJob(
 
     // The best-scoring weights so far are kept apart from the rotating checkpoints (only the latest few survive);
     // a tie goes to the later step. Written before the scores are stored, so a crash in between errs towards the files.
-    private void KeepIfBest(string jobId, Trainer trainer, EvaluationResult evaluation)
+    private void KeepIfBest(string jobId, Trainer trainer, EvaluationResult evaluation, List<(int Step, double FrechetDistance)> scored)
     {
-        var earlier = store.ListScoresAsync(jobId, CancellationToken.None).GetAwaiter().GetResult();
-        if (earlier.Any(e => e.Step != evaluation.Step && e.Scores.FrechetDistance < evaluation.Scores.FrechetDistance)) return;
+        var better = scored.Any(e => e.Step != evaluation.Step && e.FrechetDistance < evaluation.Scores.FrechetDistance);
+        scored.Add((evaluation.Step, evaluation.Scores.FrechetDistance));
+        if (better) return;
         AtomicFile.WriteDirectory(paths.JobBestModel(jobId), folder =>
         {
             trainer.SaveModel(folder);
@@ -374,19 +388,4 @@ public sealed class TrainingJob(
 
     private Task Event(string jobId, string kind, string message) =>
         Transient.RetryAsync(() => store.AddEventAsync(jobId, kind, message, CancellationToken.None), logger, "Recording an event", StoreOutageBudget);
-
-    private void EventNow(string jobId, string kind, string message) => Event(jobId, kind, message).GetAwaiter().GetResult();
-
-    // Progress and checkpoint notes are not worth stopping training for while the store is briefly away.
-    private void Tolerate(Func<Task> call)
-    {
-        try
-        {
-            call().GetAwaiter().GetResult();
-        }
-        catch (DbException error)
-        {
-            logger.LogWarning("Store unreachable during training: {Error}", error.Message);
-        }
-    }
 }
