@@ -94,6 +94,11 @@ public sealed class FloorsTests
                 $"{Engine}.Families.Adversarial", $"{Engine}.Families.CycleGan", $"{Engine}.Families.Recurrent", $"{Engine}.Families.Variational")
             .GetResult();
         Assert.True(result.IsSuccessful, "API types using engine internals: " + string.Join(", ", result.FailingTypeNames ?? []));
+
+        // Artifact folders are named, read and deleted by the engine's one room for them (Artifacts.ArtifactPaths), for worker and API alike.
+        var folders = Types.InAssembly(typeof(Program).Assembly).That().ResideInNamespace("GenApi.Endpoints")
+            .ShouldNot().HaveDependencyOnAny("System.IO.Directory", "System.IO.DirectoryInfo", "System.IO.File").GetResult();
+        Assert.True(folders.IsSuccessful, "API endpoints touching artifact folders themselves: " + string.Join(", ", folders.FailingTypeNames ?? []));
     }
 
     private static List<string>? FindCycle(Dictionary<string, List<string>> edges)

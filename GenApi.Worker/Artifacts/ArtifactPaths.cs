@@ -27,5 +27,20 @@ public sealed class ArtifactPaths(string root)
 
     public string Datasets => Path.Combine(Root, "datasets");
 
+    /// <summary>Removes a job's folder (checkpoints, progress grid, kept weights) if it is there: the one place that deletes it.</summary>
+    public void DeleteJob(string jobId) => DeleteFolder(JobDirectory(jobId));
+
+    /// <summary>Removes a published model's folder if it is there: the one place that deletes it.</summary>
+    public void DeleteModel(string modelId) => DeleteFolder(ModelDirectory(modelId));
+
+    /// <summary>The job's latest progress grid (PNG), or null before its first.</summary>
+    public async Task<byte[]?> ReadJobSamplesAsync(string jobId, CancellationToken cancellation) =>
+        File.Exists(JobSamples(jobId)) ? await File.ReadAllBytesAsync(JobSamples(jobId), cancellation) : null;
+
+    private static void DeleteFolder(string folder)
+    {
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+    }
+
     public string Dataset(string datasetId) => Path.Combine(Datasets, datasetId);
 }

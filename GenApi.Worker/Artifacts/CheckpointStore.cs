@@ -34,10 +34,17 @@ public sealed class CheckpointStore(ArtifactPaths paths)
             : [];
     }
 
-    /// <summary>The folder of the checkpoint at <paramref name="step"/>, or null.</summary>
+    /// <summary>Each kept checkpoint's step, when its last file was written and how many bytes it holds, oldest first.</summary>
+    public IReadOnlyList<(int Step, DateTime SavedAt, long Bytes)> Describe(string jobId) => [.. List(jobId).Select(c =>
+    {
+        var files = new DirectoryInfo(c.Folder).GetFiles();
+        return (c.Step, files.Max(f => f.LastWriteTimeUtc), files.Sum(f => f.Length));
+    })];
+
     /// <summary>The model shape of the checkpoint of <paramref name="jobId"/> at <paramref name="step"/>; null when there is none.</summary>
     public ModelConfig? ConfigAt(string jobId, int step) => Find(jobId, step) is { } folder ? ArtifactLayout.ReadState(folder).Config : null;
 
+    /// <summary>The folder of the checkpoint at <paramref name="step"/>, or null.</summary>
     public string? Find(string jobId, int step) => List(jobId).Where(c => c.Step == step).Select(c => c.Folder).FirstOrDefault();
 
     // Folders still being written end in ".tmp" and never parse as a step.

@@ -49,7 +49,7 @@ public sealed class ModelPublisher(IJobStore store, ArtifactPaths paths, IOption
             AtomicFile.WriteDirectory(paths.ModelDirectory(model.Id), writeFiles);
             if (bytes + FolderBytes(paths.ModelDirectory(model.Id)) > o.ModelBytesPerTeam)
             {
-                Directory.Delete(paths.ModelDirectory(model.Id), recursive: true);
+                paths.DeleteModel(model.Id);
                 throw new ModelQuotaExceededException(
                     $"your team's models would take more than {o.ModelBytesPerTeam:N0} bytes (Quotas:ModelBytesPerTeam; {bytes:N0} now): delete some{then}.");
             }

@@ -47,5 +47,5 @@ public static class AdminApi
     public static async Task<Results<NoContent, ProblemHttpResult>> RevokeApiKey(string id, ApiKeys keys, CancellationToken cancellation) =>
         await keys.RevokeAsync(id, cancellation)
             ? TypedResults.NoContent()
-            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Key not found.", detail: $"No key has id '{id}'.", type: Problems.Type("key-not-found"));
+            : Problems.NotFound("key", id);
 }

@@ -129,7 +129,5 @@ public static class DatasetsApi
         return TypedResults.NoContent();
     }
 
-    private static ProblemHttpResult NotFound(string id) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Dataset not found.",
-            detail: $"No dataset of yours has the id '{id}'.", type: Problems.Type("dataset-not-found"));
+    private static ProblemHttpResult NotFound(string id) => Problems.NotFound("dataset", id, $"No dataset of yours has the id '{id}'.");
 }

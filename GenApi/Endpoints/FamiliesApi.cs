@@ -29,6 +29,5 @@ public static class FamiliesApi
     /// <response code="404">No family has that name.</response>
     public static Results<Ok<FamilyResponse>, ProblemHttpResult> GetFamily(string name) => ModelFamilies.Find(name) is { } family
         ? TypedResults.Ok(FamilyResponse.From(family))
-        : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Family not found.",
-            detail: $"No model family is named '{name}'; expected one of: {string.Join(", ", ModelFamilies.Names)}.", type: Problems.Type("family-not-found"));
+        : Problems.NotFound("family", name, $"No model family is named '{name}'; expected one of: {string.Join(", ", ModelFamilies.Names)}.");
 }

@@ -34,11 +34,10 @@ public static class JobArtifactsApi
         string id, ClaimsPrincipal user, IJobStore store, ArtifactPaths paths, CancellationToken cancellation)
     {
         if (await store.GetJobAsync(id, user.Team(), cancellation) is not { } job) return Problems.JobNotFound(id);
-        var file = paths.JobSamples(id);
-        if (!File.Exists(file))
+        if (await paths.ReadJobSamplesAsync(id, cancellation) is not { } png)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No samples yet.",
                 detail: $"Job '{id}' renders its first grid after {job.Spec.Training.SampleEvery} steps.", type: Problems.Type("samples-not-ready"));
-        return TypedResults.File(await File.ReadAllBytesAsync(file, cancellation), "image/png");
+        return TypedResults.File(png, "image/png");
     }
 
     /// <summary>List a job's checkpoints.</summary>
@@ -50,11 +49,7 @@ public static class JobArtifactsApi
         string id, ClaimsPrincipal user, IJobStore store, CheckpointStore checkpoints, CancellationToken cancellation)
     {
         if (await store.GetJobAsync(id, user.Team(), cancellation) is null) return Problems.JobNotFound(id);
-        return TypedResults.Ok(checkpoints.List(id).Select(c =>
-        {
-            var files = new DirectoryInfo(c.Folder).GetFiles();
-            return new CheckpointResponse(c.Step, files.Max(f => f.LastWriteTimeUtc), files.Sum(f => f.Length));
-        }).ToList());
+        return TypedResults.Ok(checkpoints.Describe(id).Select(c => new CheckpointResponse(c.Step, c.SavedAt, c.Bytes)).ToList());
     }
 
     /// <summary>Promote a checkpoint to a model.</summary>
@@ -74,8 +69,7 @@ public static class JobArtifactsApi
     {
         if (await store.GetJobAsync(id, user.Team(), cancellation) is not { } job) return Problems.JobNotFound(id);
         if (checkpoints.Find(id, step) is not { } folder)
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Checkpoint not found.",
-                detail: $"Job '{id}' has no checkpoint at step {step}: see GET /v1/jobs/{id}/checkpoints.", type: Problems.Type("checkpoint-not-found"));
+            return Problems.NotFound("checkpoint", $"{id}/{step}", $"Job '{id}' has no checkpoint at step {step}: see GET /v1/jobs/{id}/checkpoints.");
         var modelId = ModelRecord.PromotedId(id, step);
         if (await store.GetModelAsync(modelId, user.Team(), cancellation) is { } promoted) return TypedResults.Ok(ModelResponse.From(promoted));
         if (limiter.TryTake(user.KeyId()) is { } wait)

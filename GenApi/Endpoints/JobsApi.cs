@@ -49,17 +49,17 @@ public static class JobsApi
     /// <response code="422">The Idempotency-Key was already used with a different body.</response>
     /// <response code="429">Too many jobs created by this key, or your team's active-job quota is reached; see <c>Retry-After</c>.</response>
     public static async Task<Results<Accepted<JobResponse>, ValidationProblem, ProblemHttpResult>> CreateJob(
-        CreateJobRequest request, ClaimsPrincipal user, DatasetCatalog datasets, IJobStore store, CheckpointStore checkpoints, TrainingQueue queue,
-        IOptions<WebhookOptions> webhooks, JobAdmission admission, HttpContext context, CancellationToken cancellation)
+        CreateJobRequest request, ClaimsPrincipal user, [AsParameters] JobIntake intake, HttpContext context, CancellationToken cancellation)
     {
-        var sources = await JobSources.ResolveAsync(request, user.Team(), store, checkpoints, cancellation);
-        if (JobRequestMapper.Map(request, datasets, user.Team(), sources, webhooks.Value.Enabled, out var webhook, out var errors) is not { } spec)
+        var (store, admission) = (intake.Store, intake.Admission);
+        var sources = await JobSources.ResolveAsync(request, user.Team(), store, intake.Checkpoints, cancellation);
+        if (JobRequestMapper.Map(request, intake.Datasets, user.Team(), sources, intake.Webhooks.Value.Enabled, out var webhook, out var errors) is not { } spec)
             return TypedResults.ValidationProblem(errors, title: "The job request is invalid.", type: Problems.InvalidRequest);
         JobRecord? job = null;
         if (await admission.AdmitAsync(user.Team(), user.KeyId(),
             async () => job = await store.CreateJobAsync(JobRecord.NewId(), spec, user.Team(), webhook, cancellation), cancellation) is { } refusal)
             return refusal.ToProblem(context);
-        await queue.EnqueueAsync(job!.Id, cancellation);
+        await intake.Queue.EnqueueAsync(job!.Id, cancellation);
         GenApiMetrics.JobsCreated.Add(1);
         return TypedResults.Accepted($"/v1/jobs/{job.Id}", JobResponse.From(job));
     }
@@ -136,8 +136,7 @@ public static class JobsApi
         if (!job.Status.IsFinished() || (job.Trial is null && !await store.DeleteJobAsync(id, user.Team(), cancellation)))
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The job is not finished.",
                 detail: $"Job '{id}' is {job.Status.ToString().ToLowerInvariant()}: cancel it first.", type: Problems.Type("job-not-finished"));
-        var folder = paths.JobDirectory(id);
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        paths.DeleteJob(id);
         return TypedResults.NoContent();
     }
 }

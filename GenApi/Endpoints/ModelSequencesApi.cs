@@ -41,9 +41,8 @@ public static class ModelSequencesApi
     /// <response code="400">A parameter is out of range, or the model does not generate sequences.</response>
     /// <response code="404">No model of yours has this id.</response>
     public static Task<IResult> GetModelSamplesCsv(
-        string id, int? count, long? seed, double? truncation, bool? ema, int? label,
-        ClaimsPrincipal user, IJobStore store, ModelSampler sampler, HttpContext context, CancellationToken cancellation) =>
-        Render(id, count, seed, truncation, ema, label, user, store, sampler, context, cancellation, "text/csv",
+        string id, int? count, long? seed, double? truncation, bool? ema, int? label, [AsParameters] RenderContext render) =>
+        Render(id, count, seed, truncation, ema, label, render, "text/csv",
             (samples, _) => Encoding.UTF8.GetBytes(samples.ToCsv()), $"{id}-samples.csv");
 
     /// <summary>Generate sequences as JSON.</summary>
@@ -59,9 +58,8 @@ public static class ModelSequencesApi
     /// <response code="400">A parameter is out of range, or the model does not generate sequences.</response>
     /// <response code="404">No model of yours has this id.</response>
     public static Task<IResult> GetModelSamplesJson(
-        string id, int? count, long? seed, double? truncation, bool? ema, int? label,
-        ClaimsPrincipal user, IJobStore store, ModelSampler sampler, HttpContext context, CancellationToken cancellation) =>
-        Render(id, count, seed, truncation, ema, label, user, store, sampler, context, cancellation, "application/json",
+        string id, int? count, long? seed, double? truncation, bool? ema, int? label, [AsParameters] RenderContext render) =>
+        Render(id, count, seed, truncation, ema, label, render, "application/json",
             (samples, usedSeed) => JsonSerializer.SerializeToUtf8Bytes(ToResponse(samples, usedSeed), JsonSerializerOptions.Web), null);
 
     /// <summary>The JSON form of sequences.</summary>
@@ -73,16 +71,15 @@ public static class ModelSequencesApi
         : $"Model '{model.Id}' is a {model.Family}: only {string.Join(", ", ModelFamilies.All.Where(f => f.Sequences).Select(f => f.Name))} models generate sequences; see samples.png.";
 
     private static Task<IResult> Render(
-        string id, int? count, long? seed, double? truncation, bool? ema, int? label, ClaimsPrincipal user, IJobStore store, ModelSampler sampler,
-        HttpContext context, CancellationToken cancellation, string contentType, Func<SequenceSamples, long, byte[]> encode, string? downloadName)
+        string id, int? count, long? seed, double? truncation, bool? ema, int? label, RenderContext render, string contentType, Func<SequenceSamples, long, byte[]> encode, string? downloadName)
     {
         var errors = new Dictionary<string, string[]>();
         if (seed is < 0) errors["seed"] = ["seed must be zero or positive."];
         if (truncation is { } psi && (psi <= 0 || psi > 4 || !double.IsFinite(psi))) errors["truncation"] = ["truncation must be in (0, 4]."];
         if (count is < 1 or > ModelsApi.MaxSamples) errors["count"] = [$"count must be between 1 and {ModelsApi.MaxSamples}."];
         var n = count ?? 64;
-        return ModelsApi.RenderAsync(id, seed, new SampleOptions(ema, label), errors, user, store, context, cancellation,
-            (model, s, o) => encode(sampler.SampleSequences(model, o, n, s, truncation), s), $"{contentType}:{n}:{truncation}",
+        return ModelsApi.RenderAsync(id, seed, new SampleOptions(ema, label), errors, render,
+            (model, s, o) => encode(render.Sampler.SampleSequences(model, o, n, s, truncation), s), $"{contentType}:{n}:{truncation}",
             images: n, scale: 1, contentType: contentType, modelError: NotSequential, downloadName: downloadName);
     }
 }

@@ -67,17 +67,17 @@ public static class ModelTranslationApi
     /// <response code="404">No model of yours has this id.</response>
     public static async Task<IResult> GetModelTranslations(
         string id, int? count, long? seed, [ClosedSet(typeof(ModelTranslationApi), nameof(Directions))] string? direction, int? scale, bool? ema,
-        ClaimsPrincipal user, IJobStore store, ModelSampler sampler, DatasetCatalog datasets, HttpContext context, CancellationToken cancellation)
+        DatasetCatalog datasets, [AsParameters] RenderContext render)
     {
         var errors = Check(direction, scale, out var way);
         // The sources come from the model's dataset: one deleted since cannot supply them.
-        if (await store.GetModelAsync(id, user.Team(), cancellation) is { } found && datasets.Problem(found.Dataset, found.Team) is { } gone)
+        if (await render.Store.GetModelAsync(id, render.User.Team(), render.Cancellation) is { } found && datasets.Problem(found.Dataset, found.Team) is { } gone)
             errors["id"] = [$"translations.png shows held-out images of the model's dataset, which is not available: {gone}"];
         if (count is < 1 or > MaxTranslations) errors["count"] = [$"count must be between 1 and {MaxTranslations}."];
         if (seed is < 0) errors["seed"] = ["seed must be zero or positive."];
         var (n, times) = (count ?? 8, scale ?? 1);
-        return await ModelsApi.RenderAsync(id, seed, new SampleOptions(ema), errors, user, store, context, cancellation,
-            (model, s, o) => sampler.RenderTranslations(model, way, n, s, o.Ema, times), $"translations:{way}:{n}:{times}", images: 3 * n, scale: times,
+        return await ModelsApi.RenderAsync(id, seed, new SampleOptions(ema), errors, render,
+            (model, s, o) => render.Sampler.RenderTranslations(model, way, n, s, o.Ema, times), $"translations:{way}:{n}:{times}", images: 3 * n, scale: times,
             FamilyOperations.Translate);
     }
 

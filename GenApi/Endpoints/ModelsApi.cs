@@ -83,8 +83,7 @@ public static class ModelsApi
     {
         if (!await store.DeleteModelAsync(id, user.Team(), cancellation)) return Problems.ModelNotFound(id);
         sampler.Evict(id);
-        var folder = paths.ModelDirectory(id);
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        paths.DeleteModel(id);
         return TypedResults.NoContent();
     }
 
@@ -131,14 +130,13 @@ public static class ModelsApi
     /// <response code="400">A parameter is out of range or does not apply to this model.</response>
     /// <response code="404">No model of yours has this id.</response>
     public static async Task<IResult> GetModelSamples(
-        string id, int? count, long? seed, int? nrow, int? scale, double? truncation, bool? ema, int? label,
-        ClaimsPrincipal user, IJobStore store, ModelSampler sampler, HttpContext context, CancellationToken cancellation)
+        string id, int? count, long? seed, int? nrow, int? scale, double? truncation, bool? ema, int? label, [AsParameters] RenderContext render)
     {
         var errors = SampleErrors(seed, scale, truncation);
         if (count is < 1 or > MaxSamples) errors["count"] = [$"count must be between 1 and {MaxSamples}."];
         if (nrow is < 1 or > MaxSamples) errors["nrow"] = [$"nrow must be between 1 and {MaxSamples}."];
-        return await RenderAsync(id, seed, new SampleOptions(ema, label), errors, user, store, context, cancellation, (model, s, o) =>
-            sampler.RenderGrid(model, o, count ?? 64, s, truncation, nrow, scale ?? 1), $"grid:{count ?? 64}:{nrow}:{scale ?? 1}:{truncation}",
+        return await RenderAsync(id, seed, new SampleOptions(ema, label), errors, render, (model, s, o) =>
+            render.Sampler.RenderGrid(model, o, count ?? 64, s, truncation, nrow, scale ?? 1), $"grid:{count ?? 64}:{nrow}:{scale ?? 1}:{truncation}",
             images: count ?? 64, scale: scale ?? 1);
     }
 
@@ -156,13 +154,12 @@ public static class ModelsApi
     /// <response code="400">A parameter is out of range or does not apply to this model.</response>
     /// <response code="404">No model of yours has this id.</response>
     public static async Task<IResult> GetModelSample(
-        string id, int index, long? seed, int? scale, double? truncation, bool? ema, int? label,
-        ClaimsPrincipal user, IJobStore store, ModelSampler sampler, HttpContext context, CancellationToken cancellation)
+        string id, int index, long? seed, int? scale, double? truncation, bool? ema, int? label, [AsParameters] RenderContext render)
     {
         var errors = SampleErrors(seed, scale, truncation);
         if (index is < 0 or >= MaxSamples) errors["index"] = [$"index must be between 0 and {MaxSamples - 1}."];
-        return await RenderAsync(id, seed, new SampleOptions(ema, label), errors, user, store, context, cancellation, (model, s, o) =>
-            sampler.RenderOne(model, o, index, s, truncation, scale ?? 1), $"one:{index}:{scale ?? 1}:{truncation}", images: 1, scale: scale ?? 1);
+        return await RenderAsync(id, seed, new SampleOptions(ema, label), errors, render, (model, s, o) =>
+            render.Sampler.RenderOne(model, o, index, s, truncation, scale ?? 1), $"one:{index}:{scale ?? 1}:{truncation}", images: 1, scale: scale ?? 1);
     }
 
     /// <summary>Interpolate between two seeds as a PNG strip.</summary>
@@ -180,15 +177,14 @@ public static class ModelsApi
     /// <response code="400">A parameter is out of range or does not apply to this model.</response>
     /// <response code="404">No model of yours has this id.</response>
     public static async Task<IResult> GetModelInterpolation(
-        string id, long? from, long? to, int? steps, int? scale, double? truncation, bool? ema, int? label,
-        ClaimsPrincipal user, IJobStore store, ModelSampler sampler, HttpContext context, CancellationToken cancellation)
+        string id, long? from, long? to, int? steps, int? scale, double? truncation, bool? ema, int? label, [AsParameters] RenderContext render)
     {
         var errors = SampleErrors(null, scale, truncation);
         if (from is null or < 0) errors["from"] = ["from (a seed, zero or positive) is required."];
         if (to is null or < 0) errors["to"] = ["to (a seed, zero or positive) is required."];
         if (steps is < 2 or > 64) errors["steps"] = ["steps must be between 2 and 64."];
-        return await RenderAsync(id, from ?? 0, new SampleOptions(ema, label), errors, user, store, context, cancellation, (model, _, o) =>
-            sampler.RenderInterpolation(model, o, from!.Value, to!.Value, steps ?? 8, truncation, scale ?? 1), $"slerp:{to}:{steps ?? 8}:{scale ?? 1}:{truncation}",
+        return await RenderAsync(id, from ?? 0, new SampleOptions(ema, label), errors, render, (model, _, o) =>
+            render.Sampler.RenderInterpolation(model, o, from!.Value, to!.Value, steps ?? 8, truncation, scale ?? 1), $"slerp:{to}:{steps ?? 8}:{scale ?? 1}:{truncation}",
             images: steps ?? 8, scale: scale ?? 1);
     }
 
@@ -224,20 +220,19 @@ public static class ModelsApi
 
     // Validation, ownership, conditional GET, then rendering: the shared path of the three sample endpoints.
     internal static async Task<IResult> RenderAsync(
-        string id, long? seed, SampleOptions options, Dictionary<string, string[]> errors, ClaimsPrincipal user, IJobStore store, HttpContext context,
-        CancellationToken cancellation, Func<Worker.Contracts.ModelRecord, long, SampleOptions, byte[]> render, string variant, int images, int scale,
+        string id, long? seed, SampleOptions options, Dictionary<string, string[]> errors, RenderContext render, Func<Worker.Contracts.ModelRecord, long, SampleOptions, byte[]> draw, string variant, int images, int scale,
         FamilyOperations operation = FamilyOperations.Sample, string contentType = "image/png", Func<Worker.Contracts.ModelRecord, string?>? modelError = null,
         string? downloadName = null)
     {
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The sample request is invalid.", type: Problems.InvalidRequest);
-        if (await store.GetModelAsync(id, user.Team(), cancellation) is not { } model) return Problems.ModelNotFound(id);
+        if (await render.Store.GetModelAsync(id, render.User.Team(), render.Cancellation) is not { } model) return Problems.ModelNotFound(id);
         var modelErrors = ModelErrors(model, options, images, scale, operation);
         if (modelError?.Invoke(model) is { } error) modelErrors["id"] = [error];
         if (modelErrors.Count > 0) return TypedResults.ValidationProblem(modelErrors, title: "The sample request is invalid.", type: Problems.InvalidRequest);
         variant += $":{options.Ema}:{options.Label}";
 
         var usedSeed = seed ?? Random.Shared.NextInt64(0, int.MaxValue);
-        var headers = context.Response.Headers;
+        var (context, headers) = (render.Http, render.Http.Response.Headers);
         headers["X-Seed"] = usedSeed.ToString(CultureInfo.InvariantCulture);
         var etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{model.Id}|{usedSeed}|{variant}")))[..32]}\"";
         headers.ETag = etag;
@@ -246,7 +241,7 @@ public static class ModelsApi
         if (seed is not null && context.Request.Headers.IfNoneMatch.Contains(etag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var body = render(model, usedSeed, options);
+        var body = draw(model, usedSeed, options);
         GenApiMetrics.SampleDuration.Record(clock.Elapsed.TotalSeconds);
         return TypedResults.File(body, contentType, downloadName);
     }

@@ -35,13 +35,17 @@ public static class Problems
         });
     }
 
-    public static ProblemHttpResult JobNotFound(string id) => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound, title: "Job not found.", detail: $"No job has id '{id}'.", type: Type("job-not-found"));
+    /// <summary>The one 404 of every resource: "<paramref name="resource"/> not found", type <c>{resource}-not-found</c>, and
+    /// <paramref name="detail"/> (by default, that no such resource has <paramref name="id"/>). Another team's resource gets it too.</summary>
+    public static ProblemHttpResult NotFound(string resource, string id, string? detail = null) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound, title: $"{char.ToUpperInvariant(resource[0])}{resource[1..]} not found.",
+        detail: detail ?? $"No {resource} has id '{id}'.", type: Type($"{resource}-not-found"));
+
+    public static ProblemHttpResult JobNotFound(string id) => NotFound("job", id);
 
     /// <summary>A 403: the team holds its share of models (<see cref="Worker.Artifacts.ModelQuotaExceededException"/>).</summary>
     public static ProblemHttpResult ModelQuota(Exception error) => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden,
         title: "Model quota reached.", detail: $"The model was not published: {error.Message}", type: Type("quota-exceeded"));
 
-    public static ProblemHttpResult ModelNotFound(string id) => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound, title: "Model not found.", detail: $"No model has id '{id}'.", type: Type("model-not-found"));
+    public static ProblemHttpResult ModelNotFound(string id) => NotFound("model", id);
 }

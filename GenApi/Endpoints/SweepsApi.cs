@@ -50,18 +50,17 @@ public static class SweepsApi
     /// <response code="429">Your team runs its share of sweeps (<c>Quotas:ActiveSweepsPerTeam</c>), or this key started too many sweeps
     /// this minute (<c>RateLimits:SweepsPerMinute</c>); see <c>Retry-After</c>. Trials obey the job quota and rate as they are queued.</response>
     public static async Task<Results<Accepted<SweepResponse>, ValidationProblem, ProblemHttpResult>> CreateSweep(
-        CreateSweepRequest request, ClaimsPrincipal user, DatasetCatalog datasets, ISweepStore sweeps, JobAdmission admission, Quotas quotas,
-        SweepCreationLimiter limiter, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, IOptions<WebhookOptions> webhooks, TimeProvider time,
-        HttpContext context, CancellationToken cancellation)
+        CreateSweepRequest request, ClaimsPrincipal user, [AsParameters] SweepIntake intake, HttpContext context, CancellationToken cancellation)
     {
-        var spec = SweepRequestMapper.Map(request, json.Value.SerializerOptions, datasets, user.Team(), webhooks.Value.Enabled, out var errors);
+        var (sweeps, admission, limiter, time) = (intake.Sweeps, intake.Admission, intake.Limiter, intake.Time);
+        var spec = SweepRequestMapper.Map(request, intake.Json.Value.SerializerOptions, intake.Datasets, user.Team(), intake.Webhooks.Value.Enabled, out var errors);
         // Trials beyond the quota would only wait: a sweep that asks for more at once than the team has left is refused as it stands.
         var remaining = await admission.RemainingAsync(user.Team(), cancellation);
         if (request.MaxParallel is { } parallel && parallel > remaining && !errors.ContainsKey("maxParallel"))
             errors["maxParallel"] = [$"maxParallel is {parallel}, but your team may queue only {remaining} more jobs now (Quotas:ActiveJobsPerTeam); lower it, or wait for jobs to finish."];
         if (spec is null || errors.Count > 0)
             return TypedResults.ValidationProblem(errors, title: "The sweep request is invalid.", type: Problems.InvalidRequest);
-        if (await quotas.CheckSweepsAsync(user.Team(), sweeps, context, cancellation) is { } overQuota) return overQuota;
+        if (await intake.Quotas.CheckSweepsAsync(user.Team(), sweeps, context, cancellation) is { } overQuota) return overQuota;
         if (limiter.TryTake(user.KeyId()) is { } wait)
             return RateLimits.TooMany(context, wait, "Too many sweeps created.",
                 $"This key may start {limiter.PerMinute} sweeps a minute (RateLimits:SweepsPerMinute); retry after {Math.Ceiling(wait.TotalSeconds)} s.");
@@ -157,7 +156,7 @@ public static class SweepsApi
         if (sweep.Status == SweepStatus.Running || !await sweeps.DeleteSweepAsync(id, user.Team(), cancellation))
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The sweep is not finished.",
                 detail: $"Sweep '{id}' is {sweep.Status.ToString().ToLowerInvariant()} or has trials still stopping: cancel it first.", type: Problems.Type("sweep-not-finished"));
-        foreach (var folder in trials.Select(t => paths.JobDirectory(t.Id)).Where(Directory.Exists)) Directory.Delete(folder, recursive: true);
+        foreach (var trial in trials) paths.DeleteJob(trial.Id);
         return TypedResults.NoContent();
     }
 
@@ -168,6 +167,5 @@ public static class SweepsApi
         return SweepResponse.From(sweep, TrialScores.Of(trials, scores, sweep.Spec.Metric), time.GetUtcNow());
     }
 
-    private static ProblemHttpResult SweepNotFound(string id) => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound, title: "Sweep not found.", detail: $"No sweep has id '{id}'.", type: Problems.Type("sweep-not-found"));
+    private static ProblemHttpResult SweepNotFound(string id) => Problems.NotFound("sweep", id);
 }
