@@ -101,6 +101,14 @@ public sealed class FloorsTests
         Assert.True(folders.IsSuccessful, "API endpoints touching artifact folders themselves: " + string.Join(", ", folders.FailingTypeNames ?? []));
     }
 
+    // The store is split by caller: every member belongs to one role port (IJobCatalog, IJobLeases…), none to the whole.
+    [Fact]
+    public void TheJobStore_IsOnlyItsRoles()
+    {
+        Assert.Empty(typeof(GenApi.Worker.Contracts.IJobStore).GetMembers(BindingFlags.DeclaredOnly | BindingFlags.Public | BindingFlags.Instance));
+        Assert.True(typeof(GenApi.Worker.Contracts.IJobStore).GetInterfaces().Length >= 6);
+    }
+
     private static List<string>? FindCycle(Dictionary<string, List<string>> edges)
     {
         var state = new Dictionary<string, int>();

@@ -8,7 +8,7 @@ namespace GenApi.Worker.Artifacts;
 /// Turns trained weights (end of training, a promoted checkpoint, a compression) into a stored, sampleable model: the one
 /// place models are made, so the one place the team's model quotas (<see cref="ModelQuotaOptions"/>) are enforced.
 /// </summary>
-public sealed class ModelPublisher(IJobStore store, ArtifactPaths paths, IOptions<ModelQuotaOptions> quotas, TimeProvider time)
+public sealed class ModelPublisher(IModelCatalog store, ArtifactPaths paths, IOptions<ModelQuotaOptions> quotas, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _turns = new(StringComparer.Ordinal);
 

@@ -42,6 +42,13 @@ public static class TrainingEngineExtensions
         services.TryAddSingleton(sp => new ArtifactPaths(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory));
         services.TryAddSingleton(CreateStore);
         services.TryAddSingleton<IJobStore>(sp => sp.GetRequiredService<SqlJobStore>());
+        // Its roles, for the classes that need one (the same instance).
+        services.TryAddSingleton<IJobCatalog>(sp => sp.GetRequiredService<IJobStore>());
+        services.TryAddSingleton<IJobLeases>(sp => sp.GetRequiredService<IJobStore>());
+        services.TryAddSingleton<IJobHistory>(sp => sp.GetRequiredService<IJobStore>());
+        services.TryAddSingleton<IQueueRecovery>(sp => sp.GetRequiredService<IJobStore>());
+        services.TryAddSingleton<IModelCatalog>(sp => sp.GetRequiredService<IJobStore>());
+        services.TryAddSingleton<IWorkerRegistry>(sp => sp.GetRequiredService<IJobStore>());
         // First hosted service: the schema must exist before recovery, the queue or the server touch it.
         services.AddHostedService<StoreMigrator>();
         services.TryAddSingleton<UploadedDatasets>();

@@ -9,7 +9,7 @@ namespace GenApi.Worker.Jobs;
 /// At start-up every job still queued or running goes back on the queue (a running one resumes from its
 /// last checkpoint).
 /// </summary>
-public sealed class JobRecovery(IJobStore store, TrainingQueue queue, ILogger<JobRecovery> logger) : IHostedService
+public sealed class JobRecovery(IQueueRecovery store, TrainingQueue queue, ILogger<JobRecovery> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {

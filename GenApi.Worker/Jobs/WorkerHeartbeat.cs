@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace GenApi.Worker.Jobs;
 
 /// <summary>Reports this worker, its device and current jobs every few seconds (<c>GET /v1/workers</c>).</summary>
-public sealed class WorkerHeartbeat(IJobStore store, WorkerIdentity identity, TimeProvider time, ILogger<WorkerHeartbeat> logger) : BackgroundService
+public sealed class WorkerHeartbeat(IWorkerRegistry store, WorkerIdentity identity, TimeProvider time, ILogger<WorkerHeartbeat> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 

@@ -22,7 +22,7 @@ public static class WorkersApi
     /// it trains and whether it is alive; admins also see its host and process id and the ids of those jobs (they belong to every
     /// team). In embedded mode the API process itself is the one worker.</remarks>
     /// <response code="200">The workers, oldest first.</response>
-    public static async Task<Ok<List<WorkerResponse>>> ListWorkers(ClaimsPrincipal user, IJobStore store, TimeProvider time, AuthMode mode, CancellationToken cancellation)
+    public static async Task<Ok<List<WorkerResponse>>> ListWorkers(ClaimsPrincipal user, IWorkerRegistry store, TimeProvider time, AuthMode mode, CancellationToken cancellation)
     {
         var now = time.GetUtcNow();
         // Without authentication there is one team, whose jobs they all are.
