@@ -77,7 +77,11 @@ public sealed class FamilyRegistryTests
         await using var app = new GenApiFactory(TestPaths.NewScratch());
         var document = await app.CreateClient().GetStringAsync("/swagger/v1/swagger.json");
         foreach (var family in ModelFamilies.All) Assert.Contains($"- `{family.Name}`: ", document);
-        Assert.Contains("Applies to: `cyclegan`; a 400 for the other families.", document.Replace("\\u0060", "`"));
+        var text = document.Replace("\\u0060", "`").Replace("\\u03B2", "β");
+        Assert.Contains("Applies to: `cyclegan`; a 400 for the other families.", text);
+        // The optimizers' defaults are the registry's, per family, not a hand-written list.
+        Assert.Contains("- `wgan-gp`: adam, lr 0.0001, β1 0, β2 0.9", text);
+        foreach (var family in ModelFamilies.All) Assert.Contains($"`{family.Name}`", string.Join("\n", GenApi.OpenApi.FamilyDocumentation.OptimizerDefaults()));
     }
 
     // A setting is declared once, on TrainingSettings: the request and the resolved settings carry it under its name and type,

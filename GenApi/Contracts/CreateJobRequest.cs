@@ -15,10 +15,8 @@ namespace GenApi.Contracts;
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record CreateJobRequest
 {
-    /// <summary>Model family (default <c>dcgan</c>, or the checkpoint's with <c>resumeFrom</c>): <c>gan</c> (MLP), <c>dcgan</c>, <c>cdcgan</c> (class-conditional: a label embedding in G,
-    /// one-hot label planes on D's input), <c>wgan-gp</c>, <c>vae</c>, <c>cvae</c> (conditional VAE), <c>cyclegan</c> (unpaired
-    /// translation between two domains of the dataset: <c>domainA</c>, <c>domainB</c>), <c>rvae</c> or <c>crvae</c> (recurrent VAEs
-    /// for sequences; they read image datasets row by row).</summary>
+    /// <summary>Model family (default <c>dcgan</c>, or the checkpoint's with <c>resumeFrom</c>, or the source's with <c>initFrom</c>);
+    /// the families are listed below from the registry, and <c>GET /v1/families</c> says what each takes.</summary>
     /// <example>dcgan</example>
     [ClosedSet(typeof(ModelFamilies), nameof(ModelFamilies.Names))]
     public string? Model { get; init; }

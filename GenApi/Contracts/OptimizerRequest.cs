@@ -6,8 +6,7 @@ using GenApi.Worker.Contracts;
 namespace GenApi.Contracts;
 
 /// <summary>
-/// One network's optimizer. Absent fields take the family's default (DCGAN: Adam, lr 2e-4, β1 0.5, β2 0.999;
-/// WGAN-GP: Adam, lr 1e-4, β1 0, β2 0.9; VAE: Adam, lr 1e-3, β1 0.9, β2 0.999) or PyTorch's.
+/// One network's optimizer. Absent fields take the family's default (the OptimizerRequest schema lists them, from the registry) or PyTorch's.
 /// A field that the chosen type does not have (e.g. <c>momentum</c> with <c>adam</c>) is an error.
 /// </summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]

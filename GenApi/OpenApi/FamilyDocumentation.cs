@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using GenApi.Worker.Contracts;
 using GenApi.Worker.Families;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
@@ -17,6 +18,19 @@ public sealed class FamilyDocumentation : IDocumentFilter
         ["model"] = "cyclegan", ["dataset"] = "synthetic", ["domainA"] = "square", ["domainB"] = "circle", ["steps"] = 200, ["seed"] = 1,
     };
 
+    /// <summary>One line per set of families that share their paper preset's optimizers, e.g. "`vae`, `cvae`: adam, lr 0.001, β1 0.9, β2 0.999".</summary>
+    public static IEnumerable<string> OptimizerDefaults() => ModelFamilies.All
+        .Select(f => (f.Name, Text: Describe(f.Defaults.OptimizerG, f.Fields.Contains(JobFields.OptimizerD) ? f.Defaults.OptimizerD : null)))
+        .GroupBy(f => f.Text)
+        .Select(g => $"- {string.Join(", ", g.Select(f => $"`{f.Name}`"))}: {g.Key}");
+
+    private static string Describe(OptimizerSettings g, OptimizerSettings? d)
+    {
+        static string One(OptimizerSettings o) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{o.Type}, lr {o.LearningRate}, β1 {o.Beta1}, β2 {o.Beta2}");
+        return d is null || One(d) == One(g) ? One(g) : $"G {One(g)}; D {One(d)}";
+    }
+
     public void Apply(OpenApiDocument document, DocumentFilterContext context)
     {
         if (document.Components?.Schemas?.TryGetValue(nameof(Contracts.CreateJobRequest), out var found) != true || found is not OpenApiSchema request) return;
@@ -29,5 +43,7 @@ public sealed class FamilyDocumentation : IDocumentFilter
             schema.Description += $" Applies to: {string.Join(", ", families)}; a 400 for the other families.";
         }
         request.Examples = [.. request.Examples ?? [], TranslationExample];
+        if (document.Components.Schemas.TryGetValue(nameof(Contracts.OptimizerRequest), out var optimizer) && optimizer is OpenApiSchema optimizerSchema)
+            optimizerSchema.Description += "\n\nDefaults by family (paper preset):\n" + string.Join("\n", OptimizerDefaults());
     }
 }
