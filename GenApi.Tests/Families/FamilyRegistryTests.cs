@@ -39,6 +39,10 @@ public sealed class FamilyRegistryTests
     {
         Assert.Equal(ModelFamilies.Names.Distinct(), ModelFamilies.Names);
         Assert.All(JobFields.All, f => Assert.True(Valid(f) is not null, $"{f} has no valid value: list one, or declare its bounds."));
+        // A name kept in code for a declared setting is that setting's field.
+        var names = typeof(JobFields).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!);
+        Assert.All(names, n => Assert.Contains(n, JobFields.All));
+        Assert.Equal(JobFields.All.Distinct(), JobFields.All);
         foreach (var family in ModelFamilies.All)
         {
             Assert.All(family.Fields, f => Assert.Contains(f, JobFields.All));

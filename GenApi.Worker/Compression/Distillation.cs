@@ -65,20 +65,12 @@ public sealed class Distillation(ImageGenerator teacher, ImageGenerator student,
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var (teacherTraining, studentTraining) = (teacher.training, student.training);
-        teacher.eval();
-        student.eval();
-        try
+        using (EvalMode.Of(teacher, student))
         {
             using var random = new Generator((ulong)seed);
             var z = randn(new long[] { count, teacher.Config.LatentDim }, generator: random).to(device);
             var labels = teacher.Config.Conditional ? arange(count, device: device).remainder_(teacher.Config.Classes) : null;
             return (student.call(z, labels) - teacher.call(z, labels)).abs().mean().item<float>();
-        }
-        finally
-        {
-            teacher.train(teacherTraining);
-            student.train(studentTraining);
         }
     }
 }

@@ -43,17 +43,15 @@ public static class ModelCosts
         }
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var training = generator.training;
-        generator.eval();
         try
         {
+            using var eval = EvalMode.Of(generator);
             var device = generator.parameters().First().device;
             var labels = generator.Config.Conditional ? zeros(1, ScalarType.Int64, device) : null;
             generator.call(zeros(1, generator.Config.LatentDim, device: device), labels);
         }
         finally
         {
-            generator.train(training);
             foreach (var remove in hooks) remove();
         }
         return flops;

@@ -1,3 +1,4 @@
+using GenApi.Worker.Models;
 using System.Diagnostics;
 using GenApi.Worker.Contracts;
 using GenApi.Worker.Datasets;
@@ -64,10 +65,7 @@ public sealed partial class Evaluator
     private (Tensor Features, long Hits, double CycleError) Translate(nn.Module<Tensor, Tensor> there, nn.Module<Tensor, Tensor> back, Tensor images,
         Reference reference, int targetClass, CancellationToken cancellation)
     {
-        var (thereTraining, backTraining) = (there.training, back.training);
-        there.eval();
-        back.eval();
-        try
+        using (EvalMode.Of(there, back))
         {
             using var noGrad = no_grad();
             var batches = new List<Tensor>();
@@ -87,11 +85,6 @@ public sealed partial class Evaluator
                 batches.Add(features.cpu());
             }
             return (cat(batches), hits, squaredError);
-        }
-        finally
-        {
-            there.train(thereTraining);
-            back.train(backTraining);
         }
     }
 }

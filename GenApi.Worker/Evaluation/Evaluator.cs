@@ -44,11 +44,9 @@ public sealed partial class Evaluator(DatasetCatalog datasets, ArtifactPaths pat
         var count = Math.Min(samples ?? Options.Samples, Options.Samples);
         var clock = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
-        var wasTraining = generator.training;
-        generator.eval();
         Tensor fakeFeatures;
         double? conditionalAccuracy = null;
-        try
+        using (EvalMode.Of(generator))
         {
             using var noGrad = no_grad();
             using var random = new Generator(12345);
@@ -71,10 +69,6 @@ public sealed partial class Evaluator(DatasetCatalog datasets, ArtifactPaths pat
             }
             fakeFeatures = cat(batches);
             if (generator.Config.Conditional) conditionalAccuracy = hits / (double)count;
-        }
-        finally
-        {
-            if (wasTraining) generator.train();
         }
         var real = count < reference.TestFeatures.shape[0] ? reference.TestFeatures.narrow(0, 0, count) : reference.TestFeatures;
         var scores = Compare(real, fakeFeatures, reference.Classifier) with { ConditionalAccuracy = conditionalAccuracy };
@@ -104,10 +98,7 @@ public sealed partial class Evaluator(DatasetCatalog datasets, ArtifactPaths pat
         var n = (int)Math.Min(Options.Samples, test.Count);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var (decoderTraining, encoderTraining) = (decoder.training, encoder.training);
-        decoder.eval();
-        encoder.eval();
-        try
+        using (EvalMode.Of(decoder, encoder))
         {
             using var random = new Generator(54321, device.Device);
             double squaredError = 0, elbo = 0, kl = 0;
@@ -121,7 +112,7 @@ public sealed partial class Evaluator(DatasetCatalog datasets, ArtifactPaths pat
                 means.Add(mean.cpu());
                 var reconstructed = decoder.call(mean, labels);
                 squaredError += ((reconstructed - images) / 2).square().flatten(1).mean([1]).sum().item<float>();
-                var z = mean + (0.5 * logVariance).exp() * empty_like(mean).normal_(generator: random);
+                var z = LatentEncoder.Reparameterize(mean, logVariance, random);
                 // log p(x|z) of an autoregressive decoder is the product of its steps given the true past: teacher-forced.
                 var sampled = decoder.Decode(z, labels, images);
                 var reconstruction = test.Sequences
@@ -133,11 +124,6 @@ public sealed partial class Evaluator(DatasetCatalog datasets, ArtifactPaths pat
             }
             var active = (int)cat(means).var(0).gt(ActiveVariance).sum().item<long>();
             return (squaredError / n, elbo / n, kl / n, active);
-        }
-        finally
-        {
-            decoder.train(decoderTraining);
-            encoder.train(encoderTraining);
         }
     }
 

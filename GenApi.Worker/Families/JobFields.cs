@@ -3,7 +3,9 @@ using GenApi.Worker.Contracts;
 namespace GenApi.Worker.Families;
 
 /// <summary>
-/// The job-request fields (JSON names) that apply to some families only. Each family lists the ones it takes
+/// The job-request fields (JSON names) that apply to some families only. The names here are the networks' shape and data
+/// fields, and the settings that code refers to by name; every other setting is named by its declaration alone
+/// (<see cref="TrainingFields"/>). Each family lists the ones it takes
 /// (<see cref="IModelFamily.Fields"/>); every other field applies to all families.
 /// </summary>
 public static class JobFields
@@ -16,29 +18,18 @@ public static class JobFields
     public const string LabelSmoothing = "labelSmoothing";
     public const string InstanceNoise = "instanceNoise";
     public const string Dropout = "dropout";
-    public const string Reconstruction = "reconstruction";
-    public const string KlWeight = "klWeight";
     public const string DomainA = "domainA";
     public const string DomainB = "domainB";
-    public const string CycleWeight = "cycleWeight";
-    public const string IdentityWeight = "identityWeight";
-    public const string PoolSize = "poolSize";
     public const string SpectralNorm = "spectralNorm";
-    public const string R1 = "r1";
-    public const string R1Interval = "r1Interval";
     public const string ImageSize = "imageSize";
     public const string Resize = "resize";
     public const string BaseChannels = "baseChannels";
-    public const string KlWarmupSteps = "klWarmupSteps";
-    public const string FreeBits = "freeBits";
     public const string HiddenSize = "hiddenSize";
     public const string Layers = "layers";
     public const string Cell = "cell";
     public const string Bidirectional = "bidirectional";
     public const string SequenceLength = "sequenceLength";
-    public const string Augment = "augment";
     public const string InputDropout = "inputDropout";
-    public const string Precision = "precision";
     public const string FreezeD = "freezeD";
 
     /// <summary>What every image family takes: the trained resolution and the networks' width.</summary>

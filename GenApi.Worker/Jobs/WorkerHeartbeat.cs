@@ -9,6 +9,9 @@ public sealed class WorkerHeartbeat(IWorkerRegistry store, WorkerIdentity identi
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
+    /// <summary>The one rule for a live worker: its latest heartbeat reached the store within three intervals.</summary>
+    public static bool IsAlive(DateTimeOffset? heartbeatAt, DateTimeOffset now) => now - heartbeatAt < Interval * 3;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)

@@ -109,10 +109,8 @@ public abstract class LatentTrainer : Trainer
         PrepareForSampling();
         using var noGrad = no_grad();
         var generator = SamplingGenerator;
-        var wasTraining = generator.training;
-        generator.eval();
-        try { return generator.call(_fixedNoise, _fixedLabels).cpu(); }
-        finally { generator.train(wasTraining); }
+        using var eval = EvalMode.Of(generator);
+        return generator.call(_fixedNoise, _fixedLabels).cpu();
     }
 
     public override void Dispose()

@@ -42,7 +42,7 @@ public sealed class VaeTrainer : LatentTrainer
             var conditioning = Config.Conditional ? labels : null;
             var (mean, logVariance) = _encoder.call(images, conditioning);
             // z = μ + σ·ε keeps the sample differentiable in μ and σ.
-            var z = mean + (0.5 * logVariance).exp() * empty_like(mean).normal_(generator: NoiseRandom);
+            var z = LatentEncoder.Reparameterize(mean, logVariance, NoiseRandom);
             var reconstructed = Generator.Decode(z, conditioning, images, NoiseRandom);
             var klTerm = VaeObjective.Kl(mean, logVariance).mean();
             kl = kl is null ? klTerm.detach() : kl + klTerm.detach();

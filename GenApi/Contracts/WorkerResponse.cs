@@ -21,5 +21,5 @@ public sealed record WorkerResponse(
 
     private static WorkerResponse From(WorkerRecord worker, DateTimeOffset now, bool admin, string label) => new(
         admin ? worker.Id : label, admin ? worker.Name : label, label, worker.Device, worker.StartedAt, worker.HeartbeatAt,
-        now - worker.HeartbeatAt < WorkerHeartbeat.Interval * 3, worker.CurrentJobs.Count, admin ? worker.CurrentJobs : []);
+        WorkerHeartbeat.IsAlive(worker.HeartbeatAt, now), worker.CurrentJobs.Count, admin ? worker.CurrentJobs : []);
 }

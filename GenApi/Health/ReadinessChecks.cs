@@ -18,7 +18,7 @@ public sealed class ReadinessCheck(IJobStore store, TimeProvider time) : IHealth
         {
             return HealthCheckResult.Unhealthy($"job store unreachable: {error.Message}");
         }
-        var alive = workers.Count(w => time.GetUtcNow() - w.HeartbeatAt < WorkerHeartbeat.Interval * 3);
+        var alive = workers.Count(w => WorkerHeartbeat.IsAlive(w.HeartbeatAt, time.GetUtcNow()));
         return alive > 0
             ? HealthCheckResult.Healthy($"{alive} worker(s) alive")
             : HealthCheckResult.Degraded("no worker alive: jobs will wait in the queue");
